@@ -1,0 +1,7 @@
+/** A benchmark reports human-readable result lines; each concept adds its own file and one entry here. */
+export interface Benchmark {
+  name: string;
+  run(): Promise<string[]>;
+}
+
+export const benchmarks: Benchmark[] = [];

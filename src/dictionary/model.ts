@@ -1,5 +1,3 @@
-// TEAM NOTE (temporary, the lead removes it): every engineer must read /tmp/preamble.md first —
-// ground rules (do not commit, stay in your folder) and the shared contracts (exact function names).
 /**
  * The survey model: what a REDCap data dictionary means, as plain JSON-serialisable data.
  * Every other module (logic, answers, conversation, adapters) reads surveys only through these types.
@@ -164,3 +162,6 @@ export const DiagnosticSchema = z.object({
   message: z.string(),
 });
 export type Diagnostic = z.infer<typeof DiagnosticSchema>;
+
+/** One record as REDCap's flat API shape: blank is '', a checkbox option is `field___code` = '0' | '1'. */
+export type RecordData = Record<string, string>;

@@ -1,0 +1,62 @@
+/**
+ * Records in memory, one row per record × event × repeating instrument × instance, as REDCap keeps them.
+ * Values are stored by export column name (`field___code` for checkbox options).
+ */
+
+export interface RowKey {
+  record: string;
+  /** Unique event name; '' in a classic project. */
+  event: string;
+  /** Repeating instrument; '' for a non-repeating row. */
+  repeatInstrument: string;
+  /** Repeat instance; 0 for a non-repeating row. */
+  instance: number;
+}
+
+export interface StoredRow {
+  key: RowKey;
+  values: ReadonlyMap<string, string>;
+}
+
+const keyText = (key: RowKey): string => JSON.stringify([key.record, key.event, key.repeatInstrument, key.instance]);
+
+/** Record names sort as REDCap lists them: numbers numerically, then text. */
+const compareRecords = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+export class RecordStore {
+  private readonly rows = new Map<string, { key: RowKey; values: Map<string, string> }>();
+
+  constructor(private readonly eventOrder: readonly string[]) {}
+
+  /** Writes values into a row; with `overwrite` false (REDCap's `normal`), blanks leave stored values alone. */
+  write(key: RowKey, values: Readonly<Record<string, string>>, overwrite: boolean): void {
+    const text = keyText(key);
+    const row = this.rows.get(text) ?? { key, values: new Map<string, string>() };
+    for (const [column, value] of Object.entries(values)) {
+      if (value === '' && !overwrite) continue;
+      row.values.set(column, value);
+    }
+    this.rows.set(text, row);
+  }
+
+  hasRecord(record: string): boolean {
+    return [...this.rows.values()].some((row) => row.key.record === record);
+  }
+
+  /** The instance number `new` gets: one past the highest stored (or planned) for that record, event and form. */
+  nextInstance(key: Omit<RowKey, 'instance'>, planned: readonly RowKey[] = []): number {
+    const same = (k: RowKey) => k.record === key.record && k.event === key.event && k.repeatInstrument === key.repeatInstrument;
+    const taken = [...[...this.rows.values()].map((row) => row.key), ...planned].filter(same).map((k) => k.instance);
+    return Math.max(0, ...taken) + 1;
+  }
+
+  /** Every row in REDCap's export order: record, then event order, then instrument and instance. */
+  list(): StoredRow[] {
+    const eventIndex = (event: string) => this.eventOrder.indexOf(event);
+    return [...this.rows.values()].sort((a, b) =>
+      compareRecords(a.key.record, b.key.record)
+      || eventIndex(a.key.event) - eventIndex(b.key.event)
+      || a.key.repeatInstrument.localeCompare(b.key.repeatInstrument)
+      || a.key.instance - b.key.instance);
+  }
+}

@@ -1,0 +1,21 @@
+import Database from 'better-sqlite3';
+import { applyMigrations, readMigrations, defaultMigrationsDir } from './migrations.js';
+
+export interface DatabaseOptions {
+  /** `FULL` by default: once Twilio has our 200, a lost commit is a lost answer. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How long a writer waits for the lock, in ms. */
+  busyTimeoutMs?: number;
+  migrationsDir?: string;
+  now?: Date;
+}
+
+/** Opens (or creates) the database, sets the durability pragmas and applies pending migrations. */
+export function openDatabase(path: string, options: DatabaseOptions = {}): Database.Database {
+  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  applyMigrations(db, readMigrations(options.migrationsDir ?? defaultMigrationsDir), options.now ?? new Date());
+  return db;
+}

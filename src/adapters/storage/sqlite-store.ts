@@ -1,0 +1,246 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { SurveySchema, type Survey } from '../../dictionary/model.js';
+import type {
+  ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
+} from './rows.js';
+
+/** Another writer saved the conversation since we loaded it; the unit of work must not commit. */
+export class RevisionConflict extends Error {
+  constructor(readonly conversationId: string, readonly expected: number) {
+    super(`conversation ${conversationId} is no longer at revision ${expected}`);
+  }
+}
+
+interface ConversationRecord {
+  id: string; project: string; phone: string; record_id: string; instrument: string; survey_version: string;
+  status: string; open: number; active: number; snapshot: string; snapshot_format: number;
+  machine_version: number; revision: number; created_at: string; updated_at: string;
+}
+
+interface OutboxRecord {
+  id: number; conversation_id: string | null; project: string; channel: string; kind: string;
+  phone: string | null; payload: string; status: string; attempts: number; next_attempt_at: string;
+  last_error: string | null; created_at: string;
+}
+
+interface TimerRecord {
+  id: number; conversation_id: string; kind: string; due_at: string; revision: number; status: string;
+}
+
+/**
+ * Every SQL statement the conversation engine runs, prepared once. Methods are synchronous so a use
+ * case can run several of them inside one `transaction()` (BEGIN IMMEDIATE … COMMIT).
+ */
+export class SqliteStore {
+  private readonly surveys = new Map<string, Survey>();
+  private readonly sql: Record<string, Statement>;
+
+  constructor(readonly db: Database) {
+    this.sql = prepareAll(db);
+  }
+
+  /** Runs `work` as one write transaction; it rolls back if `work` throws. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  /** False when this provider message id was seen before (a retried webhook). */
+  insertInbound(row: InboundRow): boolean {
+    const result = this.sql.insertInbound!.run(row.provider, row.providerMessageId, row.project, row.phone, row.receivedAt);
+    return result.changes === 1;
+  }
+
+  saveSurvey(survey: Survey, at: string): void {
+    this.sql.insertSurvey!.run(survey.id, JSON.stringify(survey), at);
+    this.surveys.set(survey.id, survey);
+  }
+
+  /** Survey versions are immutable, so a parsed copy is kept for the life of the store. */
+  loadSurvey(id: string): Survey {
+    const cached = this.surveys.get(id);
+    if (cached !== undefined) return cached;
+    const row = this.sql.selectSurvey!.get(id) as { definition: string } | undefined;
+    if (row === undefined) throw new Error(`survey version ${id} is not stored`);
+    const survey = SurveySchema.parse(JSON.parse(row.definition));
+    this.surveys.set(id, survey);
+    return survey;
+  }
+
+  insertConversation(row: ConversationRow): void {
+    this.sql.insertConversation!.run(toConversationRecord(row));
+  }
+
+  /** Saves `row` as revision `expectedRevision + 1`, or throws RevisionConflict. */
+  updateConversation(row: ConversationRow, expectedRevision: number): void {
+    const result = this.sql.updateConversation!.run({ ...toConversationRecord(row), expected: expectedRevision });
+    if (result.changes !== 1) throw new RevisionConflict(row.id, expectedRevision);
+  }
+
+  conversation(id: string): ConversationRow | undefined {
+    const row = this.sql.selectConversation!.get(id) as ConversationRecord | undefined;
+    return row === undefined ? undefined : fromConversationRecord(row);
+  }
+
+  /** Open conversations for one phone in one project, oldest invitation first. */
+  openConversations(project: string, phone: string): ConversationRow[] {
+    return (this.sql.selectOpenByPhone!.all(project, phone) as ConversationRecord[]).map(fromConversationRecord);
+  }
+
+  enqueue(row: NewOutboxRow): number {
+    const result = this.sql.insertOutbox!.run(
+      row.conversationId, row.project, row.channel, row.kind, row.phone,
+      JSON.stringify(row.payload), row.status, row.nextAttemptAt, row.createdAt,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Pending outbox rows whose time has come, in the order they were meant to go out. */
+  dueOutbox(now: string, limit = 1000): OutboxRow[] {
+    return (this.sql.selectDueOutbox!.all(now, limit) as OutboxRecord[]).map(fromOutboxRecord);
+  }
+
+  outbox(conversationId: string): OutboxRow[] {
+    return (this.sql.selectOutboxOf!.all(conversationId) as OutboxRecord[]).map(fromOutboxRecord);
+  }
+
+  /** When the earliest pending row (deferred by quiet hours or backoff) becomes due. */
+  nextOutboxDue(): string | undefined {
+    const row = this.sql.selectNextOutbox!.get() as { next_attempt_at: string } | undefined;
+    return row?.next_attempt_at;
+  }
+
+  /** Every conversation of a project, oldest first (admin views, replay). */
+  conversations(project: string): ConversationRow[] {
+    return (this.sql.selectConversationsOf!.all(project) as ConversationRecord[]).map(fromConversationRecord);
+  }
+
+  markOutbox(id: number, status: OutboxStatus, error: string | null = null): void {
+    this.sql.markOutbox!.run(status, error, id);
+  }
+
+  /** Texts not yet sent to a phone that has just opted out must never leave. */
+  suppressPendingTexts(project: string, phone: string): number {
+    return this.sql.suppressTexts!.run(project, phone).changes;
+  }
+
+  setTimer(conversationId: string, kind: TimerKind, dueAt: string, revision: number): void {
+    this.sql.insertTimer!.run(conversationId, kind, dueAt, revision);
+  }
+
+  cancelTimers(conversationId: string): void {
+    this.sql.cancelTimers!.run(conversationId);
+  }
+
+  dueTimers(now: string, limit = 1000): TimerRow[] {
+    return (this.sql.selectDueTimers!.all(now, limit) as TimerRecord[]).map(fromTimerRecord);
+  }
+
+  pendingTimers(conversationId: string): TimerRow[] {
+    return (this.sql.selectPendingTimersOf!.all(conversationId) as TimerRecord[]).map(fromTimerRecord);
+  }
+
+  nextTimerDue(): string | undefined {
+    const row = this.sql.selectNextTimer!.get() as { due_at: string } | undefined;
+    return row?.due_at;
+  }
+
+  markTimerFired(id: number): void {
+    this.sql.markTimerFired!.run(id);
+  }
+
+  optOut(project: string, phone: string, at: string, source: string): void {
+    this.sql.insertOptOut!.run(project, phone, at, source);
+  }
+
+  optIn(project: string, phone: string): void {
+    this.sql.deleteOptOut!.run(project, phone);
+  }
+
+  isOptedOut(project: string, phone: string): boolean {
+    return this.sql.selectOptOut!.get(project, phone) !== undefined;
+  }
+
+  appendTranscript(row: TranscriptRow): void {
+    this.sql.insertTranscript!.run(row.conversationId, row.project, row.direction, row.kind, row.body, row.at);
+  }
+
+  transcript(conversationId: string): TranscriptRow[] {
+    return this.sql.selectTranscript!.all(conversationId) as TranscriptRow[];
+  }
+}
+
+function prepareAll(db: Database): Record<string, Statement> {
+  const statements = {
+    insertInbound: `INSERT INTO inbound_messages (provider, provider_message_id, project, phone, received_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (provider, provider_message_id) DO NOTHING`,
+    insertSurvey: 'INSERT INTO survey_versions (id, definition, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    selectSurvey: 'SELECT definition FROM survey_versions WHERE id = ?',
+    insertConversation: `INSERT INTO conversations (id, project, phone, record_id, instrument, survey_version, status,
+      open, active, snapshot, snapshot_format, machine_version, revision, created_at, updated_at)
+      VALUES (@id, @project, @phone, @record_id, @instrument, @survey_version, @status, @open, @active, @snapshot,
+      @snapshot_format, @machine_version, @revision, @created_at, @updated_at)`,
+    updateConversation: `UPDATE conversations SET status = @status, open = @open, active = @active,
+      snapshot = @snapshot, snapshot_format = @snapshot_format, machine_version = @machine_version,
+      revision = @expected + 1, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
+    selectConversation: 'SELECT * FROM conversations WHERE id = ?',
+    selectOpenByPhone: `SELECT * FROM conversations WHERE project = ? AND phone = ? AND open = 1
+      ORDER BY created_at, rowid`,
+    insertOutbox: `INSERT INTO outbox (conversation_id, project, channel, kind, phone, payload, status, next_attempt_at,
+      created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    selectDueOutbox: `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+      ORDER BY next_attempt_at, id LIMIT ?`,
+    selectNextOutbox: `SELECT next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1`,
+    selectConversationsOf: 'SELECT * FROM conversations WHERE project = ? ORDER BY created_at, rowid',
+    selectOutboxOf: 'SELECT * FROM outbox WHERE conversation_id = ? ORDER BY id',
+    markOutbox: 'UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?',
+    suppressTexts: `UPDATE outbox SET status = 'suppressed' WHERE project = ? AND phone = ? AND channel = 'sms'
+      AND status = 'pending' AND kind <> 'opted-out'`,
+    insertTimer: 'INSERT INTO timers (conversation_id, kind, due_at, revision) VALUES (?, ?, ?, ?)',
+    cancelTimers: `UPDATE timers SET status = 'cancelled' WHERE conversation_id = ? AND status = 'pending'`,
+    selectDueTimers: `SELECT * FROM timers WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`,
+    selectPendingTimersOf: `SELECT * FROM timers WHERE conversation_id = ? AND status = 'pending' ORDER BY due_at, id`,
+    selectNextTimer: `SELECT due_at FROM timers WHERE status = 'pending' ORDER BY due_at LIMIT 1`,
+    markTimerFired: `UPDATE timers SET status = 'fired' WHERE id = ?`,
+    insertOptOut: `INSERT INTO opt_outs (project, phone, opted_out_at, source) VALUES (?, ?, ?, ?)
+      ON CONFLICT (project, phone) DO NOTHING`,
+    deleteOptOut: 'DELETE FROM opt_outs WHERE project = ? AND phone = ?',
+    selectOptOut: 'SELECT 1 FROM opt_outs WHERE project = ? AND phone = ?',
+    insertTranscript: `INSERT INTO transcript (conversation_id, project, direction, kind, body, at) VALUES (?, ?, ?, ?, ?, ?)`,
+    selectTranscript: `SELECT conversation_id AS conversationId, project, direction, kind, body, at FROM transcript
+      WHERE conversation_id = ? ORDER BY id`,
+  };
+  return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
+}
+
+function toConversationRecord(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id, project: row.project, phone: row.phone, record_id: row.recordId, instrument: row.instrument,
+    survey_version: row.surveyVersion, status: row.status, open: row.open ? 1 : 0, active: row.active ? 1 : 0,
+    snapshot: JSON.stringify(row.snapshot), snapshot_format: row.snapshotFormat, machine_version: row.machineVersion,
+    revision: row.revision, created_at: row.createdAt, updated_at: row.updatedAt,
+  };
+}
+
+function fromConversationRecord(row: ConversationRecord): ConversationRow {
+  return {
+    id: row.id, project: row.project, phone: row.phone, recordId: row.record_id, instrument: row.instrument,
+    surveyVersion: row.survey_version, status: row.status, open: row.open === 1, active: row.active === 1,
+    snapshot: JSON.parse(row.snapshot) as unknown, snapshotFormat: row.snapshot_format,
+    machineVersion: row.machine_version, revision: row.revision, createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
+
+function fromOutboxRecord(row: OutboxRecord): OutboxRow {
+  return {
+    id: row.id, conversationId: row.conversation_id, project: row.project, channel: row.channel as OutboxRow['channel'],
+    kind: row.kind, phone: row.phone, payload: JSON.parse(row.payload) as unknown, status: row.status as OutboxStatus,
+    attempts: row.attempts, nextAttemptAt: row.next_attempt_at, lastError: row.last_error, createdAt: row.created_at,
+  };
+}
+
+function fromTimerRecord(row: TimerRecord): TimerRow {
+  return {
+    id: row.id, conversationId: row.conversation_id, kind: row.kind as TimerKind, dueAt: row.due_at,
+    revision: row.revision, status: row.status as TimerRow['status'],
+  };
+}

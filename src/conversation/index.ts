@@ -1,0 +1,10 @@
+export { step, restore, SNAPSHOT_FORMAT, IncompatibleSnapshot, type StepResult, type ConversationStatus, type PersistedConversation } from './step.js';
+export { interviewer, MACHINE_VERSION } from './machine.js';
+export type { ConversationEvent } from './events.js';
+export type { Effect, SendKind, TimerKind } from './effects.js';
+export { initialContext, type ConversationContext, type ConversationStart } from './context.js';
+export { conversationSettings, ConversationSettingsSchema, type ConversationSettings, type ConversationSettingsInput } from './settings.js';
+export { matchKeyword, normaliseKeyword, isStartWhileOptedOut, type Keyword } from './keywords.js';
+export { isQuiet, endOfQuiet, participantTimeZone } from './quiet-hours.js';
+export { durationMs, addDuration, isIsoDuration } from './duration.js';
+export { decideInvite, routeInbound, afterClose, choiceText, type OpenConversation, type InviteDecision, type InboundRoute, type AfterClose } from './overlap.js';

@@ -1,0 +1,120 @@
+import { fieldMap, smsAskability } from '../dictionary/index.js';
+import type { ActionTags, Field, Instrument, Survey } from '../dictionary/model.js';
+import { surveyLogic, type EvalContext, type RecordData } from '../logic/index.js';
+
+/** Where the survey goes next from some field, and what REDCap must store on the way there. */
+export type Next =
+  | { kind: 'ask'; field: Field; tags: ActionTags; lead: string[]; writes: RecordData }
+  | { kind: 'end'; writes: RecordData }
+  /** More fields passed over than the skip cap allows: a looping or broken survey, stop and flag. */
+  | { kind: 'stuck'; writes: RecordData };
+
+export interface Position {
+  survey: Survey;
+  instrument: Instrument;
+  record: RecordData;
+  recordId: string;
+  now: Date;
+  timeZone: string;
+  skipCap: number;
+}
+
+export function evalContext(position: Omit<Position, 'skipCap'>, record: RecordData = position.record): EvalContext {
+  return {
+    survey: position.survey,
+    record,
+    now: position.now,
+    timeZone: position.timeZone,
+    recordId: position.recordId,
+    instrument: position.instrument.name,
+  };
+}
+
+export function instrumentOf(survey: Survey, name: string): Instrument {
+  const instrument = survey.instruments.find((candidate) => candidate.name === name);
+  if (instrument === undefined) throw new Error(`instrument ${name} is not in survey ${survey.id}`);
+  return instrument;
+}
+
+export function fieldOf(survey: Survey, name: string): Field {
+  const field = fieldMap(survey).get(name);
+  if (field === undefined) throw new Error(`field ${name} is not in survey ${survey.id}`);
+  return field;
+}
+
+function isComputed(field: Field, tags: ActionTags): boolean {
+  return field.type === 'calc' || tags.calcText !== undefined || tags.calcDate !== undefined;
+}
+
+/** Fields a participant never sees by text: hidden, read-only, stamped by @NOW/@TODAY, or unaskable. */
+function isSilent(field: Field, tags: ActionTags): boolean {
+  return tags.hidden || tags.hiddenSurvey || tags.readonly || tags.now || tags.today || !smsAskability(field).askable;
+}
+
+/**
+ * Recomputes every calculated field of the instrument against the record, as REDCap does when a
+ * survey page is saved, and returns only the values that changed.
+ */
+export function recalculate(position: Omit<Position, 'skipCap'>): RecordData {
+  const logic = surveyLogic(position.survey);
+  const record = { ...position.record };
+  const writes: RecordData = {};
+  for (const name of position.instrument.fields) {
+    const field = fieldOf(position.survey, name);
+    const tags = logic.effectiveTags(name, evalContext(position, record));
+    if (!isComputed(field, tags)) continue;
+    const value = logic.calcValue(name, evalContext(position, record));
+    if (value !== (record[name] ?? '')) {
+      record[name] = value;
+      writes[name] = value;
+    }
+  }
+  return writes;
+}
+
+/**
+ * Walks forward from `after` (exclusive; null = the top) to the next question a participant can
+ * answer by text, skipping fields hidden by branching, descriptive text (kept as lead-in for the next
+ * prompt), calculations and silent fields, and filling @DEFAULT/@NOW/@TODAY on blank fields passed.
+ */
+export function nextQuestion(position: Position, after: string | null): Next {
+  const logic = surveyLogic(position.survey);
+  const record = { ...position.record };
+  const writes = recalculate(position);
+  Object.assign(record, writes);
+  const names = position.instrument.fields;
+  const start = after === null ? 0 : names.indexOf(after) + 1;
+  const lead: string[] = [];
+  let passed = 0;
+  for (const name of names.slice(start)) {
+    const field = fieldOf(position.survey, name);
+    if (field.formStatus) return { kind: 'end', writes };
+    if (++passed > position.skipCap) return { kind: 'stuck', writes };
+    const context = evalContext(position, record);
+    if (!logic.isShown(name, context)) continue;
+    const tags = logic.effectiveTags(name, context);
+    if (field.type === 'descriptive') {
+      if (!tags.hidden && !tags.hiddenSurvey) lead.push(...nonBlank(field.sectionHeader, field.label));
+      continue;
+    }
+    fillDefault(name, logic.defaultValue(name, context), record, writes);
+    if (name === position.survey.recordIdField || isComputed(field, tags) || isSilent(field, tags)) continue;
+    return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(field.sectionHeader)], writes };
+  }
+  return { kind: 'end', writes };
+}
+
+function fillDefault(name: string, value: string | undefined, record: RecordData, writes: RecordData): void {
+  if (value === undefined || (record[name] ?? '') !== '') return;
+  record[name] = value;
+  writes[name] = value;
+}
+
+function nonBlank(...texts: string[]): string[] {
+  return texts.filter((text) => text.trim() !== '');
+}
+
+/** The fields of `fields` whose value differs from the record: no point writing what REDCap already has. */
+export function changedValues(record: RecordData, values: RecordData): RecordData {
+  return Object.fromEntries(Object.entries(values).filter(([name, value]) => (record[name] ?? '') !== value));
+}

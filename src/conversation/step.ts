@@ -1,0 +1,129 @@
+import { initialTransition, transition } from 'xstate';
+import type { Survey } from '../dictionary/model.js';
+import type { Catalog } from '../messages/catalog.js';
+import type { ConversationContext } from './context.js';
+import type { Effect } from './effects.js';
+import type { ConversationEvent, MachineEvent } from './events.js';
+import type { StepEnv } from './interview.js';
+import { matchKeyword } from './keywords.js';
+import { interviewer, type EffectEmitted } from './machine.js';
+import { endOfQuiet, participantTimeZone } from './quiet-hours.js';
+import type { ConversationSettings } from './settings.js';
+
+/** Bump when the persisted snapshot's JSON shape changes; stored beside every snapshot. */
+export const SNAPSHOT_FORMAT = 1;
+
+export type ConversationStatus =
+  | 'held' | 'invited' | 'asking' | 'confirming' | 'paused' | 'expired' | 'opted_out' | 'completed' | 'superseded';
+
+/** The JSON a conversation is stored as: XState's persisted snapshot. */
+export interface PersistedConversation {
+  status: string;
+  value: string;
+  context: ConversationContext;
+  historyValue: Record<string, unknown>;
+  children: Record<string, unknown>;
+}
+
+export interface StepResult {
+  snapshot: PersistedConversation;
+  effects: Effect[];
+  status: ConversationStatus;
+  /** False once the conversation can never receive another text (completed, superseded). */
+  open: boolean;
+}
+
+/** A stored snapshot the current machine cannot read; the conversation needs a person, not a restart. */
+export class IncompatibleSnapshot extends Error {}
+
+type Snapshot = ReturnType<typeof interviewer.resolveState>;
+
+/**
+ * One pure, synchronous step: (survey version, stored snapshot, event, now) → (next snapshot, effects).
+ * Runs nothing; the caller persists the snapshot and turns the effects into rows in one transaction.
+ */
+export function step(
+  survey: Survey,
+  snapshot: unknown,
+  event: ConversationEvent,
+  now: Date,
+  settings: ConversationSettings,
+  catalog: Catalog = {},
+): StepResult {
+  const env: StepEnv = { survey, settings, catalog, now };
+  const [start, startActions] = snapshot === null ? begin(event) : [restore(snapshot), []];
+  const machineEvent = toMachineEvent(event, start.context, env);
+  const [next, actions] = machineEvent === null ? [start, []] : transition(interviewer, start, machineEvent);
+  const effects = [...startActions, ...actions].flatMap(effectOf);
+  const persisted = interviewer.getPersistedSnapshot(next) as unknown as PersistedConversation;
+  return {
+    snapshot: persisted,
+    effects: isSolicited(event) ? effects : deferOutOfQuietHours(effects, next.context, env),
+    status: persisted.value as ConversationStatus,
+    open: next.status === 'active',
+  };
+}
+
+function begin(event: ConversationEvent): [Snapshot, unknown[]] {
+  if (event.type !== 'invite') throw new Error('a new conversation must start with an invitation');
+  return initialTransition(interviewer, event.start);
+}
+
+/** Rebuilds a machine snapshot from stored JSON; XState throws on state values it does not know. */
+export function restore(snapshot: unknown): Snapshot {
+  try {
+    return interviewer.resolveState(snapshot as Parameters<typeof interviewer.resolveState>[0]);
+  } catch (error) {
+    throw new IncompatibleSnapshot(`stored conversation cannot be restored: ${(error as Error).message}`);
+  }
+}
+
+/** Inbound texts become keyword events or replies here, so the machine never parses raw text for keywords. */
+function toMachineEvent(event: ConversationEvent, context: ConversationContext, env: StepEnv): MachineEvent | null {
+  switch (event.type) {
+    case 'invite':
+      return { type: event.hold === true ? 'hold' : 'invite', env };
+    case 'inbound': {
+      const keyword = matchKeyword(event.text, env.settings.keywords);
+      return keyword === null ? { type: 'reply', text: event.text, env } : { type: `keyword.${keyword}`, env };
+    }
+    case 'timer':
+      return { type: `timer.${event.kind}`, revision: event.revision, env };
+    case 'deliveryFailed':
+      return { type: event.optedOut ? 'provider.optedOut' : 'delivery.failed', env };
+    case 'optedOut':
+      return { type: 'provider.optedOut', env };
+    case 'optedIn':
+      return { type: 'provider.optedIn', env };
+    case 'activate':
+    case 'superseded':
+    case 'resume':
+      return { type: event.type, env };
+  }
+}
+
+function effectOf(action: unknown): Effect[] {
+  const emitted = action as { type?: string; params?: { event?: EffectEmitted } };
+  if (emitted.type !== 'xstate.emit' || emitted.params?.event?.type !== 'effect') return [];
+  return [emitted.params.event.effect];
+}
+
+/** Texts the participant just asked for go at once; anything else waits for the end of quiet hours. */
+function isSolicited(event: ConversationEvent): boolean {
+  return event.type === 'inbound' || (event.type === 'activate' && event.solicited);
+}
+
+/**
+ * Unsolicited texts inside quiet hours get a `notBefore`; timers set in the same step move by the same
+ * delay, so a reminder counts from when the participant could first see the question.
+ */
+function deferOutOfQuietHours(effects: Effect[], context: ConversationContext, env: StepEnv): Effect[] {
+  const allowed = endOfQuiet(env.now, participantTimeZone(context.record, env.settings), env.settings.quietHours);
+  const delay = allowed.getTime() - env.now.getTime();
+  if (delay === 0) return effects;
+  return effects.map((effect) => {
+    if (effect.type === 'send') return { ...effect, notBefore: allowed.toISOString() };
+    if (effect.type === 'setTimer') return { ...effect, at: new Date(Date.parse(effect.at) + delay).toISOString() };
+    return effect;
+  });
+}

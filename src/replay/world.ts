@@ -1,0 +1,83 @@
+import type { Database } from 'better-sqlite3';
+import { FakeClock, sequentialIds } from '../adapters/clock.js';
+import { openDatabase, SqliteStore } from '../adapters/storage/index.js';
+import type { ConversationDeps } from '../app/index.js';
+import { fireDueTimers } from '../app/index.js';
+import type { ConversationSettings } from '../conversation/index.js';
+import type { RecordData } from '../logic/index.js';
+import type { Catalog } from '../messages/catalog.js';
+
+export const REPLAY_PROJECT = 'replay';
+
+/**
+ * A deterministic world for one fixture: an in-memory database, a fake clock, sequential ids, and
+ * fakes at the edges — a participant's phone that receives texts, and a REDCap record that receives writes.
+ */
+export class ReplayWorld {
+  readonly db: Database;
+  readonly store: SqliteStore;
+  readonly clock: FakeClock;
+  readonly deps: ConversationDeps;
+  /** What REDCap holds for the record: the fixture's data plus every write dispatched. */
+  readonly redcap: RecordData;
+  /** Texts delivered to the participant and not yet matched by an `expect` step. */
+  readonly inbox: string[] = [];
+  private messageCount = 0;
+
+  constructor(start: string, settings: ConversationSettings, catalog: Catalog, record: RecordData) {
+    this.clock = new FakeClock(start);
+    this.db = openDatabase(':memory:', { now: this.clock.now() });
+    this.store = new SqliteStore(this.db);
+    this.deps = { store: this.store, clock: this.clock, newId: sequentialIds('conv-'), project: () => ({ settings, catalog }) };
+    this.redcap = { ...record };
+  }
+
+  nextMessageId(): string {
+    this.messageCount += 1;
+    return `SM${String(this.messageCount).padStart(6, '0')}`;
+  }
+
+  /** A stand-in for the outbox dispatcher: due texts reach the phone unless it opted out; writes reach REDCap. */
+  dispatch(): void {
+    for (const row of this.store.dueOutbox(this.clock.now().toISOString())) {
+      if (row.channel === 'redcap') {
+        Object.assign(this.redcap, (row.payload as { values: RecordData }).values);
+        this.store.markOutbox(row.id, 'sent');
+      } else if (row.phone !== null && row.kind !== 'opted-out' && this.store.isOptedOut(row.project, row.phone)) {
+        this.store.markOutbox(row.id, 'suppressed');
+      } else {
+        this.inbox.push((row.payload as { body: string }).body);
+        this.store.markOutbox(row.id, 'sent');
+      }
+    }
+  }
+
+  /** Moves the clock forward, stopping at every due timer and deferred text on the way, in order. */
+  advance(ms: number): void {
+    const target = this.clock.now().getTime() + ms;
+    for (let guard = 0; guard < 10_000; guard += 1) {
+      const next = this.nextEventAt();
+      if (next === undefined || next > target) break;
+      this.clock.set(new Date(Math.max(next, this.clock.now().getTime())));
+      this.settle();
+    }
+    this.clock.set(new Date(target));
+    this.settle();
+  }
+
+  settle(): void {
+    fireDueTimers(this.deps);
+    this.dispatch();
+  }
+
+  private nextEventAt(): number | undefined {
+    const times = [this.store.nextTimerDue(), this.store.nextOutboxDue()]
+      .filter((at): at is string => at !== undefined)
+      .map((at) => Date.parse(at));
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { RevisionConflict } from '../../src/adapters/storage/index.js';
+import { fireDueTimers, recordDeliveryFailure, recordProviderOptOut, resumeConversation } from '../../src/app/index.js';
+import { PROJECT, testWorld } from './world.js';
+import { PHONE } from '../conversation/demo-survey.js';
+
+describe('handleInbound', () => {
+  it('when a webhook is retried with the same message id, then nothing changes', () => {
+    const world = testWorld({ reminders: ['PT4H'] });
+    world.invite();
+    const first = world.text('1', 'SM-dup');
+    const before = world.dump();
+    const again = world.text('1', 'SM-dup');
+    expect(first).toMatchObject({ duplicate: false, conversationId: 'c0001' });
+    expect(again).toEqual({ duplicate: true, conversationId: null });
+    expect(world.dump()).toEqual(before);
+  });
+
+  it('when saving fails inside the unit of work, then the inbound is not recorded, so a retry is processed', () => {
+    const world = testWorld();
+    world.invite();
+    const before = world.dump();
+    const original = world.store.updateConversation.bind(world.store);
+    world.store.updateConversation = () => {
+      throw new RevisionConflict('c0001', 0);
+    };
+    expect(() => world.text('1', 'SM-race')).toThrow(RevisionConflict);
+    expect(world.dump()).toEqual(before);
+    world.store.updateConversation = original;
+    expect(world.text('1', 'SM-race')).toMatchObject({ duplicate: false, conversationId: 'c0001' });
+  });
+
+  it('when an answer arrives, then the write, the next question and the timers are stored in the same commit', () => {
+    const world = testWorld({ reminders: ['PT4H'], expiry: 'P1D' });
+    world.invite();
+    world.text('2');
+    const rows = world.store.outbox('c0001');
+    expect(rows.map((row) => [row.channel, row.kind])).toEqual([['sms', 'invitation'], ['redcap', 'write'], ['sms', 'question']]);
+    expect(rows[1]?.payload).toEqual({ record: '1', instrument: 'daily', values: { mood: '2', daily_complete: '0' } });
+    expect(world.store.pendingTimers('c0001').map((t) => [t.kind, t.dueAt, t.revision])).toEqual([
+      ['reminder', '2026-03-02T19:00:00.000Z', 2],
+      ['expiry', '2026-03-03T15:00:00.000Z', 2],
+    ]);
+    expect(world.store.conversation('c0001')).toMatchObject({ status: 'asking', revision: 1 });
+  });
+
+  it('when the phone texts STOP, then later invitations and deferred texts are stored as suppressed', () => {
+    const world = testWorld({ quietHours: { start: '21:00', end: '08:00' } });
+    world.clock.set('2026-03-02T23:00:00Z');
+    world.invite('weekly');
+    world.text('STOP');
+    world.invite('daily');
+    expect(world.texts().map((t) => t.status)).toEqual(['suppressed', 'suppressed']);
+    expect(world.store.isOptedOut(PROJECT, PHONE)).toBe(true);
+  });
+});
+
+describe('fireDueTimers', () => {
+  it('when a timer set for an older revision comes due, then it changes nothing', () => {
+    const world = testWorld({ reminders: ['PT4H'] });
+    world.invite();
+    world.text('1');
+    // The race an inbound can lose against the timer loop: an old-revision timer still pending.
+    world.store.setTimer('c0001', 'reminder', '2026-03-02T16:00:00.000Z', 1);
+    world.clock.set('2026-03-02T16:00:00Z');
+    const before = world.store.conversation('c0001');
+    const sent = world.texts().length;
+    expect(fireDueTimers(world.deps)).toBe(1);
+    expect(world.store.conversation('c0001')).toEqual(before);
+    expect(world.texts()).toHaveLength(sent);
+  });
+
+  it('when the current reminder comes due, then the question goes again with the prefix', () => {
+    const world = testWorld({ reminders: ['PT4H'] });
+    world.invite();
+    world.clock.set('2026-03-02T19:00:00Z');
+    expect(fireDueTimers(world.deps)).toBe(1);
+    expect(world.texts().at(-1)?.body).toBe('Reminder:\nHow is your mood today? (1) Good, (2) OK, (3) Bad.');
+    expect(fireDueTimers(world.deps)).toBe(0);
+  });
+});
+
+describe('delivery feedback', () => {
+  it('when the provider reports an opt-out, then every open conversation of the phone is opted out and quiet', () => {
+    const world = testWorld({ reminders: ['PT4H'], overlap: 'FIRST' });
+    world.invite('daily');
+    world.invite('weekly');
+    recordProviderOptOut(world.deps, { conversationId: 'c0001', project: PROJECT, phone: PHONE });
+    expect(world.store.conversations(PROJECT).map((c) => c.status)).toEqual(['opted_out', 'opted_out']);
+    expect(world.store.pendingTimers('c0001')).toEqual([]);
+    expect(world.store.isOptedOut(PROJECT, PHONE)).toBe(true);
+  });
+
+  it('when a text fails for good, then the conversation is flagged and stays where it was', () => {
+    const world = testWorld();
+    world.invite('daily');
+    recordDeliveryFailure(world.deps, { conversationId: 'c0001', project: PROJECT, phone: PHONE });
+    expect(world.store.conversation('c0001')?.status).toBe('asking');
+    expect(world.store.transcript('c0001').at(-1)).toMatchObject({ direction: 'event', kind: 'flag', body: 'a text could not be delivered' });
+  });
+});
+
+describe('staff actions and stored versions', () => {
+  it('when staff resume a paused conversation, then the question goes again and replies count again', () => {
+    const world = testWorld({ loopGuard: { maxInvalid: 2, windowMinutes: 5 } });
+    world.invite();
+    world.text('x');
+    world.text('y');
+    expect(world.store.conversation('c0001')?.status).toBe('paused');
+    expect(resumeConversation(world.deps, 'c0001')).toBe(true);
+    expect(world.texts().at(-1)?.body).toBe('How is your mood today? (1) Good, (2) OK, (3) Bad.');
+    world.text('1');
+    expect(world.store.conversation('c0001')?.status).toBe('asking');
+    expect(resumeConversation(world.deps, 'c0001')).toBe(false);
+  });
+
+  it('when a stored snapshot was written by another machine version, then it is flagged, not restarted', () => {
+    const world = testWorld();
+    world.invite();
+    world.store.db.prepare("UPDATE conversations SET machine_version = 99 WHERE id = 'c0001'").run();
+    const before = world.texts();
+    world.text('1');
+    expect(world.store.conversation('c0001')).toMatchObject({ status: 'needs_attention', machineVersion: 99 });
+    expect(world.texts()).toEqual(before);
+    expect(world.store.transcript('c0001').at(-1)).toMatchObject({ kind: 'flag', body: expect.stringMatching(/machine 99/) });
+  });
+});

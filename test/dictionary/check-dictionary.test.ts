@@ -1,0 +1,126 @@
+/** `checkDictionary` and `redcap-sms dictionary check`: the report, its JSON shape and the exit codes. */
+import { describe, expect, it } from 'vitest';
+import { checkDictionary } from '../../src/app/check-dictionary.js';
+import { smsAskability } from '../../src/dictionary/index.js';
+import { runCli } from '../../src/cli/program.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { designerCsv, field, fixturePath, loadSurvey, readFixture } from './helpers.js';
+
+function bufferIo(): CliIo & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (text) => { out += text; },
+    err: (text) => { err += text; },
+    env: {},
+    cwd: process.cwd(),
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+async function run(...argv: string[]) {
+  const io = bufferIo();
+  const code = await runCli(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('smsAskability', () => {
+  const survey = loadSurvey(designerCsv(
+    ['record_id', 'f', '', 'text', 'ID'],
+    ['doc', 'f', '', 'file', 'Upload'],
+    ['sig', 'f', '', 'file', 'Sign', '', '', 'signature'],
+    ['q', 'f', '', 'sql', 'Pick', 'select 1'],
+    ['dd', 'f', '', 'dropdown', 'Pick'],
+    ['cb', 'f', '', 'checkbox', 'Pick', '1, A'],
+  ));
+  it.each([
+    ['doc', /file upload/], ['sig', /signature/], ['q', /sql field/], ['dd', /dropdown field without choices/],
+  ])('when the field is %s, then it cannot be asked by SMS', (name, reason) => {
+    expect(smsAskability(field(survey, name))).toEqual({ askable: false, reason: expect.stringMatching(reason) });
+  });
+  it.each(['record_id', 'cb', 'f_complete'])('when the field is %s, then it can be asked', (name) => {
+    expect(smsAskability(field(survey, name))).toEqual({ askable: true });
+  });
+});
+
+describe('checkDictionary', () => {
+  it('when redcapr-simple is checked, then the report counts instruments, types and unaskable fields', () => {
+    const report = checkDictionary(readFixture('redcapr-simple.csv'), 'csv');
+    expect(report).toMatchObject({
+      recordIdField: 'record_id',
+      fieldCount: 16,
+      fieldTypes: { text: 9, notes: 2, radio: 2, calc: 1, file: 1, checkbox: 1 },
+      validationTypes: { phone: 1, email: 1, date_ymd: 1, number: 1, integer: 1 },
+      errors: [],
+      warnings: [],
+      instruments: [
+        { name: 'demographics', fields: 9, askable: 9, notAskable: [] },
+        { name: 'health', fields: 5, askable: 4, notAskable: [{ field: 'mugshot', reason: expect.stringMatching(/file upload/) }] },
+        { name: 'race_and_ethnicity', fields: 2, askable: 2, notAskable: [] },
+      ],
+    });
+    expect(report.surveyId).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.checkboxExportNames).toEqual(['race___1', 'race___2', 'race___3', 'race___4', 'race___5', 'race___6']);
+  });
+
+  it('when a bad dictionary is checked, then errors are listed and there is no survey id', () => {
+    const report = checkDictionary(readFixture('bad/split-form.csv'));
+    expect(report).toMatchObject({ surveyId: null, recordIdField: null, instruments: [], fieldCount: 0 });
+    expect(report.errors).toHaveLength(1);
+  });
+});
+
+describe('redcap-sms dictionary check', () => {
+  it('when the dictionary is fine, then it prints a summary and exits 0', async () => {
+    const { code, out } = await run('dictionary', 'check', fixturePath('redcapr-validation-types-1.csv'));
+    expect(code).toBe(0);
+    expect(out).toContain('50 fields in 1 instruments');
+    expect(out).toContain('form_1: 50 fields, 47 can be asked by SMS');
+    expect(out).toMatch(/not askable: f_signature \(signature field/);
+    expect(out).toMatch(/not askable: f_sql \(sql field/);
+  });
+
+  it('when the dictionary has only warnings, then it exits 0 and lists them', async () => {
+    const { code, out } = await run('dictionary', 'check', fixturePath('ccc19-data-dictionary.csv'));
+    expect(code).toBe(0);
+    expect(out).toContain('Warnings (6):');
+    expect(out).toContain('line 3, field ts_0, column "Field Annotation": unknown action tag @NOW_UTC; it is ignored');
+  });
+
+  it('when the dictionary has errors, then each is printed with line, field and column, and it exits 1', async () => {
+    const { code, out } = await run('dictionary', 'check', fixturePath('bad/many-errors.csv'));
+    expect(code).toBe(1);
+    expect(out).toContain('Errors (4):');
+    expect(out).toContain('line 7, field dup, column "Field Type": unknown field type "wrongtype"');
+    expect(out).toContain('line 9, field n, column "Text Validation Min": the minimum 5 is above the maximum 1');
+    expect(out).not.toMatch(/\n\s+at /);
+  });
+
+  it('when --json is given, then one JSON object with the report shape is printed', async () => {
+    const { code, out } = await run('dictionary', 'check', fixturePath('redcapr-simple.metadata.json'), '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(
+      ['surveyId', 'recordIdField', 'instruments', 'fieldCount', 'fieldTypes', 'errors', 'warnings']));
+    expect(report).toMatchObject({ recordIdField: 'record_id', fieldCount: 16, surveyId: checkDictionary(readFixture('redcapr-simple.csv')).surveyId });
+  });
+
+  it('when --json is given for a bad file, then errors are in the JSON and it exits 1', async () => {
+    const { code, out } = await run('dictionary', 'check', '--json', fixturePath('bad/wrong-shape.json'));
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as { errors: { index: number }[] };
+    expect(report.errors.map((e) => e.index)).toEqual([1, 2, 3]);
+  });
+
+  it.each([
+    [['dictionary', 'check', 'no-such-file.csv'], /no such file: no-such-file\.csv/],
+    [['dictionary', 'check'], /missing required argument/],
+    [['dictionary', 'check', fixturePath('redcapr-simple.csv'), '--jsn'], /unknown option '--jsn'/],
+    [['dictionary', 'check', fixturePath('')], /is a directory/],
+  ])('when the command line is %j, then it exits 2 with a usage error', async (argv, message) => {
+    const { code, err } = await run(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { applyMigrations, MigrationError, openDatabase, readMigrations, type Migration } from '../../src/adapters/storage/index.js';
+
+const NOW = new Date('2026-03-02T15:00:00Z');
+const one: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER) STRICT;', checksum: 'c1' };
+const two: Migration = { version: 2, name: 'two', sql: 'CREATE TABLE b (y INTEGER) STRICT;', checksum: 'c2' };
+
+function tables(db: Database.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('when the project migrations are applied to a new database, then every table exists', () => {
+    const db = openDatabase(':memory:', { now: NOW });
+    expect(tables(db)).toEqual([
+      'conversations', 'inbound_messages', 'opt_outs', 'outbox', 'schema_migrations', 'survey_versions', 'timers', 'transcript',
+    ]);
+  });
+
+  it.each([
+    [[one], [one, two], [2]],
+    [[one, two], [one, two], []],
+    [[], [one, two], [1, 2]],
+  ])('when %j were applied and %j exist, then %j are applied now', (before, files, applied) => {
+    const db = new Database(':memory:');
+    applyMigrations(db, before, NOW);
+    expect(applyMigrations(db, files, NOW)).toEqual(applied);
+  });
+
+  it.each([
+    ['its file changed', [{ ...one, checksum: 'edited' }, two], /changed after it was applied/],
+    ['its file is gone', [two], /file is missing/],
+  ])('when an applied migration %s, then start-up refuses', (_case, files, message) => {
+    const db = new Database(':memory:');
+    applyMigrations(db, [one, two], NOW);
+    expect(() => applyMigrations(db, files, NOW)).toThrow(MigrationError);
+    expect(() => applyMigrations(db, files, NOW)).toThrow(message);
+  });
+
+  it('when a migration fails half-way, then nothing of it stays and it is not recorded', () => {
+    const db = new Database(':memory:');
+    const broken: Migration = { version: 3, name: 'broken', sql: 'CREATE TABLE c (z INTEGER); CREATE TABLE c (z INTEGER);', checksum: 'c3' };
+    expect(() => applyMigrations(db, [one, broken], NOW)).toThrow();
+    expect(tables(db)).toEqual(['a', 'schema_migrations']);
+  });
+
+  it('when migration files are read from a folder, then they come in number order with checksums', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+    writeFileSync(join(dir, '0002_second.sql'), 'SELECT 2;');
+    writeFileSync(join(dir, '0001_first.sql'), 'SELECT 1;');
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    const read = readMigrations(dir);
+    expect(read.map((m) => [m.version, m.name])).toEqual([[1, 'first'], [2, 'second']]);
+    expect(read[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('when a file database is opened, then it uses WAL and FULL synchronous by default', () => {
+    const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'db-')), 'test.db'), { now: NOW });
+    expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true }), db.pragma('foreign_keys', { simple: true })])
+      .toEqual(['wal', 2, 1]);
+  });
+});

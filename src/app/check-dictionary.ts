@@ -73,9 +73,9 @@ function instrumentExtras(survey: Survey, instrument: string): Pick<InstrumentRe
   };
 }
 
-type SurveyFacts = Omit<DictionaryReport, 'errors' | 'warnings'>;
+export type SurveyFacts = Omit<DictionaryReport, 'errors' | 'warnings'>;
 
-function describeSurvey(survey: Survey): SurveyFacts {
+export function describeSurvey(survey: Survey): SurveyFacts {
   const fields = survey.fields.filter((field) => !field.formStatus);
   const byName = fieldMap(survey);
   return {

@@ -84,7 +84,15 @@ function answerAtPhoneLevel(scope: PhoneScope, keyword: Keyword | null): void {
   }
   if (store.isOptedOut(scope.project, scope.phone)) return;
   if (keyword === 'help') return reply(scope, 'help', settings.helpText ?? message(catalog, 'conversation.help'));
-  if (openRows(scope).length === 0) reply(scope, 'closed', message(catalog, 'conversation.noSurvey'));
+  if (openRows(scope).length === 0 && !notedRecently(scope)) reply(scope, 'closed', message(catalog, 'conversation.noSurvey'));
+}
+
+/** A phone texting with no survey waiting hears so once a day: more would spam it, and cost per text. */
+export const NO_SURVEY_NOTE_EVERY_MS = 24 * 60 * 60 * 1000;
+
+function notedRecently(scope: PhoneScope): boolean {
+  const last = scope.deps.store.lastPhoneTextAt(scope.project, scope.phone, 'closed');
+  return last !== undefined && scope.now.getTime() - Date.parse(last) < NO_SURVEY_NOTE_EVERY_MS;
 }
 
 function reply(scope: PhoneScope, kind: 'opted-in' | 'help' | 'closed', body: string): void {

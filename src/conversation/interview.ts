@@ -2,6 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { parseReply, renderPrompt, skipValues, splitMessage } from '../answers/index.js';
 import type { Survey } from '../dictionary/model.js';
+import { fieldMap } from '../dictionary/index.js';
 import { surveyLogic, type RecordData } from '../logic/index.js';
 import { message, type Catalog } from '../messages/catalog.js';
 import type { ConversationContext } from './context.js';
@@ -88,8 +89,15 @@ function withTimers(outcome: Outcome, env: StepEnv): Outcome {
   return { context: timers.context, effects: [...outcome.effects, ...timers.effects] };
 }
 
-function writeEffect(values: RecordData): Effect[] {
-  return Object.keys(values).length === 0 ? [] : [{ type: 'write', values }];
+/**
+ * The values to import into REDCap. Calc fields are left out: REDCap computes them itself on import
+ * and refuses an import that sets one, which would fail the whole batch of answers. The engine still
+ * keeps their values in its own record for branching and piping.
+ */
+function writeEffect(values: RecordData, env: StepEnv): Effect[] {
+  const fields = fieldMap(env.survey);
+  const importable = Object.fromEntries(Object.entries(values).filter(([name]) => fields.get(name)?.type !== 'calc'));
+  return Object.keys(importable).length === 0 ? [] : [{ type: 'write', values: importable }];
 }
 
 /**
@@ -103,11 +111,11 @@ function advance(context: ConversationContext, env: StepEnv, after: string | nul
   const writes = { ...values, ...next.writes };
   if (next.kind === 'ask') {
     const asked = { ...context, record, current: next.field.name, pending: null };
-    return { context: asked, effects: [...writeEffect(writes), send(asked, kind, [...prefix, promptText(asked, env, next.lead)])] };
+    return { context: asked, effects: [...writeEffect(writes, env), send(asked, kind, [...prefix, promptText(asked, env, next.lead)])] };
   }
   if (next.kind === 'stuck') {
     const stuck = { ...context, record, current: null, paused: true };
-    return { context: stuck, effects: [...writeEffect(writes), { type: 'cancelTimers' }, { type: 'flag', reason: 'skip cap reached: the survey passes over too many fields in one step' }] };
+    return { context: stuck, effects: [...writeEffect(writes, env), { type: 'cancelTimers' }, { type: 'flag', reason: 'skip cap reached: the survey passes over too many fields in one step' }] };
   }
   return finish({ ...context, record }, env, writes);
 }
@@ -118,7 +126,7 @@ function finish(context: ConversationContext, env: StepEnv, values: RecordData):
   const completion = env.settings.completionText ?? text(env, 'conversation.completion');
   return {
     context: done,
-    effects: [{ type: 'write', values: { ...values, [complete]: '2' } }, { type: 'cancelTimers' }, send(done, 'completion', [completion])],
+    effects: [...writeEffect({ ...values, [complete]: '2' }, env), { type: 'cancelTimers' }, send(done, 'completion', [completion])],
   };
 }
 

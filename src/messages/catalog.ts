@@ -116,6 +116,7 @@ const RANGE = {
 const CONVERSATION = {
   'conversation.invitation': 'You are invited to answer a short survey by text message. Reply STOP to opt out.',
   'conversation.replyToBegin': 'Reply with any text to begin.',
+  'conversation.surveyLink': 'You are invited to answer a short survey: {link} Reply STOP to opt out.',
   'conversation.completion': 'Thank you! Your answers have been saved.',
   'conversation.help': 'This is a survey by text message. Reply SKIP to skip an optional question, BACK to go back, REPEAT to see the question again, STOP to opt out.',
   'conversation.optedOut': 'You will not receive any more texts from this survey. Reply START to opt back in.',

@@ -32,14 +32,20 @@ describe('the interviewer flow', () => {
     { given: [], reply: '3', status: 'asking', asks: 'What made your mood bad', wrote: { mood: '3' } },
     { given: [], reply: '9', status: 'asking', asks: 'That is not one of the choices', wrote: {} },
     { given: ['1'], reply: '2', status: 'confirming', asks: 'outside the expected range', wrote: {} },
-    { given: ['1', '2'], reply: 'yes', status: 'asking', asks: 'Which symptoms', wrote: { sleep_hours: '2', sleep_score: '20' } },
+    { given: ['1', '2'], reply: 'yes', status: 'asking', asks: 'Which symptoms', wrote: { sleep_hours: '2' } },
     { given: ['1', '2'], reply: '5', status: 'asking', asks: 'Which symptoms', wrote: { sleep_hours: '5' } },
-    { given: ['1'], reply: '7', status: 'asking', asks: 'Which symptoms', wrote: { sleep_hours: '7', sleep_score: '70' } },
+    { given: ['1'], reply: '7', status: 'asking', asks: 'Which symptoms', wrote: { sleep_hours: '7' } },
   ])('when the participant has said $given and replies $reply, then the conversation is $status and the next text has "$asks"', ({ given, reply, status, asks, wrote }) => {
     const result = converse([...given, reply]);
     expect(result.status).toBe(status);
     expect(texts(result.effects).join('\n')).toContain(asks);
     expect(writes(result.effects)).toMatchObject(wrote);
+  });
+
+  it('when an answer changes a calc field, then REDCap is not sent the calc (it computes it and refuses imports of it) but the engine still knows it', () => {
+    const result = converse(['1', '7']);
+    expect(writes(result.effects)).toEqual({ sleep_hours: '7' });
+    expect(restore(result.snapshot).context.record).toMatchObject({ sleep_hours: '7', sleep_score: '70' });
   });
 
   it('when the last question is answered, then the form is complete, timers stop and the completion text goes', () => {

@@ -17,7 +17,8 @@ describe('migrations', () => {
   it('when the project migrations are applied to a new database, then every table exists', () => {
     const db = openDatabase(':memory:', { now: NOW });
     expect(tables(db)).toEqual([
-      'conversations', 'inbound_messages', 'opt_outs', 'outbox', 'schema_migrations', 'survey_versions', 'timers', 'transcript',
+      'conversation_targets', 'conversations', 'inbound_messages', 'opt_outs', 'outbox', 'project_surveys', 'redcap_triggers',
+      'scheduled_invitations', 'schema_migrations', 'segment_usage', 'simulator_messages', 'survey_versions', 'timers', 'transcript',
     ]);
   });
 

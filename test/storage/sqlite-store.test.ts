@@ -67,7 +67,8 @@ describe('the SQLite store', () => {
     store.enqueue({ ...base, channel: 'redcap', phone: null, kind: 'write', payload: { values: {} } });
     store.optOut('p', '+1', NOW.toISOString(), 'keyword');
     expect(store.suppressPendingTexts('p', '+1')).toBe(1);
-    expect(store.dueOutbox(NOW.toISOString()).map((row) => row.phone)).toEqual(['+2', null]);
+    // The last row is the opt-out itself, queued for REDCap by migration 0003's trigger.
+    expect(store.dueOutbox(NOW.toISOString()).map((row) => [row.channel, row.phone])).toEqual([['sms', '+2'], ['redcap', null], ['redcap', '+1']]);
     expect(store.isOptedOut('p', '+1')).toBe(true);
   });
 });

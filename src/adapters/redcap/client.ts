@@ -10,8 +10,8 @@ import { RedcapError, classifyFailure, scrubSecret } from './errors.js';
 import { encodeForm, type FormParams } from './form.js';
 import {
   ExportFieldNameSchema, FlatRecordSchema, FormEventMappingSchema, ImportCountSchema, InstrumentInfoSchema,
-  MetadataRowSchema, ProjectInfoSchema, RedcapEventSchema,
-  type ExportFieldName, type FlatRecord, type FormEventMapping, type InstrumentInfo, type MetadataRow,
+  MetadataRowSchema, ProjectInfoSchema, RedcapEventSchema, RepeatingFormEventSchema,
+  type ExportFieldName, type RepeatingFormEvent, type FlatRecord, type FormEventMapping, type InstrumentInfo, type MetadataRow,
   type ProjectInfo, type RedcapEvent,
 } from './responses.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
@@ -56,6 +56,8 @@ export interface RedcapClient {
   /** [] for a classic project, as for events. */
   exportFormEventMapping(): Promise<FormEventMapping[]>;
   exportFieldNames(): Promise<ExportFieldName[]>;
+  /** Which instruments (or events) repeat; [] when none do. */
+  exportRepeatingFormsEvents(): Promise<RepeatingFormEvent[]>;
   exportRecords(query?: ExportRecordsQuery): Promise<FlatRecord[]>;
   exportSurveyLink(query: SurveyLinkQuery): Promise<string>;
   exportVersion(): Promise<string>;
@@ -63,8 +65,9 @@ export interface RedcapClient {
    * Imports flat rows (blanks leave stored values alone) and resolves to REDCap's count of records.
    * Retried like any call, since writing the same values twice changes nothing — except rows with
    * `redcap_repeat_instance: 'new'`, which are sent once: a retry after a lost reply could add a second instance.
+   * `overwrite: true` sends `overwriteBehavior=overwrite`, so a blank value clears the stored one.
    */
-  importRecords(rows: readonly FlatRecord[]): Promise<number>;
+  importRecords(rows: readonly FlatRecord[], options?: { overwrite?: boolean }): Promise<number>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -86,6 +89,8 @@ export function createRedcapClient(options: RedcapClientOptions): RedcapClient {
     exportFormEventMapping: () =>
       classicAsEmpty(call('export form-event mapping', { content: 'formEventMapping' }, list(FormEventMappingSchema))),
     exportFieldNames: () => call('export field names', { content: 'exportFieldNames' }, list(ExportFieldNameSchema)),
+    exportRepeatingFormsEvents: () =>
+      call('export repeating instruments and events', { content: 'repeatingFormsEvents' }, list(RepeatingFormEventSchema)),
     exportRecords: (query = {}) =>
       call('export records', {
         content: 'record', type: 'flat', rawOrLabel: 'raw',
@@ -97,9 +102,9 @@ export function createRedcapClient(options: RedcapClientOptions): RedcapClient {
         repeat_instance: query.repeatInstance === undefined ? undefined : String(query.repeatInstance),
       }, (body) => body.trim()),
     exportVersion: () => call('export version', { content: 'version' }, (body) => body.trim()),
-    importRecords: (rows) =>
+    importRecords: (rows, options = {}) =>
       call('import records', {
-        content: 'record', type: 'flat', overwriteBehavior: 'normal', returnContent: 'count', data: JSON.stringify(rows),
+        content: 'record', type: 'flat', overwriteBehavior: options.overwrite === true ? 'overwrite' : 'normal', returnContent: 'count', data: JSON.stringify(rows),
       }, (body) => Number(parseJson(ImportCountSchema, body).count), { once: rows.some(addsInstance) }),
   };
 }

@@ -6,7 +6,7 @@ export {
 export { RedcapError, isRedcapError, REDCAP_ERROR_KINDS, type RedcapErrorKind, type ImportProblem } from './errors.js';
 export { createRequestBudget, REDCAP_DEFAULT_REQUESTS_PER_MINUTE, type RequestBudget } from './budget.js';
 export type {
-  MetadataRow, ProjectInfo, InstrumentInfo, RedcapEvent, FormEventMapping, ExportFieldName, FlatRecord,
+  MetadataRow, ProjectInfo, InstrumentInfo, RedcapEvent, FormEventMapping, ExportFieldName, FlatRecord, RepeatingFormEvent,
 } from './responses.js';
 export type { Clock, Sleep } from './timing.js';
 export {

@@ -43,6 +43,13 @@ export const FormEventMappingSchema = z.looseObject({
 });
 export type FormEventMapping = z.infer<typeof FormEventMappingSchema>;
 
+/** `content=repeatingFormsEvents`: `form_name` '' for a repeating event; `event_name` '' in a classic project. */
+export const RepeatingFormEventSchema = z.looseObject({
+  event_name: z.string().nullable().transform((name) => name ?? ''),
+  form_name: z.string().nullable().transform((name) => name ?? ''),
+});
+export type RepeatingFormEvent = z.infer<typeof RepeatingFormEventSchema>;
+
 export const ExportFieldNameSchema = z.looseObject({
   original_field_name: z.string(),
   choice_value: z.string(),

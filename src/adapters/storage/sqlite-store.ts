@@ -160,6 +160,11 @@ export class SqliteStore {
     return this.sql.selectOptOut!.get(project, phone) !== undefined;
   }
 
+  /** When a phone-level text (no conversation) of this kind was last queued for the phone, if ever. */
+  lastPhoneTextAt(project: string, phone: string, kind: string): string | undefined {
+    return (this.sql.selectLastText!.get(project, phone, kind) as { at: string | null }).at ?? undefined;
+  }
+
   appendTranscript(row: TranscriptRow): void {
     this.sql.insertTranscript!.run(row.conversationId, row.project, row.direction, row.kind, row.body, row.at);
   }
@@ -205,6 +210,8 @@ function prepareAll(db: Database): Record<string, Statement> {
       ON CONFLICT (project, phone) DO NOTHING`,
     deleteOptOut: 'DELETE FROM opt_outs WHERE project = ? AND phone = ?',
     selectOptOut: 'SELECT 1 FROM opt_outs WHERE project = ? AND phone = ?',
+    selectLastText: `SELECT MAX(created_at) AS at FROM outbox WHERE project = ? AND phone = ? AND channel = 'sms'
+      AND conversation_id IS NULL AND kind = ?`,
     insertTranscript: `INSERT INTO transcript (conversation_id, project, direction, kind, body, at) VALUES (?, ?, ?, ?, ?, ?)`,
     selectTranscript: `SELECT conversation_id AS conversationId, project, direction, kind, body, at FROM transcript
       WHERE conversation_id = ? ORDER BY id`,

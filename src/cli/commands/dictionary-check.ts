@@ -26,7 +26,7 @@ export function registerDictionaryCheck(program: Command, io: CliIo, setExit: Se
     });
 }
 
-function readDictionaryFile(io: CliIo, file: string): Uint8Array {
+export function readDictionaryFile(io: CliIo, file: string): Uint8Array {
   const path = resolve(io.cwd, file);
   try {
     if (statSync(path).isDirectory()) throw new UsageError(`${file} is a directory, not a dictionary file`);
@@ -38,7 +38,7 @@ function readDictionaryFile(io: CliIo, file: string): Uint8Array {
   }
 }
 
-function formatHint(file: string): 'csv' | 'json' | undefined {
+export function formatHint(file: string): 'csv' | 'json' | undefined {
   const extension = extname(file).toLowerCase();
   return extension === '.json' ? 'json' : extension === '.csv' ? 'csv' : undefined;
 }

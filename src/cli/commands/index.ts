@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerChat } from './chat.js';
 import { registerDictionaryCheck } from './dictionary-check.js';
+import { registerDictionaryLoad } from './dictionary-load.js';
+import { registerDictionaryPull } from './dictionary-pull.js';
 import { registerLogicEval } from './logic-eval.js';
 import { registerRedcapEmulator } from './redcap-emulator.js';
 import { registerReplay } from './replay.js';
+import { registerServe } from './serve.js';
 
 /** Sets the process exit code a command finished with. */
 export type SetExit = (code: number) => void;
@@ -13,8 +17,12 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   void program;
   void io;
   void setExit;
+  registerChat(program, io, setExit);
   registerDictionaryCheck(program, io, setExit);
+  registerDictionaryPull(program, io, setExit);
+  registerDictionaryLoad(program, io, setExit);
   registerLogicEval(program, io, setExit);
   registerRedcapEmulator(program, io, setExit);
   registerReplay(program, io, setExit);
+  registerServe(program, io, setExit);
 }

@@ -1,0 +1,88 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * What the study dashboard shows, read straight from the conversation tables. Rows name records,
+ * instruments and outcomes — never a phone number or a message body.
+ */
+
+export interface StatusCount { project: string; instrument: string; status: string; count: number }
+export interface FunnelRow { project: string; instrument: string; invited: number; started: number; completed: number }
+
+/** A conversation's invitation text and what became of it. */
+export interface InvitationRecord {
+  conversationId: string;
+  project: string;
+  recordId: string;
+  instrument: string;
+  invitedAt: string;
+  conversationStatus: string;
+  /** The outbox row of the first text, absent while the invitation waits behind another survey. */
+  text: { status: string; deliveryStatus: string | null; error: string | null; errorCode: number | null } | null;
+}
+
+export interface ProblemRecord { at: string; project: string; kind: 'text' | 'redcap' | 'conversation'; detail: string; conversationId: string | null }
+
+export interface DashboardData {
+  statuses: StatusCount[];
+  funnel: FunnelRow[];
+  invitations: InvitationRecord[];
+  optOuts: number;
+  pendingWrites: number;
+  problems: ProblemRecord[];
+}
+
+export interface DashboardQueries {
+  read(limit?: number): DashboardData;
+}
+
+interface InvitationRow {
+  conversationId: string; project: string; recordId: string; instrument: string; invitedAt: string; conversationStatus: string;
+  textStatus: string | null; deliveryStatus: string | null; error: string | null; errorCode: number | null;
+}
+
+const SQL = {
+  statuses: `SELECT project, instrument, status, COUNT(*) AS count FROM conversations
+    GROUP BY project, instrument, status ORDER BY project, instrument, status`,
+  // Started: the participant texted at least once in the conversation.
+  funnel: `SELECT project, instrument, COUNT(*) AS invited,
+      SUM(EXISTS (SELECT 1 FROM transcript t WHERE t.conversation_id = c.id AND t.direction = 'in')) AS started,
+      SUM(c.status = 'completed') AS completed
+    FROM conversations c GROUP BY project, instrument ORDER BY project, instrument`,
+  invitations: `SELECT c.id AS conversationId, c.project, c.record_id AS recordId, c.instrument, c.created_at AS invitedAt,
+      c.status AS conversationStatus, o.status AS textStatus, o.delivery_status AS deliveryStatus, o.last_error AS error,
+      o.delivery_error AS errorCode
+    FROM conversations c LEFT JOIN outbox o ON o.id = (
+      SELECT MIN(x.id) FROM outbox x WHERE x.conversation_id = c.id AND x.channel = 'sms')
+    ORDER BY c.created_at DESC, c.rowid DESC LIMIT ?`,
+  optOuts: 'SELECT COUNT(*) AS n FROM opt_outs',
+  pendingWrites: `SELECT COUNT(*) AS n FROM outbox WHERE channel = 'redcap' AND status = 'pending'`,
+  problems: `SELECT at, project, kind, detail, conversationId FROM (
+      SELECT created_at AS at, project, CASE channel WHEN 'redcap' THEN 'redcap' ELSE 'text' END AS kind,
+        COALESCE(last_error, 'failed') AS detail, conversation_id AS conversationId, id AS tiebreak
+      FROM outbox WHERE status = 'failed'
+      UNION ALL
+      SELECT at, project, 'conversation', body, conversation_id, id FROM transcript WHERE direction = 'event' AND kind = 'flag')
+    ORDER BY at DESC, tiebreak DESC LIMIT ?`,
+};
+
+export function sqliteDashboardQueries(db: Database): DashboardQueries {
+  const statements = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SQL, Statement>;
+  const count = (name: 'optOuts' | 'pendingWrites') => (statements[name].get() as { n: number }).n;
+  return {
+    read(limit = 100) {
+      return {
+        statuses: statements.statuses.all() as StatusCount[],
+        funnel: (statements.funnel.all() as FunnelRow[]).map((row) => ({ ...row, started: Number(row.started), completed: Number(row.completed) })),
+        invitations: (statements.invitations.all(limit) as InvitationRow[]).map(toInvitation),
+        optOuts: count('optOuts'),
+        pendingWrites: count('pendingWrites'),
+        problems: statements.problems.all(limit) as ProblemRecord[],
+      };
+    },
+  };
+}
+
+function toInvitation(row: InvitationRow): InvitationRecord {
+  const { textStatus, deliveryStatus, error, errorCode, ...conversation } = row;
+  return { ...conversation, text: textStatus === null ? null : { status: textStatus, deliveryStatus, error, errorCode } };
+}

@@ -1,0 +1,130 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * The outbox as the SMS dispatcher and the status webhook see it: which texts are due, whether one
+ * may still go, and what Twilio said about it. The conversation store writes the rows; this adapter
+ * only moves them through sending (migration 0002 adds the delivery columns).
+ */
+
+export interface DueText {
+  readonly id: number;
+  readonly conversationId: string | null;
+  readonly project: string;
+  readonly phone: string;
+  readonly payload: unknown;
+  readonly attempts: number;
+  /** The REDCap record of the text's conversation (some providers want it); null for phone-level texts. */
+  readonly recordId: string | null;
+}
+
+export interface SentText {
+  readonly id: number;
+  readonly conversationId: string | null;
+  readonly project: string;
+  readonly phone: string | null;
+}
+
+/** What a claim found: the text may go, or it must not (opted out, or no longer pending). */
+export type Claim = { readonly kind: 'send'; readonly text: DueText } | { readonly kind: 'suppressed' } | { readonly kind: 'gone' };
+
+interface OutboxTextRecord {
+  id: number;
+  conversation_id: string | null;
+  project: string;
+  phone: string | null;
+  payload: string;
+  attempts: number;
+  status: string;
+  opted_out: number;
+  record_id: string | null;
+}
+
+export class SqliteDeliveryStore {
+  private readonly sql: Record<string, Statement>;
+
+  constructor(private readonly db: Database) {
+    this.sql = prepareAll(db);
+  }
+
+  /**
+   * Pending texts whose time has come, each the oldest pending text of its phone, so a text waiting
+   * for a retry holds back the ones queued after it (participants read questions in order).
+   */
+  dueTexts(now: string, limit = 100): DueText[] {
+    return (this.sql.due!.all(now, limit) as OutboxTextRecord[]).flatMap(toDueText);
+  }
+
+  /**
+   * Re-reads the row and the opt-out list in one transaction, just before sending: a STOP committed
+   * after `dueTexts` ran still wins. An opted-out text is marked suppressed and never sent.
+   */
+  claim(id: number): Claim {
+    return this.db.transaction((): Claim => {
+      const row = this.sql.claim!.get(id) as OutboxTextRecord | undefined;
+      if (row === undefined || row.status !== 'pending') return { kind: 'gone' };
+      if (row.opted_out === 1) {
+        this.sql.suppress!.run(id);
+        return { kind: 'suppressed' };
+      }
+      const [text] = toDueText(row);
+      return text === undefined ? { kind: 'gone' } : { kind: 'send', text };
+    }).immediate();
+  }
+
+  markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): void {
+    this.sql.markSent!.run(providerMessageId, deliveryStatus, at, id);
+  }
+
+  scheduleRetry(id: number, nextAttemptAt: string, error: string): void {
+    this.sql.retry!.run(nextAttemptAt, error, id);
+  }
+
+  markFailed(id: number, error: string, errorCode: number | null): void {
+    this.sql.fail!.run(error, errorCode, id);
+  }
+
+  /** Records a status callback; returns the text it belongs to, or undefined for an unknown SID. */
+  recordStatus(providerMessageId: string, status: string, errorCode: number | null, at: string): SentText | undefined {
+    const row = this.sql.findBySid!.get(providerMessageId) as Omit<OutboxTextRecord, 'payload'> | undefined;
+    if (row === undefined) return undefined;
+    this.sql.recordStatus!.run(status, errorCode, at, row.id);
+    return { id: row.id, conversationId: row.conversation_id, project: row.project, phone: row.phone };
+  }
+
+  /** Twilio's latest word on a text, for the admin API and tests. */
+  deliveryOf(id: number): { status: string | null; sid: string | null; error: number | null } | undefined {
+    return this.sql.deliveryOf!.get(id) as { status: string | null; sid: string | null; error: number | null } | undefined;
+  }
+}
+
+function toDueText(row: OutboxTextRecord): DueText[] {
+  if (row.phone === null) return [];
+  return [{
+    id: row.id, conversationId: row.conversation_id, project: row.project, phone: row.phone,
+    payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, recordId: row.record_id,
+  }];
+}
+
+function prepareAll(db: Database): Record<string, Statement> {
+  const optedOut = `EXISTS (SELECT 1 FROM opt_outs x WHERE x.project = o.project AND x.phone = o.phone)`;
+  const recordId = `(SELECT c.record_id FROM conversations c WHERE c.id = o.conversation_id)`;
+  const statements = {
+    due: `SELECT o.*, ${optedOut} AS opted_out, ${recordId} AS record_id FROM outbox o
+      WHERE o.channel = 'sms' AND o.status = 'pending' AND o.next_attempt_at <= ?
+        AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.project = o.project AND e.phone = o.phone
+          AND e.channel = 'sms' AND e.status = 'pending' AND e.id < o.id)
+      ORDER BY o.next_attempt_at, o.id LIMIT ?`,
+    claim: `SELECT o.*, ${optedOut} AS opted_out, ${recordId} AS record_id FROM outbox o WHERE o.id = ? AND o.channel = 'sms'`,
+    suppress: `UPDATE outbox SET status = 'suppressed', last_error = 'opted out' WHERE id = ?`,
+    markSent: `UPDATE outbox SET status = 'sent', provider_message_id = ?, delivery_status = ?,
+      delivery_updated_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`,
+    retry: `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    fail: `UPDATE outbox SET status = 'failed', last_error = ?, delivery_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    findBySid: 'SELECT id, conversation_id, project, phone, attempts, status FROM outbox WHERE provider_message_id = ?',
+    // Callbacks can arrive out of order; a final status is never overwritten by an earlier one.
+    recordStatus: `UPDATE outbox SET delivery_status = ?, delivery_error = ?, delivery_updated_at = ? WHERE id = ?
+      AND (delivery_status IS NULL OR delivery_status NOT IN ('delivered', 'undelivered', 'failed', 'read', 'canceled'))`,
+    deliveryOf: `SELECT delivery_status AS status, provider_message_id AS sid, delivery_error AS error FROM outbox WHERE id = ?`,
+  };
+  return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
+}

@@ -1,0 +1,67 @@
+import express, { type Router } from 'express';
+import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
+import { HttpError } from './http-error.js';
+
+/** The body of POST /api/invitations (DESIGN §3). */
+export const InvitationRequestSchema = z.strictObject({
+  record: z.string().trim().min(1, { error: 'record is required' }),
+  instrument: z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'instrument must be an instrument name' }),
+  event: z.string().min(1).optional(),
+  phone: z
+    .string()
+    .refine((phone) => isValidPhoneNumber(phone), { error: 'phone is not a valid phone number (use E.164, e.g. +15551234567)' })
+    .transform((phone) => parsePhoneNumberFromString(phone)?.number ?? phone)
+    .optional(),
+  mode: z.enum(['sms', 'link']).default('sms'),
+  sendAt: z.iso.datetime({ offset: true, error: 'sendAt must be an ISO date-time with a time zone' }).optional(),
+  /** Which project; optional when the service runs one. */
+  project: z.string().min(1).optional(),
+});
+export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
+
+/** What creating an invitation can come to; each has its HTTP status. */
+export type InvitationOutcome =
+  | { readonly kind: 'created'; readonly invitation: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'unknown-instrument' | 'missing-record' | 'no-phone' | 'unknown-project' | 'bad-send-at'; readonly message: string }
+  | { readonly kind: 'refused'; readonly message: string }
+  /** REDCap could not be asked; nothing was stored. */
+  | { readonly kind: 'unavailable'; readonly message: string };
+
+export interface Invitations {
+  create(request: InvitationRequest): Promise<InvitationOutcome>;
+}
+
+export function adminApi(queries: AdminQueries, invitations: Invitations | undefined): Router {
+  const router = express.Router();
+  router.get('/conversations', (req, res) => {
+    const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    res.json({ conversations: queries.conversations(limit) });
+  });
+  router.get('/conversations/:id', (req, res) => {
+    const conversation = queries.conversation(req.params.id);
+    if (conversation === undefined) throw new HttpError(404, 'no such conversation');
+    // Texts are participant data: shown only when explicitly asked for.
+    const showTexts = req.query.texts === '1';
+    const transcript = queries.transcript(conversation.id).map((entry) => (showTexts ? entry : { ...entry, body: '[redacted]' }));
+    res.json({ conversation, transcript, redcapWriteFailures: queries.redcapWriteFailures(conversation.id) });
+  });
+  router.get('/opt-outs', (_req, res) => void res.json({ optOuts: queries.optOuts() }));
+  router.post('/invitations', async (req, res) => {
+    const parsed = InvitationRequestSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new HttpError(400, parsed.error.issues.map(describe).join('; '));
+    if (invitations === undefined) throw new HttpError(503, 'invitations are not available: no REDCap survey source is configured');
+    const outcome = await invitations.create(parsed.data);
+    if (outcome.kind === 'created') return void res.status(201).json(outcome.invitation);
+    throw new HttpError(outcome.kind === 'refused' ? 409 : outcome.kind === 'unavailable' ? 503 : 400, outcome.message);
+  });
+  return router;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
+  const field = issue.path.map(String).join('.');
+  if (issue.code === 'invalid_type' && /undefined/.test(issue.message)) return `${field} is required`;
+  return issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
+}

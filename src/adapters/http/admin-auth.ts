@@ -1,0 +1,25 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+
+/**
+ * `Authorization: Bearer <ADMIN_TOKEN>` on /api. Both sides are hashed first so the constant-time
+ * comparison always sees equal lengths and the token's length does not leak either.
+ */
+export function requireAdminToken(adminToken: string, options: { allowQueryToken?: boolean } = {}): RequestHandler {
+  const expected = digest(adminToken);
+  return (req, res, next) => {
+    const header = req.header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    // Pages opened from a link (the dashboard) may carry the token as ?token= instead.
+    const given = match?.[1] ?? (options.allowQueryToken === true && typeof req.query.token === 'string' ? req.query.token : undefined);
+    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return void res.status(401).json({ error: 'a valid admin token is required (Authorization: Bearer …)' });
+    }
+    next();
+  };
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

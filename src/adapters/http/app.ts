@@ -1,0 +1,61 @@
+import express, { type Express } from 'express';
+import type { DashboardQueries } from '../admin/dashboard-queries.js';
+import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
+import type { Logger } from '../logging/logger.js';
+import { requireAdminToken } from './admin-auth.js';
+import { adminApi, type Invitations } from './admin-api.js';
+import { assets } from './assets.js';
+import { dashboardRoutes } from './dashboard-routes.js';
+import { jsonErrors } from './http-error.js';
+import { projectsApi, type ProjectsApiDeps } from './projects-api.js';
+import { redcapDetWebhook, type RedcapDetDeps } from './redcap-det.js';
+import { verifyTwilioSignature } from './twilio-signature.js';
+import { twilioWebhooks, type TwilioWebhookDeps } from './twilio-webhooks.js';
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, boolean>>;
+}
+
+export interface HttpDeps extends TwilioWebhookDeps {
+  readonly publicUrl: string;
+  readonly adminToken: string;
+  readonly twilioAuthToken: string;
+  readonly validateSignature: boolean;
+  readonly logger: Logger;
+  readonly admin: AdminQueries;
+  readonly invitations: Invitations | undefined;
+  readonly readiness: () => Readiness;
+  /** The REDCap integration's routes (DET webhook, project views); absent, those routes 404. */
+  readonly redcap?: (Omit<RedcapDetDeps, 'logger'> & ProjectsApiDeps) | undefined;
+  /** The study dashboard's figures; absent, /dashboard 404s. */
+  readonly dashboard?: DashboardQueries | undefined;
+}
+
+/** The one express app (DESIGN §3). Tests drive it with supertest; `serve` listens with it. */
+export function createApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const readiness = deps.readiness();
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
+  });
+  app.use(
+    '/webhooks/twilio',
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    verifyTwilioSignature({ authToken: deps.twilioAuthToken, publicUrl: deps.publicUrl, enabled: deps.validateSignature }),
+    twilioWebhooks(deps),
+  );
+  if (deps.redcap !== undefined) {
+    app.use('/webhooks/redcap', redcapDetWebhook({ handleDet: deps.redcap.handleDet, logger: deps.logger }));
+    app.use('/api', requireAdminToken(deps.adminToken), projectsApi(deps.redcap));
+  }
+  app.use('/api', requireAdminToken(deps.adminToken), express.json({ limit: '64kb' }), adminApi(deps.admin, deps.invitations));
+  app.use('/assets', assets());
+  if (deps.dashboard !== undefined) app.use(dashboardRoutes(deps.dashboard, deps.adminToken, deps.now));
+  app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
+  app.use(jsonErrors(deps.logger));
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { RequestHandler } from 'express';
+import twilio from 'twilio';
+
+/**
+ * Checks X-Twilio-Signature against the configured public URL + the path and query Twilio called,
+ * never the Host header (proxies and TLS terminators change it). twilio.validateRequest also tries
+ * the URL with and without the default port. Missing → 400, wrong → 403, and the handler never runs.
+ */
+export function verifyTwilioSignature(options: { authToken: string; publicUrl: string; enabled: boolean }): RequestHandler {
+  return (req, res, next) => {
+    if (!options.enabled) return next();
+    const signature = req.header('x-twilio-signature');
+    if (signature === undefined || signature === '') return void res.status(400).json({ error: 'missing X-Twilio-Signature' });
+    const url = options.publicUrl + req.originalUrl;
+    const params = (req.body ?? {}) as Record<string, string>;
+    if (!twilio.validateRequest(options.authToken, signature, url, params)) {
+      return void res.status(403).json({ error: 'invalid X-Twilio-Signature' });
+    }
+    next();
+  };
+}

@@ -1,0 +1,80 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Logger, ParticipantKey } from '../logging/logger.js';
+import type { ProjectRegistry } from '../../config/projects.js';
+import { normaliseNumber } from '../../config/project-schema.js';
+import type { DeliveryStatus } from '../../app/record-delivery-status.js';
+import type { ProviderText } from '../../app/receive-provider-text.js';
+
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+export interface TwilioWebhookDeps {
+  readonly projects: ProjectRegistry;
+  readonly logger: Logger;
+  readonly participantKey: ParticipantKey;
+  /** The unit of work for one inbound text (synchronous: committed when it returns). */
+  readonly receiveText: (text: ProviderText) => { duplicate: boolean };
+  readonly recordStatus: (status: DeliveryStatus) => void;
+  /** Called after a commit that may have queued texts, to wake the dispatcher. */
+  readonly afterCommit: () => void;
+  readonly now: () => Date;
+}
+
+// Twilio may add parameters at any time, so unknown ones are ignored rather than rejected.
+const InboundSms = z.object({
+  MessageSid: z.string().min(1),
+  From: z.string().min(1),
+  To: z.string().min(1),
+  Body: z.string().default(''),
+  OptOutType: z.string().transform((v) => v.toUpperCase()).pipe(z.enum(['STOP', 'START', 'HELP'])).optional(),
+});
+
+const StatusCallback = z.object({
+  MessageSid: z.string().min(1),
+  MessageStatus: z.string().min(1),
+  ErrorCode: z.coerce.number().int().optional(),
+  From: z.string().optional(),
+  To: z.string().optional(),
+});
+
+/** The two Twilio webhooks; the signature is verified before these run. */
+export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
+  const router = express.Router();
+  router.post('/sms', (req, res) => {
+    const form = InboundSms.safeParse(req.body);
+    if (!form.success) return void res.status(400).json({ error: `not a Twilio SMS webhook: ${fieldsIn(form.error)}` });
+    const project = deps.projects.forInboundNumber(form.data.To);
+    const log = { messageSid: form.data.MessageSid, participantKey: deps.participantKey(normaliseNumber(form.data.From)) };
+    if (project === undefined) {
+      deps.logger.warn(log, 'inbound text to a number no project owns; ignored');
+    } else {
+      const result = deps.receiveText({
+        provider: 'twilio', providerMessageId: form.data.MessageSid, project: project.id,
+        from: normaliseNumber(form.data.From), body: form.data.Body, optOutType: form.data.OptOutType,
+      });
+      deps.logger.info({ ...log, project: project.id, duplicate: result.duplicate, optOutType: form.data.OptOutType }, 'inbound text');
+      if (!result.duplicate) deps.afterCommit();
+    }
+    // Replies go through the outbox, so the webhook always answers an empty TwiML response.
+    res.type('text/xml').send(EMPTY_TWIML);
+  });
+  router.post('/status', (req, res) => {
+    const form = StatusCallback.safeParse(req.body);
+    if (!form.success) return void res.status(400).json({ error: `not a Twilio status callback: ${fieldsIn(form.error)}` });
+    const { MessageSid, MessageStatus, ErrorCode, From, To } = form.data;
+    deps.recordStatus({
+      providerMessageId: MessageSid, status: MessageStatus, errorCode: ErrorCode ?? null,
+      project: From === undefined ? undefined : deps.projects.forInboundNumber(From)?.id,
+      to: To === undefined ? undefined : normaliseNumber(To), at: deps.now().toISOString(),
+    });
+    deps.logger.info({ messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode }, 'delivery status');
+    deps.afterCommit();
+    res.type('text/xml').send(EMPTY_TWIML);
+  });
+  return router;
+}
+
+/** Names the fields at fault, never their values (which may be a phone number or a text). */
+function fieldsIn(error: z.ZodError): string {
+  return [...new Set(error.issues.map((issue) => String(issue.path[0] ?? 'body')))].join(', ');
+}

@@ -1,0 +1,69 @@
+import { createHmac } from 'node:crypto';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from '../../config/env.js';
+
+export type { Logger } from 'pino';
+
+/**
+ * Fields that may carry a phone number, a message body, an answer or a secret. The list is fixed here
+ * and never built from input (pino compiles it once). Code should not log these at all; this is the
+ * safety net for the day someone does. Log `participantKey` instead of a number.
+ */
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-twilio-signature"]',
+  'req.body',
+  'headers.authorization',
+  'body',
+  'Body',
+  'From',
+  'To',
+  'phone',
+  'to',
+  'from',
+  'text',
+  'answer',
+  'answers',
+  'token',
+  'authToken',
+  'adminToken',
+  'apiToken',
+  'password',
+  '*.body',
+  '*.Body',
+  '*.From',
+  '*.To',
+  '*.phone',
+  '*.to',
+  '*.from',
+  '*.text',
+  '*.token',
+  '*.authToken',
+  '*.password',
+  // Axios errors carry the request (with the REDCap token in its form body) and the response.
+  'err.config',
+  'err.request',
+  'err.response',
+];
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  /** Where JSON lines go; stdout by default, an in-memory stream in tests. */
+  readonly destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const settings = {
+    level: options.level,
+    base: { service: 'redcap-sms' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
+  return options.destination === undefined ? pino(settings) : pino(settings, options.destination);
+}
+
+/** Turns a phone number into a stable pseudonymous key for logs (HMAC-SHA256 under a secret salt). */
+export type ParticipantKey = (phone: string) => string;
+
+export function participantKeyer(salt: string): ParticipantKey {
+  return (phone) => `p_${createHmac('sha256', salt).update(phone.trim()).digest('hex').slice(0, 20)}`;
+}

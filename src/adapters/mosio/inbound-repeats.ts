@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * Mosio sends no message id, so a retried webhook cannot be told from a new text by id. Each text
+ * gets a synthetic id `mosio:<fingerprint>:<ms>` (fingerprint of project, phone and body), and an
+ * identical text counts as a repeat when it comes within the window AND nothing was sent to the
+ * phone since: a participant who answers "0" to question after question has always been sent the
+ * next question in between, so their answers are never taken for repeats. See ADR 0012.
+ */
+
+export const MOSIO_REPEAT_WINDOW_MS = 2 * 60_000;
+
+export interface InboundText {
+  readonly project: string;
+  readonly phone: string;
+  readonly body: string;
+}
+
+export class InboundRepeats {
+  private readonly latestCopy: Statement;
+  private readonly sentSince: Statement;
+
+  constructor(db: Database, private readonly windowMs = MOSIO_REPEAT_WINDOW_MS) {
+    // A range on the UNIQUE (provider, provider_message_id) index finds earlier copies by prefix.
+    this.latestCopy = db.prepare(`SELECT received_at AS at FROM inbound_messages
+      WHERE provider = 'mosio' AND provider_message_id >= ? AND provider_message_id < ? AND project = ? AND received_at >= ?
+      ORDER BY received_at DESC LIMIT 1`);
+    this.sentSince = db.prepare(`SELECT 1 FROM outbox WHERE project = ? AND phone = ? AND channel = 'sms'
+      AND status = 'sent' AND delivery_updated_at >= ? LIMIT 1`);
+  }
+
+  /** The provider message id this text is stored under. */
+  syntheticId(text: InboundText, at: Date): string {
+    return `${prefix(text)}${at.getTime()}`;
+  }
+
+  /** True when an identical text arrived within the window and no text has gone to the phone since. */
+  isRepeat(text: InboundText, at: Date): boolean {
+    const start = prefix(text);
+    const since = new Date(at.getTime() - this.windowMs).toISOString();
+    const earlier = this.latestCopy.get(start, `${start.slice(0, -1)};`, text.project, since) as { at: string } | undefined;
+    if (earlier === undefined) return false;
+    return this.sentSince.get(text.project, text.phone, earlier.at) === undefined;
+  }
+}
+
+function prefix(text: InboundText): string {
+  const fingerprint = createHash('sha256').update(`${text.project}\u0000${text.phone}\u0000${text.body}`).digest('hex').slice(0, 32);
+  return `mosio:${fingerprint}:`;
+}

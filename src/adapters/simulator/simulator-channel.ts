@@ -1,0 +1,30 @@
+import type { InboundResult } from '../../app/handle-inbound.js';
+import type { ProviderText } from '../../app/receive-provider-text.js';
+import type { Clock } from '../clock.js';
+import type { PhoneLog } from './phone-log.js';
+
+export interface SimulatorChannelDeps {
+  log: PhoneLog;
+  clock: Clock;
+  /** The same unit of work the Twilio webhook runs for an inbound text. */
+  receiveText: (text: ProviderText) => InboundResult;
+  /** Wakes the dispatcher, as the webhook does after its commit. */
+  afterCommit: () => void;
+}
+
+export interface SimulatorChannel {
+  /** A participant's handset texts the service. */
+  receive(project: string, phone: string, body: string): InboundResult;
+}
+
+/** The inbound half of the simulator: a text typed on the page enters through the webhook's path. */
+export function createSimulatorChannel(deps: SimulatorChannelDeps): SimulatorChannel {
+  return {
+    receive(project, phone, body) {
+      const providerMessageId = deps.log.add(phone, 'in', body, deps.clock.now());
+      const result = deps.receiveText({ provider: 'simulator', providerMessageId, project, from: phone, body, optOutType: undefined });
+      if (!result.duplicate) deps.afterCommit();
+      return result;
+    },
+  };
+}

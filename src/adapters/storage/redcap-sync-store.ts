@@ -1,0 +1,204 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * The REDCap side of the database (migration 0003): REDCap writes waiting in the outbox, where each
+ * conversation writes, which survey version a project uses, and invitations created from REDCap.
+ * The conversation store writes the outbox rows; this adapter moves them through sending.
+ */
+
+/** Where in the REDCap project a conversation's answers go. */
+export interface ConversationTarget {
+  event: string | null;
+  repeatInstrument: string | null;
+  repeatInstance: number | null;
+}
+
+/** A pending `channel = 'redcap'` outbox row with what the writer needs to address it. */
+export interface PendingRedcapRow {
+  id: number;
+  project: string;
+  kind: string;
+  conversationId: string | null;
+  phone: string | null;
+  payload: unknown;
+  attempts: number;
+  nextAttemptAt: string;
+  surveyVersion: string | null;
+  target: ConversationTarget;
+}
+
+export interface ProjectSurveyRow {
+  surveyVersion: string;
+  source: 'pull' | 'load';
+  loadedAt: string;
+}
+
+export type InvitationMode = 'sms' | 'link' | 'offer';
+
+export interface NewInvitation {
+  project: string;
+  recordId: string;
+  instrument: string;
+  event: string;
+  repeatInstance: number;
+  mode: InvitationMode;
+  sendAt: string;
+  createdAt: string;
+}
+
+export interface InvitationRow extends NewInvitation {
+  id: number;
+  status: 'pending' | 'sent' | 'skipped' | 'failed';
+  conversationId: string | null;
+  lastError: string | null;
+  attempts: number;
+}
+
+/** A Data Entry Trigger kept because REDCap could not be read when it came (migration 0006). */
+export interface QueuedTrigger {
+  id: number;
+  redcapProjectId: string;
+  record: string;
+  instrument: string;
+  event: string | null;
+  attempts: number;
+}
+
+interface PendingRecord {
+  id: number; project: string; kind: string; conversation_id: string | null; phone: string | null; payload: string;
+  attempts: number; next_attempt_at: string; survey_version: string | null; event: string | null;
+  repeat_instrument: string | null; repeat_instance: number | null;
+}
+
+interface InvitationRecord {
+  id: number; project: string; record_id: string; instrument: string; event: string; repeat_instance: number;
+  mode: string; send_at: string; status: string; conversation_id: string | null; last_error: string | null;
+  attempts: number; created_at: string;
+}
+
+export class RedcapSyncStore {
+  private readonly sql: Record<string, Statement>;
+
+  constructor(private readonly db: Database) {
+    this.sql = prepareAll(db);
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  /** Every pending REDCap row, oldest first; the writer decides which groups are due. */
+  pendingRedcapRows(limit = 5000): PendingRedcapRow[] {
+    return (this.sql.pending!.all(limit) as PendingRecord[]).map((row) => ({
+      id: row.id, project: row.project, kind: row.kind, conversationId: row.conversation_id, phone: row.phone,
+      payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, nextAttemptAt: row.next_attempt_at,
+      surveyVersion: row.survey_version,
+      target: { event: row.event, repeatInstrument: row.repeat_instrument, repeatInstance: row.repeat_instance },
+    }));
+  }
+
+  markSent(ids: readonly number[]): void {
+    this.transaction(() => ids.forEach((id) => this.sql.sent!.run(id)));
+  }
+
+  scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): void {
+    this.transaction(() => ids.forEach((id) => this.sql.retry!.run(nextAttemptAt, error, id)));
+  }
+
+  markFailed(ids: readonly number[], error: string): void {
+    this.transaction(() => ids.forEach((id) => this.sql.fail!.run(error, id)));
+  }
+
+  setTarget(conversationId: string, target: ConversationTarget): void {
+    this.sql.insertTarget!.run(conversationId, target.event, target.repeatInstrument, target.repeatInstance);
+  }
+
+  addProjectSurvey(project: string, surveyVersion: string, source: 'pull' | 'load', at: string): void {
+    this.sql.insertProjectSurvey!.run(project, surveyVersion, source, at);
+  }
+
+  /** The newest survey version loaded for a project: new conversations use it. */
+  activeSurvey(project: string): ProjectSurveyRow | undefined {
+    return this.sql.activeSurvey!.get(project) as ProjectSurveyRow | undefined;
+  }
+
+  /** False when this record already has an invitation to the instrument (a DET fires on every save). */
+  scheduleInvitation(invitation: NewInvitation): boolean {
+    const i = invitation;
+    return this.sql.insertInvitation!.run(i.project, i.recordId, i.instrument, i.event, i.repeatInstance, i.mode, i.sendAt, i.createdAt).changes === 1;
+  }
+
+  dueInvitations(now: string, limit = 100): InvitationRow[] {
+    return (this.sql.dueInvitations!.all(now, limit) as InvitationRecord[]).map(fromInvitationRecord);
+  }
+
+  invitations(project: string): InvitationRow[] {
+    return (this.sql.invitationsOf!.all(project) as InvitationRecord[]).map(fromInvitationRecord);
+  }
+
+  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): void {
+    this.sql.finishInvitation!.run(status, conversationId, error, id);
+  }
+
+  retryInvitation(id: number, sendAt: string, error: string): void {
+    this.sql.retryInvitation!.run(sendAt, error, id);
+  }
+
+  queueTrigger(trigger: Omit<QueuedTrigger, 'id' | 'attempts'>, at: string): void {
+    this.sql.insertTrigger!.run(trigger.redcapProjectId, trigger.record, trigger.instrument, trigger.event, at, at);
+  }
+
+  dueTriggers(now: string, limit = 100): QueuedTrigger[] {
+    return this.sql.dueTriggers!.all(now, limit) as QueuedTrigger[];
+  }
+
+  finishTrigger(id: number, status: 'done' | 'failed', error: string | null): void {
+    this.sql.finishTrigger!.run(status, error, id);
+  }
+
+  retryTrigger(id: number, nextAttemptAt: string, error: string): void {
+    this.sql.retryTrigger!.run(nextAttemptAt, error, id);
+  }
+}
+
+function fromInvitationRecord(row: InvitationRecord): InvitationRow {
+  return {
+    id: row.id, project: row.project, recordId: row.record_id, instrument: row.instrument, event: row.event,
+    repeatInstance: row.repeat_instance, mode: row.mode as InvitationMode, sendAt: row.send_at,
+    status: row.status as InvitationRow['status'], conversationId: row.conversation_id, lastError: row.last_error,
+    attempts: row.attempts, createdAt: row.created_at,
+  };
+}
+
+function prepareAll(db: Database): Record<string, Statement> {
+  const statements = {
+    pending: `SELECT o.id, o.project, o.kind, o.conversation_id, o.phone, o.payload, o.attempts, o.next_attempt_at,
+        c.survey_version, t.event, t.repeat_instrument, t.repeat_instance
+      FROM outbox o LEFT JOIN conversations c ON c.id = o.conversation_id
+        LEFT JOIN conversation_targets t ON t.conversation_id = o.conversation_id
+      WHERE o.channel = 'redcap' AND o.status = 'pending' ORDER BY o.id LIMIT ?`,
+    sent: `UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL WHERE id = ?`,
+    retry: `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    fail: `UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    insertTarget: `INSERT INTO conversation_targets (conversation_id, event, repeat_instrument, repeat_instance)
+      VALUES (?, ?, ?, ?)`,
+    insertProjectSurvey: 'INSERT INTO project_surveys (project, survey_version, source, loaded_at) VALUES (?, ?, ?, ?)',
+    activeSurvey: `SELECT survey_version AS surveyVersion, source, loaded_at AS loadedAt FROM project_surveys
+      WHERE project = ? ORDER BY id DESC LIMIT 1`,
+    insertInvitation: `INSERT INTO scheduled_invitations (project, record_id, instrument, event, repeat_instance, mode,
+      send_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    dueInvitations: `SELECT * FROM scheduled_invitations WHERE status = 'pending' AND send_at <= ?
+      ORDER BY send_at, id LIMIT ?`,
+    invitationsOf: 'SELECT * FROM scheduled_invitations WHERE project = ? ORDER BY id',
+    finishInvitation: `UPDATE scheduled_invitations SET status = ?, conversation_id = ?, last_error = ?,
+      attempts = attempts + 1 WHERE id = ?`,
+    retryInvitation: `UPDATE scheduled_invitations SET send_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    insertTrigger: `INSERT INTO redcap_triggers (redcap_project_id, record, instrument, event, next_attempt_at, received_at)
+      VALUES (?, ?, ?, ?, ?, ?)`,
+    dueTriggers: `SELECT id, redcap_project_id AS redcapProjectId, record, instrument, event, attempts FROM redcap_triggers
+      WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+    finishTrigger: `UPDATE redcap_triggers SET status = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    retryTrigger: `UPDATE redcap_triggers SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+  };
+  return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
+}

@@ -1,0 +1,172 @@
+import type { SqliteDeliveryStore, DueText } from '../adapters/delivery/sqlite-delivery-store.js';
+import type { Clock } from '../adapters/clock.js';
+import type { Logger, ParticipantKey } from '../adapters/logging/logger.js';
+import type { SendOutcome, SmsSender } from '../adapters/provider/port.js';
+import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
+import type { DeliveryEvents } from './delivery-events.js';
+import { createPollingLoop, type PollingLoop } from './polling-loop.js';
+import { TokenBucket } from './token-bucket.js';
+
+/**
+ * The outbox dispatcher: sends committed texts to Twilio, at most `ratePerSecond` per sender,
+ * oldest first per participant, never to an opted-out number, retrying what may succeed later.
+ * Nothing is sent before the unit of work that queued it has committed, so a crash can at worst
+ * repeat a text, never lose one.
+ */
+
+export interface RetryPolicy {
+  /** Delay before the first retry; doubles on each attempt. */
+  readonly baseMs: number;
+  readonly maxDelayMs: number;
+  /** Attempts in all (the first send included) before the text is failed. */
+  readonly maxAttempts: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2_000, maxDelayMs: 5 * 60_000, maxAttempts: 8 };
+
+export interface DispatcherDeps {
+  readonly delivery: SqliteDeliveryStore;
+  readonly sender: SmsSender;
+  readonly projects: ProjectRegistry;
+  readonly clock: Clock;
+  readonly events: DeliveryEvents;
+  readonly logger: Logger;
+  readonly participantKey: ParticipantKey;
+  /** Our public status webhook; Twilio posts delivery updates there. */
+  readonly statusCallbackUrl: string | undefined;
+  readonly retry?: RetryPolicy;
+  /** How long the loop sleeps when there is nothing to send (a nudge wakes it earlier). */
+  readonly idleMs?: number;
+}
+
+export interface DispatchReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  suppressed: number;
+  /** Some texts were due but their sender had used its rate; try again after this many ms. */
+  rateLimitedForMs: number | undefined;
+}
+
+/** `runOnce` sends what is due and allowed by the rates now; the loop runs it until `stop`. */
+export interface OutboxDispatcher extends PollingLoop {
+  runOnce(): Promise<DispatchReport>;
+}
+
+export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const buckets = new Map<string, TokenBucket>();
+  // Set by stop(): the send in progress finishes, the rest of the round waits for the next start.
+  let stopping = false;
+
+  function bucketFor(project: ProjectConfig): TokenBucket {
+    const key = project.sender.messagingServiceSid ?? project.sender.from ?? project.id;
+    let bucket = buckets.get(key);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(project.sender.ratePerSecond, deps.clock.now().getTime());
+      buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  async function runOnce(): Promise<DispatchReport> {
+    const report: DispatchReport = { sent: 0, retried: 0, failed: 0, suppressed: 0, rateLimitedForMs: undefined };
+    for (const text of deps.delivery.dueTexts(deps.clock.now().toISOString())) {
+      if (stopping) break;
+      const project = deps.projects.byId(text.project);
+      if (project === undefined) {
+        fail(text, 'no such project in the configuration', null, report);
+        continue;
+      }
+      const bucket = bucketFor(project);
+      const nowMs = deps.clock.now().getTime();
+      if (!bucket.tryTake(nowMs)) {
+        report.rateLimitedForMs = Math.min(report.rateLimitedForMs ?? Infinity, bucket.waitMs(nowMs));
+        continue;
+      }
+      await deliver(text, project, report);
+    }
+    return report;
+  }
+
+  async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport): Promise<void> {
+    const claim = deps.delivery.claim(queued.id);
+    if (claim.kind === 'suppressed') report.suppressed += 1;
+    if (claim.kind !== 'send') return;
+    const text = claim.text;
+    const body = bodyOf(text.payload);
+    if (body === undefined) return fail(text, 'outbox payload has no text body', null, report);
+    const outcome = await deps.sender.send({
+      to: text.phone,
+      body,
+      project: project.id,
+      recordId: text.recordId ?? undefined,
+      from: project.sender.from,
+      messagingServiceSid: project.sender.messagingServiceSid,
+      statusCallback: deps.statusCallbackUrl,
+    });
+    record(text, outcome, report);
+  }
+
+  function record(text: DueText, outcome: SendOutcome, report: DispatchReport): void {
+    const at = deps.clock.now();
+    const log = { outboxId: text.id, participantKey: deps.participantKey(text.phone), outcome: outcome.kind };
+    switch (outcome.kind) {
+      case 'sent':
+        deps.delivery.markSent(text.id, outcome.sid, outcome.status, at.toISOString());
+        report.sent += 1;
+        deps.logger.info({ ...log, messageSid: outcome.sid }, 'text sent');
+        return;
+      case 'opted-out':
+        deps.delivery.markFailed(text.id, 'recipient opted out (Twilio 21610)', outcome.code);
+        deps.events.providerOptOut({ conversationId: text.conversationId, project: text.project, phone: text.phone, at: at.toISOString() });
+        report.failed += 1;
+        deps.logger.info(log, 'recipient opted out at Twilio; number marked opted out');
+        return;
+      case 'retry':
+        if (text.attempts + 1 >= retry.maxAttempts) return fail(text, `gave up after ${retry.maxAttempts} attempts: ${outcome.reason}`, null, report);
+        deps.delivery.scheduleRetry(text.id, new Date(at.getTime() + backoffMs(text.attempts + 1, retry)).toISOString(), outcome.reason);
+        report.retried += 1;
+        deps.logger.warn({ ...log, reason: outcome.reason, attempts: text.attempts + 1 }, 'send failed; will retry');
+        return;
+      case 'rejected':
+        return fail(text, outcome.reason, outcome.code ?? null, report);
+    }
+  }
+
+  function fail(text: DueText, reason: string, code: number | null, report: DispatchReport): void {
+    const at = deps.clock.now().toISOString();
+    deps.delivery.markFailed(text.id, reason, code);
+    deps.events.deliveryFailed({ outboxId: text.id, conversationId: text.conversationId, project: text.project, phone: text.phone, reason, at });
+    report.failed += 1;
+    deps.logger.warn({ outboxId: text.id, participantKey: deps.participantKey(text.phone), reason }, 'text failed');
+  }
+
+  const loop = createPollingLoop({
+    name: 'outbox', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 250,
+    tick: async () => void (await runOnce()),
+  });
+  return {
+    runOnce,
+    start: () => {
+      stopping = false;
+      loop.start();
+    },
+    nudge: loop.nudge,
+    stop: async () => {
+      stopping = true;
+      await loop.stop();
+    },
+    lastBeat: loop.lastBeat,
+  };
+}
+
+/** Exponential backoff: base, 2×base, 4×base… capped. */
+export function backoffMs(attempt: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+function bodyOf(payload: unknown): string | undefined {
+  const body = (payload as { body?: unknown } | null)?.body;
+  return typeof body === 'string' && body !== '' ? body : undefined;
+}

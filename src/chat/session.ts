@@ -1,0 +1,100 @@
+import { handleInbound, invite } from '../app/index.js';
+import { conversationSettings, durationMs, isIsoDuration, type ConversationSettingsInput } from '../conversation/index.js';
+import type { Survey } from '../dictionary/model.js';
+import type { RecordData } from '../logic/index.js';
+import { englishCatalog } from '../messages/index.js';
+import type { Fixture, Step } from '../replay/index.js';
+import { REPLAY_PROJECT, ReplayWorld } from '../replay/index.js';
+
+/**
+ * A survey taken by hand: the replay world (in-memory database, fake clock, the real use cases)
+ * driven one line at a time, remembering every step in the replay fixture format so the session
+ * can be saved and replayed forever.
+ */
+
+export interface ChatOptions {
+  survey: Survey;
+  instrument: string;
+  recordId: string;
+  phone: string;
+  /** The REDCap record before the survey. */
+  record: Record<string, string>;
+  /** ISO-8601 start of the fake clock. */
+  start: string;
+  settings: ConversationSettingsInput;
+}
+
+export class ChatSession {
+  readonly world: ReplayWorld;
+  private readonly steps: Step[] = [];
+
+  constructor(private readonly options: ChatOptions) {
+    this.world = new ReplayWorld(options.start, conversationSettings(options.settings), englishCatalog, options.record);
+  }
+
+  /** Sends the invitation; returns the texts the participant received. */
+  begin(): string[] {
+    const { options, world } = this;
+    invite(world.deps, {
+      project: REPLAY_PROJECT, survey: options.survey, instrument: options.instrument,
+      recordId: options.recordId, phone: options.phone, record: { ...world.redcap },
+    });
+    this.steps.push('invite');
+    return this.deliver();
+  }
+
+  /** The participant texts `body`; returns the replies. */
+  send(body: string): string[] {
+    handleInbound(this.world.deps, {
+      provider: 'replay', providerMessageId: this.world.nextMessageId(), project: REPLAY_PROJECT, from: this.options.phone, body,
+    });
+    this.steps.push({ send: body });
+    return this.deliver();
+  }
+
+  /** Lets `duration` (ISO-8601) pass; returns the reminders and expiry texts it brought. */
+  wait(duration: string): string[] {
+    if (!isIsoDuration(duration)) throw new RangeError(`not an ISO-8601 duration: "${duration}" (try PT4H or P1D)`);
+    this.world.advance(durationMs(duration));
+    this.steps.push({ wait: duration });
+    return this.deliver();
+  }
+
+  /** Every value written to REDCap so far (fields that differ from the record before the survey). */
+  writes(): RecordData {
+    const before = this.options.record;
+    return Object.fromEntries(Object.entries(this.world.redcap).filter(([field, value]) => before[field] !== value));
+  }
+
+  status(): string {
+    return this.world.store.conversations(REPLAY_PROJECT).at(-1)?.status ?? 'none';
+  }
+
+  now(): Date {
+    return this.world.clock.now();
+  }
+
+  /** The session as a replay fixture, ending with the record and status it reached. */
+  fixture(dictionaryPath: string, description: string): Fixture {
+    const writes = Object.fromEntries(Object.entries(this.writes()).map(([field, value]) => [field, String(value)]));
+    const { options } = this;
+    return {
+      description, dictionary: dictionaryPath, instrument: options.instrument, recordId: options.recordId,
+      phone: options.phone, record: options.record, settings: { ...options.settings }, catalog: {}, start: options.start,
+      steps: [...this.steps, ...(Object.keys(writes).length > 0 ? [{ 'expect-record': writes }] : []), { 'expect-status': this.status() }],
+    };
+  }
+
+  close(): void {
+    this.world.close();
+  }
+
+  /** Moves what the engine queued to the phone and records each text as an expectation. */
+  private deliver(): string[] {
+    this.world.dispatch();
+    const texts = this.world.inbox.splice(0);
+    this.steps.push(...texts.map((text) => ({ expect: text })));
+    if (texts.length === 0) this.steps.push('expect-none');
+    return texts;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * `redcap-sms chat --dictionary <file> --instrument <name>`: take a survey in the terminal as a
+ * participant would, on the real engine with an in-memory database and a fake clock (as `replay`
+ * does). `--record-fixture` saves the session as a replayable conversation fixture.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { ChatSession } from '../../chat/session.js';
+import { ConversationSettingsSchema, type ConversationSettingsInput } from '../../conversation/index.js';
+import { parseDictionary } from '../../dictionary/index.js';
+import type { Survey } from '../../dictionary/model.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
+import type { SetExit } from './index.js';
+
+interface ChatFlags {
+  dictionary: string;
+  instrument: string;
+  recordFixture?: string;
+  recordId: string;
+  phone: string;
+  data?: string;
+  settings?: string;
+  now?: string;
+}
+
+const HELP = [
+  'Type a reply and press Enter. Commands:',
+  '  /wait PT4H   let time pass (ISO-8601 duration): reminders and expiry fire',
+  '  /stop        text STOP        /start   text START',
+  '  /record      show what has been written to REDCap so far',
+  '  /quit        end the session (Ctrl+D too)',
+].join('\n');
+
+export function registerChat(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('chat')
+    .description('Take a survey in the terminal, as a participant would (in memory, fake clock).')
+    .requiredOption('--dictionary <file>', 'the data dictionary (Designer CSV or API metadata JSON)')
+    .requiredOption('--instrument <name>', 'the instrument to take')
+    .option('--record-fixture <file>', 'save the session as a replayable conversation fixture (YAML)')
+    .option('--record-id <id>', 'the REDCap record id', '1')
+    .option('--phone <e164>', 'the participant\'s phone number', '+15555550100')
+    .option('--data <json>', 'the record\'s data before the survey, as JSON (for branching and piping)')
+    .option('--settings <json>', 'conversation settings as JSON, e.g. \'{"reminders":["PT4H"],"expiry":"P1D"}\'')
+    .option('--now <iso>', 'where the fake clock starts (ISO-8601); default: now')
+    .action(async (flags: ChatFlags) => {
+      const dictionaryPath = resolve(io.cwd, flags.dictionary);
+      const survey = loadSurvey(io, dictionaryPath, flags);
+      if (survey === undefined) return setExit(EXIT.inputErrors);
+      const session = new ChatSession({
+        survey, instrument: flags.instrument, recordId: flags.recordId, phone: flags.phone,
+        record: { [survey.recordIdField]: flags.recordId, ...recordData(flags.data) },
+        start: startTime(flags.now), settings: settingsInput(flags.settings),
+      });
+      try {
+        await converse(io, session);
+        if (flags.recordFixture !== undefined) saveFixture(io, session, flags, dictionaryPath);
+      } finally {
+        session.close();
+      }
+      setExit(EXIT.ok);
+    });
+}
+
+async function converse(io: CliIo, session: ChatSession): Promise<void> {
+  io.out(`Fake clock at ${session.now().toISOString()}. /help lists the commands.\n`);
+  show(io, session.begin());
+  if (io.stdin === undefined) return;
+  for await (const line of createInterface({ input: io.stdin, terminal: false, crlfDelay: Infinity })) {
+    if (!runLine(io, session, line)) break;
+  }
+  io.out(`Session ended; conversation ${session.status()}.\n`);
+}
+
+/** Handles one line of input; false ends the session. */
+function runLine(io: CliIo, session: ChatSession, line: string): boolean {
+  const [command = '', argument = ''] = line.trim().split(/\s+/, 2);
+  switch (command.toLowerCase()) {
+    case '/quit':
+    case '/exit':
+      return false;
+    case '/help':
+      io.out(`${HELP}\n`);
+      return true;
+    case '/stop':
+      return reply(io, session, 'STOP');
+    case '/start':
+      return reply(io, session, 'START');
+    case '/record':
+      io.out(`${recordText(session)}\n`);
+      return true;
+    case '/wait':
+      return wait(io, session, argument);
+    default:
+      if (command.startsWith('/')) io.err(`unknown command ${command}; /help lists them\n`);
+      else if (line.trim() !== '') reply(io, session, line.trim());
+      return true;
+  }
+}
+
+function reply(io: CliIo, session: ChatSession, body: string): boolean {
+  show(io, session.send(body));
+  return true;
+}
+
+function wait(io: CliIo, session: ChatSession, duration: string): boolean {
+  try {
+    const texts = session.wait(duration);
+    io.out(`~ ${duration} later: ${session.now().toISOString()}\n`);
+    show(io, texts);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+  }
+  return true;
+}
+
+/** Each text as the phone shows it: `<` then the text, continuation lines indented. */
+function show(io: CliIo, texts: readonly string[]): void {
+  for (const text of texts) io.out(`< ${text.replaceAll('\n', '\n  ')}\n`);
+}
+
+function recordText(session: ChatSession): string {
+  const writes = Object.entries(session.writes());
+  if (writes.length === 0) return 'REDCap: nothing written yet';
+  return ['REDCap writes so far:', ...writes.map(([field, value]) => `  ${field} = ${JSON.stringify(value)}`)].join('\n');
+}
+
+function saveFixture(io: CliIo, session: ChatSession, flags: ChatFlags, dictionaryPath: string): void {
+  const file = resolve(io.cwd, flags.recordFixture ?? '');
+  const description = `Recorded with redcap-sms chat: ${flags.instrument}, record ${flags.recordId}.`;
+  const fixture = session.fixture(relative(dirname(file), dictionaryPath), description);
+  writeFileSync(file, stringify(fixture, { lineWidth: 0 }));
+  io.out(`Saved the session to ${flags.recordFixture ?? file}; replay it with: redcap-sms replay ${flags.recordFixture ?? file}\n`);
+}
+
+function loadSurvey(io: CliIo, path: string, flags: ChatFlags): Survey | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${flags.dictionary}` : `cannot read ${flags.dictionary} (${code ?? 'unknown error'})`);
+  }
+  const load = parseDictionary(bytes);
+  if (load.survey === null) {
+    io.err(`error: ${flags.dictionary} has errors; run "redcap-sms dictionary check ${flags.dictionary}" for the list\n`);
+    return undefined;
+  }
+  const names = load.survey.instruments.map((instrument) => instrument.name);
+  if (!names.includes(flags.instrument)) {
+    throw new UsageError(`no instrument "${flags.instrument}" in ${flags.dictionary}; it has: ${names.join(', ')}`);
+  }
+  return load.survey;
+}
+
+function recordData(text: string | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(jsonObject(text, '--data')).map(([field, value]) => [field, String(value)]));
+}
+
+function settingsInput(text: string | undefined): ConversationSettingsInput {
+  const input = jsonObject(text, '--settings');
+  const check = ConversationSettingsSchema.safeParse(input);
+  if (check.success) return input as ConversationSettingsInput;
+  throw new UsageError(`--settings: ${check.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+}
+
+function jsonObject(text: string | undefined, flag: string): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${flag} must be a JSON object, e.g. '{"age":"42"}'`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${flag} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function startTime(now: string | undefined): string {
+  if (now === undefined) return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+  if (Number.isNaN(Date.parse(now))) throw new UsageError(`--now must be an ISO-8601 time like 2026-03-02T15:00:00Z, not "${now}"`);
+  return now;
+}

@@ -1,0 +1,193 @@
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { deepFreeze } from './freeze.js';
+import { isIanaTimeZone } from './time-zone.js';
+
+/**
+ * The service's environment variables (DESIGN §3), validated once at start-up into a frozen Config.
+ * Nothing else reads `process.env`: the Config is passed down.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const SQLITE_SYNCHRONOUS_MODES = ['FULL', 'EXTRA', 'NORMAL', 'OFF'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+export const SMS_PROVIDERS = ['twilio', 'mosio', 'simulator'] as const;
+export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+/** Mosio's REDCap integration API (reference §4); MOSIO_API_BASE_URL points elsewhere (an emulator). */
+export const MOSIO_DEFAULT_API_BASE_URL = 'https://api.mosio.com/api';
+
+export interface Config {
+  readonly port: number;
+  readonly databasePath: string;
+  /** Public base URL Twilio calls (scheme, host, optional port, optional path prefix), no trailing slash. */
+  readonly publicUrl: string;
+  readonly adminToken: string;
+  readonly logLevel: LogLevel;
+  /** Salt of the HMAC that turns a phone number into the participant key written to logs. */
+  readonly logSalt: string;
+  readonly sqlite: { readonly synchronous: SqliteSynchronous; readonly busyTimeoutMs: number };
+  readonly twilio: TwilioAccountConfig;
+  /** Which provider sends and receives texts (SMS_PROVIDER, default twilio). */
+  readonly smsProvider: SmsProviderName;
+  /** Mosio's API base, no trailing slash; the API keys are per project. */
+  readonly mosio: { readonly apiBaseUrl: string };
+  /** Path of the project file (REDCAP_SMS_PROJECTS); without it the variables below define one project. */
+  readonly projectsFile: string | undefined;
+  readonly singleProject: SingleProjectEnv;
+}
+
+export interface TwilioAccountConfig {
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** When set, the twilio client talks to this base instead of https://api.twilio.com (an emulator). */
+  readonly apiBaseUrl: string | undefined;
+  /** Off only by an explicit TWILIO_VALIDATE_SIGNATURE=false, for local experiments. */
+  readonly validateSignature: boolean;
+  /** Default messages per second per sender (1 suits a US long code). */
+  readonly sendRatePerSecond: number;
+}
+
+/** The project-level variables; required only when no project file is given. */
+export interface SingleProjectEnv {
+  readonly redcapApiUrl: string | undefined;
+  readonly redcapApiToken: string | undefined;
+  readonly fromNumber: string | undefined;
+  readonly messagingServiceSid: string | undefined;
+  readonly phoneField: string | undefined;
+  readonly optOutField: string | undefined;
+  readonly timeZone: string | undefined;
+  readonly mosioApiKey: string | undefined;
+  /** The id Mosio knows the project by (REDCap's project id); defaults to our project id. */
+  readonly mosioProjectId: string | undefined;
+  readonly monthlySegmentBudget: number | undefined;
+}
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 number like +15551234567' });
+const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a REDCap field name (a-z, 0-9, _)' });
+const timeZone = z.string().refine(isIanaTimeZone, { error: 'must be an IANA time zone like America/New_York' });
+const sid = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), { error: `must be a ${prefix}… SID (34 characters)` });
+
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    DATABASE_PATH: z.string().default('./data/redcap-sms.db'),
+    PUBLIC_URL: httpUrl,
+    ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
+    REDCAP_API_URL: httpUrl.optional(),
+    REDCAP_API_TOKEN: z.string().optional(),
+    SMS_PROVIDER: z.enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` }).default('twilio'),
+    TWILIO_ACCOUNT_SID: sid('AC').optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+    TWILIO_FROM_NUMBER: e164.optional(),
+    TWILIO_MESSAGING_SERVICE_SID: sid('MG').optional(),
+    TWILIO_API_BASE_URL: httpUrl.optional(),
+    TWILIO_VALIDATE_SIGNATURE: z.stringbool({ error: 'must be true or false' }).default(true),
+    TWILIO_SEND_RATE: z.coerce.number({ error: 'must be a number' }).positive().max(1000).default(1),
+    MOSIO_API_KEY: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+    MOSIO_API_BASE_URL: httpUrl.default(MOSIO_DEFAULT_API_BASE_URL),
+    MOSIO_PROJECT_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be letters, digits, - or _' }).optional(),
+    SMS_MONTHLY_SEGMENT_BUDGET: z.coerce.number({ error: 'must be a whole number' }).int().positive().optional(),
+    PHONE_FIELD: fieldName.optional(),
+    OPT_OUT_FIELD: fieldName.optional(),
+    TIMEZONE: timeZone.optional(),
+    REDCAP_SMS_PROJECTS: z.string().optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    LOG_SALT: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    SQLITE_SYNCHRONOUS: z
+      .enum(SQLITE_SYNCHRONOUS_MODES, { error: `must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}` })
+      .default('FULL'),
+    SQLITE_BUSY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(5000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SMS_PROVIDER === 'twilio') {
+      for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const) {
+        if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when SMS_PROVIDER=twilio' });
+      }
+    }
+    if (env.REDCAP_SMS_PROJECTS !== undefined) return;
+    // Without a project file, the variables themselves describe the one project.
+    const required = ['REDCAP_API_URL', 'REDCAP_API_TOKEN', 'PHONE_FIELD', 'TIMEZONE'] as const;
+    for (const name of required) {
+      if (env[name] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required (or set REDCAP_SMS_PROJECTS)' });
+      }
+    }
+    if (env.SMS_PROVIDER === 'mosio' && env.MOSIO_API_KEY === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['MOSIO_API_KEY'], message: 'is required when SMS_PROVIDER=mosio (or set REDCAP_SMS_PROJECTS)' });
+    }
+    if (env.SMS_PROVIDER === 'twilio' && env.TWILIO_FROM_NUMBER === undefined && env.TWILIO_MESSAGING_SERVICE_SID === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TWILIO_FROM_NUMBER'],
+        message: 'is required unless TWILIO_MESSAGING_SERVICE_SID is set (or set REDCAP_SMS_PROJECTS)',
+      });
+    }
+  });
+
+type ParsedEnv = z.infer<typeof EnvSchema>;
+
+/** Parses the environment once; throws ConfigError listing every problem, one line each. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const present = withoutBlanks(env);
+  const result = EnvSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError('Invalid configuration', result.error.issues.map((issue) => describe(issue, present)));
+  }
+  return deepFreeze(toConfig(result.data));
+}
+
+/** `FOO=` in a .env file means "not set", not "set to the empty string". */
+function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
+  const entries = Object.entries(env).filter((entry): entry is [string, string] => (entry[1] ?? '').trim() !== '');
+  return Object.fromEntries(entries);
+}
+
+function describe(issue: z.core.$ZodIssue, env: Record<string, string>): string {
+  const name = issue.path.map(String).join('.');
+  const missing = issue.code === 'invalid_type' && env[name] === undefined;
+  return `${name} ${missing ? 'is required' : issue.message}`;
+}
+
+function toConfig(env: ParsedEnv): Config {
+  return {
+    port: env.PORT,
+    databasePath: env.DATABASE_PATH,
+    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
+    adminToken: env.ADMIN_TOKEN,
+    logLevel: env.LOG_LEVEL,
+    logSalt: env.LOG_SALT ?? derivedSalt(env.ADMIN_TOKEN),
+    sqlite: { synchronous: env.SQLITE_SYNCHRONOUS, busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS },
+    twilio: {
+      // Blank only when another provider is chosen; the Twilio routes are then not mounted at all.
+      accountSid: env.TWILIO_ACCOUNT_SID ?? '',
+      authToken: env.TWILIO_AUTH_TOKEN ?? '',
+      apiBaseUrl: env.TWILIO_API_BASE_URL?.replace(/\/+$/, ''),
+      validateSignature: env.TWILIO_VALIDATE_SIGNATURE,
+      sendRatePerSecond: env.TWILIO_SEND_RATE,
+    },
+    smsProvider: env.SMS_PROVIDER,
+    mosio: { apiBaseUrl: env.MOSIO_API_BASE_URL.replace(/\/+$/, '') },
+    projectsFile: env.REDCAP_SMS_PROJECTS,
+    singleProject: {
+      redcapApiUrl: env.REDCAP_API_URL,
+      redcapApiToken: env.REDCAP_API_TOKEN,
+      fromNumber: env.TWILIO_FROM_NUMBER,
+      messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+      phoneField: env.PHONE_FIELD,
+      optOutField: env.OPT_OUT_FIELD,
+      timeZone: env.TIMEZONE,
+      mosioApiKey: env.MOSIO_API_KEY,
+      mosioProjectId: env.MOSIO_PROJECT_ID,
+      monthlySegmentBudget: env.SMS_MONTHLY_SEGMENT_BUDGET,
+    },
+  };
+}
+
+/** Without LOG_SALT the key is still secret (derived from the admin token) but changes with it. */
+function derivedSalt(adminToken: string): string {
+  return createHmac('sha256', adminToken).update('redcap-sms participant key').digest('hex');
+}

@@ -6,17 +6,20 @@ import { sqliteDashboardQueries } from '../adapters/admin/dashboard-queries.js';
 import { sqliteAdminQueries } from '../adapters/admin/sqlite-admin-queries.js';
 import { systemClock, type Clock, type IdGenerator } from '../adapters/clock.js';
 import { SqliteDeliveryStore } from '../adapters/delivery/sqlite-delivery-store.js';
+import { SqliteEraseStore } from '../adapters/delivery/sqlite-erase-store.js';
 import { createApp } from '../adapters/http/app.js';
 import type { Invitations } from '../adapters/http/admin-api.js';
 import { createLogger, participantKeyer, type Logger } from '../adapters/logging/logger.js';
 import { SqliteStore, openDatabase, readMigrations } from '../adapters/storage/index.js';
-import { createTwilioSender, type SmsSender } from '../adapters/twilio/sms-sender.js';
+import { createTwilioEraser } from '../adapters/twilio/message-eraser.js';
+import type { SmsSender } from '../adapters/provider/port.js';
 import type { Config } from '../config/env.js';
 import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import { conversationSettings } from '../conversation/index.js';
 import { englishCatalog } from '../messages/index.js';
 import type { ConversationDeps, ProjectSetup } from './deps.js';
 import { engineDeliveryEvents } from './delivery-events.js';
+import { createDeliveredEraser, type DeliveredEraser } from './erase-delivered.js';
 import { fireDueTimers } from './fire-due-timers.js';
 import { createPollingLoop, type PollingLoop } from './polling-loop.js';
 import { createOutboxDispatcher, type OutboxDispatcher, type RetryPolicy } from './dispatch-outbox.js';
@@ -24,6 +27,7 @@ import { createInvitations } from './invitations.js';
 import { receiveProviderText } from './receive-provider-text.js';
 import { recordDeliveryStatus } from './record-delivery-status.js';
 import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
+import { setUpSmsProvider, type SmsProviderSetup } from './sms-provider-setup.js';
 
 /**
  * The composition root: config → database (migrations) → use cases → express app + dispatcher.
@@ -34,7 +38,7 @@ export interface ServiceOptions {
   readonly clock?: Clock;
   readonly newId?: IdGenerator;
   readonly logger?: Logger;
-  /** Replaces the Twilio sender (the demo's simulator channel). */
+  /** Replaces the SMS provider's sender (the demo's simulator channel). */
   readonly sender?: SmsSender;
   readonly invitations?: Invitations;
   readonly retry?: RetryPolicy;
@@ -53,6 +57,10 @@ export interface Service {
   readonly redcap: RedcapIntegration;
   /** Fires due reminders, expiries and scheduled invitations, each in its own transaction. */
   readonly timers: PollingLoop;
+  /** Deletes delivered texts of ended conversations from Twilio, for projects that ask for it. */
+  readonly eraser: DeliveredEraser;
+  /** The SMS provider chosen by SMS_PROVIDER (sender with the segment budget, webhooks, account check). */
+  readonly sms: SmsProviderSetup;
   /** Stops the dispatcher after its current send, then closes the database. */
   close(): Promise<void>;
 }
@@ -86,9 +94,10 @@ export function composeService(config: Config, projects: ProjectRegistry, option
   };
   const events = engineDeliveryEvents(deps);
   const participantKey = participantKeyer(config.logSalt);
+  const sms = setUpSmsProvider({ config, projects, db, clock, logger, sender: options.sender });
   const dispatcher = createOutboxDispatcher({
     delivery, projects, clock, events, logger, participantKey,
-    sender: options.sender ?? createTwilioSender(config.twilio),
+    sender: sms.sender,
     statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
@@ -101,6 +110,10 @@ export function composeService(config: Config, projects: ProjectRegistry, option
     tick: async () => {
       if (fireDueTimers(deps) > 0) dispatcher.nudge();
     },
+  });
+  const eraser = createDeliveredEraser({
+    store: new SqliteEraseStore(db), eraser: createTwilioEraser(config.twilio), clock, logger,
+    projects: projects.projects.filter((p) => p.deleteDeliveredMessages ?? config.twilio.deleteDelivered).map((p) => p.id),
   });
   let closing = false;
   const app = createApp({
@@ -119,14 +132,15 @@ export function composeService(config: Config, projects: ProjectRegistry, option
     admin: sqliteAdminQueries(db),
     dashboard: sqliteDashboardQueries(db),
     invitations: options.invitations ?? createInvitations({ conversations: deps, sync: redcap.sync, projects, client: redcap.client, survey: redcap.survey }),
-    readiness: () => readiness(db, dispatcher, clock, closing),
+    readiness: () => ({ ...readiness(db, dispatcher, clock, closing), detail: sms.detail() }),
+    providerWebhooks: sms.webhooks,
     redcap,
   });
   return {
-    app, db, dispatcher, logger, conversations: deps, redcap, timers,
+    app, db, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms,
     async close() {
       closing = true;
-      await Promise.all([timers.stop(), dispatcher.stop(), redcap.stop()]);
+      await Promise.all([timers.stop(), dispatcher.stop(), redcap.stop(), eraser.stop()]);
       if (db.open) db.close();
     },
   };
@@ -179,6 +193,9 @@ function safely(check: () => boolean): boolean {
 export async function startBackground(service: Service): Promise<void> {
   service.dispatcher.start();
   service.timers.start();
+  service.eraser.start();
+  // Logged and shown in /readyz; a failed check does not stop start-up (replies must still be taken).
+  await service.sms.checkAccount();
   await service.redcap.pullAll();
   service.redcap.start();
 }

@@ -1,4 +1,5 @@
 import { dictionaryBenchmark } from './dictionary.js';
+import { inboundBenchmark } from './inbound.js';
 import { logicBenchmark } from './logic.js';
 
 /** A benchmark reports human-readable result lines; each concept adds its own file and one entry here. */
@@ -7,4 +8,4 @@ export interface Benchmark {
   run(): Promise<string[]>;
 }
 
-export const benchmarks: Benchmark[] = [dictionaryBenchmark, logicBenchmark];
+export const benchmarks: Benchmark[] = [dictionaryBenchmark, logicBenchmark, inboundBenchmark];

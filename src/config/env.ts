@@ -47,6 +47,8 @@ export interface TwilioAccountConfig {
   readonly validateSignature: boolean;
   /** Default messages per second per sender (1 suits a US long code). */
   readonly sendRatePerSecond: number;
+  /** Delete delivered texts of ended conversations from Twilio (REDCap's privacy behaviour); off by default. */
+  readonly deleteDelivered: boolean;
 }
 
 /** The project-level variables; required only when no project file is given. */
@@ -86,6 +88,7 @@ const EnvSchema = z
     TWILIO_MESSAGING_SERVICE_SID: sid('MG').optional(),
     TWILIO_API_BASE_URL: httpUrl.optional(),
     TWILIO_VALIDATE_SIGNATURE: z.stringbool({ error: 'must be true or false' }).default(true),
+    TWILIO_DELETE_DELIVERED: z.stringbool({ error: 'must be true or false' }).default(false),
     TWILIO_SEND_RATE: z.coerce.number({ error: 'must be a number' }).positive().max(1000).default(1),
     MOSIO_API_KEY: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
     MOSIO_API_BASE_URL: httpUrl.default(MOSIO_DEFAULT_API_BASE_URL),
@@ -105,7 +108,7 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     if (env.SMS_PROVIDER === 'twilio') {
       for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const) {
-        if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when SMS_PROVIDER=twilio' });
+        if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required' });
       }
     }
     if (env.REDCAP_SMS_PROJECTS !== undefined) return;
@@ -168,6 +171,7 @@ function toConfig(env: ParsedEnv): Config {
       apiBaseUrl: env.TWILIO_API_BASE_URL?.replace(/\/+$/, ''),
       validateSignature: env.TWILIO_VALIDATE_SIGNATURE,
       sendRatePerSecond: env.TWILIO_SEND_RATE,
+      deleteDelivered: env.TWILIO_DELETE_DELIVERED,
     },
     smsProvider: env.SMS_PROVIDER,
     mosio: { apiBaseUrl: env.MOSIO_API_BASE_URL.replace(/\/+$/, '') },

@@ -82,6 +82,8 @@ export const ProjectSchema = z.strictObject({
   messages: MessagesSchema.default({}),
   invitationRules: z.array(InvitationRuleSchema).default([]),
   surveyQueue: z.array(SurveyQueueEntrySchema).default([]),
+  /** Overrides TWILIO_DELETE_DELIVERED for this project. */
+  deleteDeliveredMessages: z.boolean().optional(),
   /** Staff are told of every opt-out change by a JSON POST here (record ids, never the number). */
   optOutWebhookUrl: httpUrl.optional(),
   /** Outbound segments allowed per calendar month (Mosio plans cap them); warned at 80%, refused past it. */

@@ -38,6 +38,8 @@ export interface ProjectConfig {
   readonly reminders: readonly string[];
   readonly expiry: string | undefined;
   readonly overlapPolicy: OverlapPolicy;
+  /** Delete delivered texts from Twilio once the conversation ended; unset: TWILIO_DELETE_DELIVERED. */
+  readonly deleteDeliveredMessages?: boolean | undefined;
   /** Message catalog overrides (keys of the English catalog). */
   readonly messages: Readonly<Record<string, string>>;
   readonly invitationRules: readonly {

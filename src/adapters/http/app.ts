@@ -11,10 +11,13 @@ import { projectsApi, type ProjectsApiDeps } from './projects-api.js';
 import { redcapDetWebhook, type RedcapDetDeps } from './redcap-det.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
 import { twilioWebhooks, type TwilioWebhookDeps } from './twilio-webhooks.js';
+import type { InboundDeps, ProviderWebhooks } from '../provider/port.js';
 
 export interface Readiness {
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, boolean>>;
+  /** Information that does not decide readiness (SMS provider account, segment budgets). */
+  readonly detail?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface HttpDeps extends TwilioWebhookDeps {
@@ -30,6 +33,8 @@ export interface HttpDeps extends TwilioWebhookDeps {
   readonly redcap?: (Omit<RedcapDetDeps, 'logger'> & ProjectsApiDeps) | undefined;
   /** The study dashboard's figures; absent, /dashboard 404s. */
   readonly dashboard?: DashboardQueries | undefined;
+  /** The SMS provider's inbound routes; absent, the Twilio webhooks are mounted as before. */
+  readonly providerWebhooks?: ((deps: InboundDeps) => readonly ProviderWebhooks[]) | undefined;
 }
 
 /** The one express app (DESIGN §3). Tests drive it with supertest; `serve` listens with it. */
@@ -40,14 +45,20 @@ export function createApp(deps: HttpDeps): Express {
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const readiness = deps.readiness();
-    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
+    res.status(readiness.ready ? 200 : 503).json({
+      status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks,
+      ...(readiness.detail === undefined ? {} : { detail: readiness.detail }),
+    });
   });
-  app.use(
-    '/webhooks/twilio',
-    express.urlencoded({ extended: false, limit: '64kb' }),
-    verifyTwilioSignature({ authToken: deps.twilioAuthToken, publicUrl: deps.publicUrl, enabled: deps.validateSignature }),
-    twilioWebhooks(deps),
-  );
+  if (deps.providerWebhooks === undefined) {
+    app.use(
+      '/webhooks/twilio',
+      express.urlencoded({ extended: false, limit: '64kb' }),
+      verifyTwilioSignature({ authToken: deps.twilioAuthToken, publicUrl: deps.publicUrl, enabled: deps.validateSignature }),
+      twilioWebhooks(deps),
+    );
+  }
+  for (const hooks of deps.providerWebhooks?.(deps) ?? []) app.use(hooks.path, hooks.router);
   if (deps.redcap !== undefined) {
     app.use('/webhooks/redcap', redcapDetWebhook({ handleDet: deps.redcap.handleDet, logger: deps.logger }));
     app.use('/api', requireAdminToken(deps.adminToken), projectsApi(deps.redcap));

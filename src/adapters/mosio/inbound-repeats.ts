@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 
 /**
  * Mosio sends no message id, so a retried webhook cannot be told from a new text by id. Each text
- * gets a synthetic id `mosio:<fingerprint>:<ms>` (fingerprint of project, phone and body), and an
+ * gets a synthetic id `mosio:<fingerprint>:<ms>-<random>` (fingerprint of project, phone and body), and an
  * identical text counts as a repeat when it comes within the window AND nothing was sent to the
  * phone since: a participant who answers "0" to question after question has always been sent the
  * next question in between, so their answers are never taken for repeats. See ADR 0012.
@@ -30,9 +30,12 @@ export class InboundRepeats {
       AND status = 'sent' AND delivery_updated_at >= ? LIMIT 1`);
   }
 
-  /** The provider message id this text is stored under. */
+  /**
+   * The provider message id this text is stored under. The random tail keeps two genuine texts
+   * within one millisecond apart; repeats are caught by `isRepeat`, not by the id.
+   */
   syntheticId(text: InboundText, at: Date): string {
-    return `${prefix(text)}${at.getTime()}`;
+    return `${prefix(text)}${at.getTime()}-${randomBytes(4).toString('hex')}`;
   }
 
   /** True when an identical text arrived within the window and no text has gone to the phone since. */

@@ -29,6 +29,8 @@ export const FAILURES = {
   serverError: { status: 500, code: 20500, message: 'Internal Server Error' },
   unsubscribed: { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' },
   invalidTo: { status: 400, code: 21211, message: "Invalid 'To' Phone Number" },
+  /** Deleting a message too soon after it was sent. */
+  tooEarlyToDelete: { status: 400, code: 20009, message: 'Cannot delete message because delivery has not been completed' },
 } as const satisfies Record<string, FakeFailure>;
 
 export interface FakeTwilioApi {
@@ -37,7 +39,7 @@ export interface FakeTwilioApi {
   readonly requests: CapturedRequest[];
   /** Sends made (create Message requests that were accepted). */
   messages(): CapturedRequest[];
-  /** The next sends fail with these answers, in order. */
+  /** The next sends (or deletes) fail with these answers, in order. */
   failNext(...failures: FakeFailure[]): void;
   /** Every later send to this number fails with 21610, as after a STOP to Twilio. */
   optOut(number: string): void;
@@ -78,7 +80,11 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
     if (failure !== undefined) return void twilioError(res, failure);
     res.status(201).json(messageResource(req.params.accountSid, form));
   });
-  app.delete('/2010-04-01/Accounts/:accountSid/Messages/:sid.json', (_req, res) => void res.status(204).end());
+  app.delete('/2010-04-01/Accounts/:accountSid/Messages/:sid.json', (_req, res) => {
+    const failure = scripted.shift();
+    if (failure !== undefined) return void twilioError(res, failure);
+    res.status(204).end();
+  });
 
   return {
     app,

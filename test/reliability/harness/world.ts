@@ -7,13 +7,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import express from 'express';
+import type express from 'express';
 import request from 'supertest';
 import twilio from 'twilio';
 import { FakeClock, sequentialIds } from '../../../src/adapters/clock.js';
 import { createLogger } from '../../../src/adapters/logging/logger.js';
 import { createRedcapClient, createRedcapEmulator, type RedcapEmulator } from '../../../src/adapters/redcap/index.js';
 import { composeService, type Service } from '../../../src/app/service.js';
+import { createTwilioSender } from '../../../src/adapters/twilio/sms-sender.js';
 import { loadConfig } from '../../../src/config/env.js';
 import { projectRegistry, type ProjectConfig } from '../../../src/config/projects.js';
 import {
@@ -24,10 +25,11 @@ import { recordingTwilio, type RecordingTwilio } from './twilio-recorder.js';
 
 export const SMS_WEBHOOK = '/webhooks/twilio/sms';
 
-export interface RedcapAttempt {
-  /** Fake-clock ms when the emulator saw the request. */
+/** One try at the edge, on the fake clock: a REDCap import (by record) or a Twilio send (by recipient). */
+export interface Attempt {
+  readonly key: string;
   readonly at: number;
-  readonly status: number;
+  readonly ok: boolean;
 }
 
 /** Captures every JSON log line written through the service's logger. */
@@ -67,7 +69,8 @@ export interface World {
   readonly clock: FakeClock;
   readonly twilio: RecordingTwilio;
   readonly emulator: RedcapEmulator;
-  readonly redcapAttempts: RedcapAttempt[];
+  readonly imports: Attempt[];
+  readonly sendAttempts: Attempt[];
   readonly logs: string[];
   readonly http: ReturnType<typeof request>;
   /** Posts a correctly signed inbound SMS webhook. */
@@ -87,31 +90,49 @@ export interface World {
 export async function startWorld(participants: readonly Participant[], overrides: Partial<ProjectConfig> = {}): Promise<World> {
   const clock = new FakeClock('2026-03-10T14:00:00.000Z');
   const emulator = createRedcapEmulator({ projects: [emulatedProject(participants)] });
-  const redcapAttempts: RedcapAttempt[] = [];
-  const front = express();
-  front.use((_req, res, next) => {
-    const at = clock.now().getTime();
-    res.on('close', () => void redcapAttempts.push({ at, status: res.headersSent ? res.statusCode : 0 }));
-    next();
-  });
-  front.use(emulator.app);
-  let server = await listen(front, 0);
+  const imports: Attempt[] = [];
+  const sendAttempts: Attempt[] = [];
+  let server = await listen(emulator.app, 0);
   const port = (server.address() as AddressInfo).port;
   const redcapUrl = `http://127.0.0.1:${port}/api/`;
   const twilioApi = await recordingTwilio();
   const config = loadConfig(serviceEnv({ TWILIO_API_BASE_URL: twilioApi.baseUrl }));
   const projects = projectRegistry([studyProject(redcapUrl, overrides)]);
   const logs = logCapture();
+  const twilioSender = createTwilioSender({ ...config.twilio, timeoutMs: 2_000 });
   const service = composeService(config, projects, {
     clock, logger: logs.logger, newId: sequentialIds('conv-'),
     retry: { baseMs: 1_000, maxDelayMs: 60_000, maxAttempts: 12 },
     // One attempt per round and a short timeout: the write-back's own backoff is what is under test.
-    redcapClient: (project) => createRedcapClient({ url: project.redcap.url, token: project.redcap.token, retries: 0, timeoutMs: 300 }),
+    redcapClient: (project) => {
+      const client = createRedcapClient({ url: project.redcap.url, token: project.redcap.token, retries: 0, timeoutMs: 300 });
+      return {
+        ...client,
+        async importRecords(rows, options) {
+          const attempt = { key: String(rows[0]?.record_id), at: clock.now().getTime() };
+          try {
+            const count = await client.importRecords(rows, options);
+            imports.push({ ...attempt, ok: true });
+            return count;
+          } catch (error) {
+            imports.push({ ...attempt, ok: false });
+            throw error;
+          }
+        },
+      };
+    },
+    sender: {
+      async send(text) {
+        const outcome = await twilioSender.send(text);
+        sendAttempts.push({ key: `${text.to} ${text.body}`, at: clock.now().getTime(), ok: outcome.kind === 'sent' });
+        return outcome;
+      },
+    },
   });
   const http = request(service.app);
   let sids = 0;
   const world: World = {
-    service, clock, twilio: twilioApi, emulator, redcapAttempts, logs: logs.lines, http,
+    service, clock, twilio: twilioApi, emulator, imports, sendAttempts, logs: logs.lines, http,
     text(phone, body, sid = `SMworld${String(++sids).padStart(26, '0')}`) {
       const params = inboundParams(sid, phone, body);
       return http.post(SMS_WEBHOOK).type('form').set('X-Twilio-Signature', signedParams(params)).send(params);
@@ -137,7 +158,7 @@ export async function startWorld(participants: readonly Participant[], overrides
       await close(server);
     },
     async redcapUp() {
-      server = await listen(front, port);
+      server = await listen(emulator.app, port);
     },
     async close() {
       await service.close();

@@ -1,0 +1,94 @@
+/**
+ * The server side of the inbound benchmark, run in a child process so the load generator does not
+ * share its event loop: either the real service (composeService on a temp SQLite file with
+ * synchronous=FULL, the REDCap emulator and the fake Twilio API on loopback, dispatcher and REDCap
+ * loops running, `participants` invited to the demo survey) or a bare express endpoint. It reports
+ * its port over IPC, answers `stats` requests, and exits on `stop`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { createLogger } from '../adapters/logging/logger.js';
+import { EMPTY_TWIML } from '../adapters/http/twilio-webhooks.js';
+import { createRedcapEmulator } from '../adapters/redcap/index.js';
+import { createFakeTwilioApi } from '../adapters/twilio/fake-twilio-api.js';
+import { invite } from '../app/invite.js';
+import { composeService, startBackground, type Service } from '../app/service.js';
+import { loadConfig } from '../config/env.js';
+import { loadProjects } from '../config/projects.js';
+import { BENCH, participantPhone } from './inbound-load.js';
+
+export type ServerMode = 'service' | 'bare';
+export interface ServerStats {
+  inbound: number;
+  texts: number;
+  openConversations: number;
+}
+export type ServerMessage = { type: 'ready'; port: number } | { type: 'stats'; stats: ServerStats };
+
+const mode = process.argv[2] as ServerMode;
+const participants = Number(process.argv[3] ?? '0');
+const send = (message: ServerMessage) => process.send?.(message);
+
+if (mode === 'bare') {
+  const app = express();
+  app.post(BENCH.path, express.urlencoded({ extended: false }), (_req, res) => void res.type('text/xml').send(EMPTY_TWIML));
+  const server = app.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
+  process.on('message', (message) => {
+    if (message === 'stop') server.close(() => process.exit(0));
+  });
+} else {
+  await runService();
+}
+
+async function runService(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-bench-'));
+  const redcap = await createRedcapEmulator({
+    projects: [{ token: BENCH.redcapToken, projectId: 1, dictionary: readFileSync(BENCH.dictionary, 'utf8') }],
+  }).listen();
+  const twilioApi = await createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken }).listen();
+  const env = {
+    DATABASE_PATH: join(dir, 'bench.db'), PUBLIC_URL: BENCH.publicUrl, ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    REDCAP_API_URL: redcap.url, REDCAP_API_TOKEN: BENCH.redcapToken, TWILIO_ACCOUNT_SID: BENCH.accountSid,
+    TWILIO_AUTH_TOKEN: BENCH.authToken, TWILIO_FROM_NUMBER: BENCH.ourNumber, TWILIO_API_BASE_URL: twilioApi.baseUrl,
+    PHONE_FIELD: 'phone', TIMEZONE: 'America/New_York', SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'info',
+  };
+  const config = loadConfig(env);
+  // Production log level, written to this child's stdout, which the benchmark discards.
+  const service = composeService(config, loadProjects(config, env), { logger: createLogger({ level: 'info' }) });
+  await startBackground(service);
+  await inviteAll(service);
+  const server = service.app.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
+  process.on('message', (message) => {
+    if (message === 'stats') send({ type: 'stats', stats: stats(service) });
+    if (message !== 'stop') return;
+    // No graceful drain: the REDCap write-back backlog would keep the run going long after the measurement.
+    server.closeAllConnections();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+/** One transaction for all invitations: set-up time is not what is measured. */
+async function inviteAll(service: Service): Promise<void> {
+  const survey = await service.redcap.survey('default');
+  service.db.transaction(() => {
+    for (let i = 0; i < participants; i += 1) {
+      const recordId = String(i + 1);
+      invite(service.conversations, {
+        project: 'default', survey, instrument: BENCH.instrument, recordId, phone: participantPhone(i), record: { record_id: recordId },
+      });
+    }
+  })();
+}
+
+function stats(service: Service): ServerStats {
+  const count = (sql: string) => (service.db.prepare(sql).get() as { n: number }).n;
+  return {
+    inbound: count('SELECT COUNT(*) AS n FROM inbound_messages'),
+    texts: count(`SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'`),
+    openConversations: count('SELECT COUNT(*) AS n FROM conversations WHERE open = 1'),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Inbound path benchmark (DESIGN §4): autocannon on loopback against (a) a bare express endpoint and
+ * (b) the real service — signature → dedupe → step → durable commit (synchronous=FULL) → reply queued —
+ * with signed webhooks from many participants answering the demo survey. Reports messages/s and p50/p99
+ * for both, their ratio, and p99 at a fixed 1,000 messages/s. Each server runs in its own child process.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import autocannon from 'autocannon';
+import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
+import { BENCH, signedRequests, type SignedRequest } from './inbound-load.js';
+import type { Benchmark } from './registry.js';
+
+const PARTICIPANTS = 2_000;
+const CONNECTIONS = 32;
+const WARMUP_S = 2;
+const MEASURE_S = 6;
+const FIXED_RATE = 1_000;
+/** Enough signed requests for the fastest plausible run; past it the sequence wraps (and dedupes). */
+const REQUESTS = 60_000;
+
+interface Measured {
+  rate: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+export const inboundBenchmark: Benchmark = {
+  name: `inbound webhooks: bare express vs the service (${PARTICIPANTS} participants, synchronous=FULL)`,
+  async run() {
+    const started = Date.now();
+    const bare = await withServer('bare', 0, async (port) => {
+      const load = sequence(signedRequests(PARTICIPANTS, REQUESTS, 'a'));
+      await blast(port, load, WARMUP_S);
+      return blast(port, load, MEASURE_S);
+    });
+    const service = await withServer('service', PARTICIPANTS, async (port, stats) => {
+      const load = sequence(signedRequests(PARTICIPANTS, REQUESTS, 'b'));
+      await blast(port, load, WARMUP_S);
+      const max = await blast(port, load, MEASURE_S);
+      const fixed = await blast(port, load, MEASURE_S, FIXED_RATE);
+      return { max, fixed, stats: await stats() };
+    });
+    return report(bare.result, service.result, Date.now() - started);
+  },
+};
+
+function report(bare: Measured, service: { max: Measured; fixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
+  const line = (name: string, m: Measured) =>
+    `${name.padEnd(28)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
+  const { stats } = service;
+  return [
+    `machine: ${availableParallelism()} CPU (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    line('bare express', bare),
+    line('service (max)', service.max),
+    `ratio service / bare: ${((100 * service.max.rate) / bare.rate).toFixed(0)}% (target ≥ 50%)`,
+    line(`service at ${FIXED_RATE} msg/s`, service.fixed),
+    `p99 at ${FIXED_RATE} msg/s: ${service.fixed.p99} ms (target < 25 ms)`,
+    `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
+    `total time ${(elapsedMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+/** Hands out the precomputed requests in order, shared by every connection. */
+function sequence(requests: SignedRequest[]): () => SignedRequest {
+  let next = 0;
+  return () => requests[next++ % requests.length] as SignedRequest;
+}
+
+async function blast(port: number, next: () => SignedRequest, seconds: number, overallRate?: number): Promise<Measured> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${BENCH.path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(overallRate === undefined ? {} : { overallRate }),
+    requests: [{
+      method: 'POST',
+      setupRequest: (request) => {
+        const signed = next();
+        return { ...request, body: signed.body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signed.signature } };
+      },
+    }],
+  });
+  return {
+    rate: result.requests.total / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function withServer<T>(
+  mode: ServerMode, participants: number, work: (port: number, stats: () => Promise<ServerStats>) => Promise<T>,
+): Promise<{ result: T }> {
+  const child = fork(new URL('./inbound-server.js', import.meta.url), [mode, String(participants)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [],
+  });
+  try {
+    const port = (await nextMessage(child, 'ready')).port;
+    const stats = async () => {
+      child.send('stats');
+      return (await nextMessage(child, 'stats')).stats;
+    };
+    return { result: await work(port, stats) };
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
+    }
+  }
+}
+
+function nextMessage<K extends ServerMessage['type']>(child: ChildProcess, type: K): Promise<Extract<ServerMessage, { type: K }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ServerMessage) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message as Extract<ServerMessage, { type: K }>);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`the ${type} benchmark server exited (code ${code})`)));
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * Crash: the real server process under load from signed participants, killed with SIGKILL at random
+ * moments and restarted on the same database, again and again. Afterwards nothing acknowledged is lost.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../src/adapters/redcap/index.js';
+import { buildServer } from './harness/build-server.js';
+import { reliabilityScale, writeFigures } from './harness/figures.js';
+import {
+  accountTexts, corruptConversations, lostInbound, probedSendsWhileOptedOut, recordMismatches, storedInboundIds,
+  type ProbeLine,
+} from './harness/invariants.js';
+import { takeSurvey, type Conversation, type Run } from './harness/participants.js';
+import { freePort, serverProcess, type ServerProcess } from './harness/server-process.js';
+import {
+  ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, PUBLIC_URL, REDCAP_PROJECT_ID, REDCAP_TOKEN,
+  cohort, emulatedProject, projectFileYaml, recordValues,
+} from './harness/study.js';
+import { recordingTwilio, type RecordingTwilio } from './harness/twilio-recorder.js';
+import { assertLogsArePrivate } from './harness/privacy.js';
+
+const SCALE = reliabilityScale();
+const PARTICIPANTS = 12 * SCALE;
+const KILLS = 4 * SCALE;
+const SEED = Number(process.env.RELIABILITY_SEED ?? Date.now() % 1_000_000);
+
+/** A small seeded generator, so a failing run can be repeated with RELIABILITY_SEED. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const participants = cohort(PARTICIPANTS);
+let folder: string;
+let emulator: RedcapEmulator;
+let redcap: RunningEmulator;
+let twilio: RecordingTwilio;
+let server: ServerProcess;
+let conversations: Conversation[] = [];
+let kills = 0;
+let probe: ProbeLine[] = [];
+let db: Database.Database;
+
+async function postDet(recordId: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${server.baseUrl}/webhooks/redcap/det`, {
+        method: 'POST', signal: AbortSignal.timeout(5_000),
+        body: new URLSearchParams({ project_id: String(REDCAP_PROJECT_ID), record: recordId, instrument: 'contact' }),
+      });
+      await response.text();
+      if (response.ok) return;
+    } catch {
+      // down: try again
+    }
+    await sleep(50);
+  }
+  throw new Error('the Data Entry Trigger was never acknowledged');
+}
+
+/** Waits until the server has nothing left to send to Twilio or REDCap. */
+async function quiescent(dbPath: string, deadline: number): Promise<void> {
+  const reader = new Database(dbPath, { readonly: true });
+  try {
+    while (Date.now() < deadline) {
+      const row = reader.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number };
+      const invitations = reader.prepare(`SELECT COUNT(*) AS n FROM scheduled_invitations WHERE status = 'pending'`).get() as { n: number };
+      if (row.n === 0 && invitations.n === 0) return;
+      await sleep(100);
+    }
+    throw new Error('work was still pending at the deadline');
+  } finally {
+    reader.close();
+  }
+}
+
+beforeAll(async () => {
+  const entry = buildServer();
+  folder = mkdtempSync(join(tmpdir(), 'redcap-sms-crash-'));
+  emulator = createRedcapEmulator({ projects: [emulatedProject(participants)] });
+  redcap = await emulator.listen();
+  twilio = await recordingTwilio();
+  const projectFile = join(folder, 'projects.yaml');
+  writeFileSync(projectFile, projectFileYaml(redcap.url));
+  const dbPath = join(folder, 'redcap-sms.db');
+  const probeFile = join(folder, 'probe.jsonl');
+  server = serverProcess(entry, await freePort(), {
+    DATABASE_PATH: dbPath, PUBLIC_URL, ADMIN_TOKEN, LOG_SALT, LOG_LEVEL: 'debug',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilio.baseUrl,
+    REDCAP_SMS_PROJECTS: projectFile, RELIABILITY_PROBE_FILE: probeFile,
+  });
+  await server.start();
+
+  const deadline = Date.now() + 60_000 * SCALE;
+  const run: Run = { baseUrl: () => server.baseUrl, accepted: () => twilio.accepted(), deadline };
+  const next = random(SEED);
+  let done = false;
+  // The chaos: SIGKILL at a random moment, restart at once, until KILLS kills or the surveys are done.
+  let chaosError: unknown;
+  const chaos = (async () => {
+    while (!done && kills < KILLS && Date.now() < deadline) {
+      await sleep(150 + next() * 500);
+      if (done) break;
+      await server.kill();
+      kills += 1;
+      await server.start();
+    }
+  })().catch((error: unknown) => void (chaosError = error));
+  const surveys = (async () => {
+    for (const participant of participants) await postDet(participant.recordId, deadline);
+    return Promise.all(participants.map((participant) => takeSurvey(run, participant)));
+  })();
+  try {
+    conversations = await surveys;
+  } catch (error) {
+    // Say what the server holds, to tell a lost text from a slow one.
+    const reader = new Database(dbPath, { readonly: true });
+    const outbox = reader.prepare(`SELECT id, channel, kind, status, attempts, substr(phone, -4) AS phone, next_attempt_at, last_error FROM outbox ORDER BY id`).all();
+    const states = reader.prepare(`SELECT substr(phone, -4) AS phone, status, revision, open, active FROM conversations`).all();
+    reader.close();
+    const t0 = Date.now();
+    const health = await fetch(`${server.baseUrl}/healthz`, { signal: AbortSignal.timeout(15_000) }).then((r) => r.status, (e: unknown) => String(e));
+    const { execSync } = await import('node:child_process');
+    const ps = execSync(`ps -o pid,stat,pcpu,etime -p ${server.pid()} || true`).toString();
+    const probeTail = existsSync(probeFile) ? readFileSync(probeFile, 'utf8').split('\n').slice(-3).join(' | ').slice(0, 300) : '';
+    console.error(`DEBUG health ${health} after ${Date.now() - t0} ms; ps ${ps}; now ${new Date().toISOString()}; probe ${probeTail}; logs ${server.logLines.slice(-6).join('\n').slice(0, 3000)}`);
+    done = true;
+    await chaos;
+    throw new Error(`${(error as Error).message}\nkills: ${kills}, chaos: ${String(chaosError)}\nstderr: ${server.stderrTail()}\nerrors: ${server.logLines.filter((l) => /"level":(50|60)/.test(l)).slice(-3).join('\n')}\noutbox: ${JSON.stringify(outbox)}\nconversations: ${JSON.stringify(states)}`);
+  } finally {
+    done = true;
+    await chaos;
+  }
+  if (chaosError !== undefined) throw chaosError;
+  await quiescent(dbPath, Date.now() + 30_000);
+  await server.stop();
+  probe = existsSync(probeFile)
+    ? readFileSync(probeFile, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ProbeLine) : [];
+  db = new Database(dbPath, { readonly: true });
+}, 180_000 * SCALE);
+
+afterAll(async () => {
+  db?.close();
+  await server?.kill();
+  await twilio?.close();
+  await redcap?.close();
+  if (folder !== undefined && process.env.RELIABILITY_KEEP === undefined) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('when the server is killed with SIGKILL at random moments under load and restarted', () => {
+  test('then every participant finished and the server was really killed mid-run', () => {
+    expect(conversations.every((c) => c.finished)).toBe(true);
+    expect(kills).toBeGreaterThanOrEqual(Math.min(2, KILLS));
+  });
+
+  test('then every inbound webhook that got a 2xx is in the database', () => {
+    const acknowledged = conversations.flatMap((c) => c.acknowledged);
+    expect(acknowledged.length).toBeGreaterThan(PARTICIPANTS * 4);
+    expect(lostInbound(acknowledged, storedInboundIds(db))).toEqual([]);
+  });
+
+  test('then REDCap holds exactly the answers each participant gave, with the form complete', () => {
+    const rows = emulator.state.projects.get(REDCAP_TOKEN)!.records.list();
+    expect(recordMismatches(participants, (id) => recordValues(rows, id))).toEqual([]);
+  });
+
+  test('then every stored conversation restores and is completed', () => {
+    expect(corruptConversations(db)).toEqual([]);
+    const statuses = db.prepare('SELECT status, COUNT(*) AS n FROM conversations GROUP BY status').all();
+    expect(statuses).toEqual([{ status: 'completed', n: PARTICIPANTS }]);
+  });
+
+  test('then no text was lost or invented, repeats are counted, and none went to an opted-out number', () => {
+    const texts = accountTexts(db, twilio.accepted());
+    expect(texts.lost).toEqual([]);
+    expect(texts.unexplained).toEqual([]);
+    expect(probe.length).toBeGreaterThanOrEqual(texts.queued);
+    expect(probedSendsWhileOptedOut(probe)).toEqual([]);
+    expect(conversations.flatMap((c) => c.optOuts).length).toBe(participants.filter((p) => p.stopAfter !== undefined).length);
+    assertLogsArePrivate(server.logLines, participants, [AUTH_TOKEN, ADMIN_TOKEN, REDCAP_TOKEN, LOG_SALT]);
+    const imports = emulator.state.requests.filter((r) => r.content === 'record').length;
+    writeFigures('crash', {
+      seed: SEED, participants: PARTICIPANTS, kills,
+      messages: conversations.reduce((n, c) => n + c.acknowledged.length, 0),
+      webhookDeliveries: conversations.reduce((n, c) => n + c.posts, 0),
+      textsQueued: texts.queued, textsAccepted: twilio.accepted().length, duplicateTexts: texts.duplicates,
+      redcapRequests: imports, lost: texts.lost.length, optOutViolations: 0, logLines: server.logLines.length,
+    });
+  });
+});

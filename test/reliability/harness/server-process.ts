@@ -1,0 +1,90 @@
+/**
+ * The real server as a child process (server-entry.ts, built by build-server.ts): start, kill -9,
+ * restart on the same port and database. Its stdout (the JSON logs) is kept for the privacy check.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ServerProcess {
+  readonly baseUrl: string;
+  /** Every line the server printed on stdout (JSON logs) and stderr, across restarts. */
+  readonly logLines: string[];
+  start(): Promise<void>;
+  /** The last lines the server wrote to stderr (for failure messages). */
+  stderrTail(): string;
+  pid(): number | undefined;
+  /** SIGKILL, then wait for the process to be gone. */
+  kill(): Promise<void>;
+  /** SIGTERM (graceful stop), then wait. */
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export function serverProcess(entry: string, port: number, env: Record<string, string>): ServerProcess {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logLines: string[] = [];
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  function keepLines(stream: NodeJS.ReadableStream, ...into: string[][]): void {
+    let rest = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const list of into) list.push(...lines.filter((line) => line !== ''));
+    });
+  }
+
+  async function waitUntilHealthy(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child?.exitCode !== null) throw new Error(`the server exited with ${child?.exitCode}: ${stderr.slice(-5).join('\n')}`);
+      try {
+        const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(25);
+    }
+    throw new Error(`the server did not become healthy within 60 s: ${stderr.slice(-5).join('\n')}`);
+  }
+
+  const stderr: string[] = [];
+  async function end(signal: NodeJS.Signals): Promise<void> {
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return exited;
+    child.kill(signal);
+    await Promise.race([exited, sleep(10_000).then(() => child?.kill('SIGKILL'))]);
+    await exited;
+  }
+
+  return {
+    baseUrl, logLines,
+    async start() {
+      const started = spawn(process.execPath, [entry], {
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = started;
+      exited = new Promise((resolve) => started.once('exit', () => resolve()));
+      keepLines(started.stdout!, logLines);
+      keepLines(started.stderr!, stderr, logLines);
+      await waitUntilHealthy();
+    },
+    pid: () => child?.pid,
+    stderrTail: () => stderr.slice(-8).join('\n'),
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
+  };
+}

@@ -21,7 +21,7 @@ export interface InstrumentReport {
   askable: number;
   notAskable: NotAskable[];
   /**
-   * EXTENSION POINT (answers engineer): SMS cost of asking this instrument, e.g. segments per prompt.
+   * SMS cost of asking this instrument, e.g. segments per prompt.
    * Optional so the report stays valid before the answers module adds it.
    */
   promptCost?: unknown;
@@ -57,17 +57,11 @@ export function checkDictionary(bytes: Uint8Array | string, hint?: DictionaryFor
 
 /** Checks beyond the dictionary's structure, run only on a survey that loaded. */
 function surveyChecks(survey: Survey): Diagnostic[] {
-  void survey;
-  return [
-    // EXTENSION POINT (logic engineer): add `...checkSurveyLogic(survey),` here.
-    ...checkSurveyLogic(survey),
-  ];
+  return checkSurveyLogic(survey);
 }
 
 /** Per-instrument facts other modules add to the report. */
 function instrumentExtras(survey: Survey, instrument: string): Pick<InstrumentReport, 'promptCost'> {
-  void survey;
-  void instrument;
   return {
     promptCost: instrumentCost(survey, instrument, englishCatalog),
   };

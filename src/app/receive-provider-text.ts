@@ -25,12 +25,11 @@ const PROVIDER_ANSWERED = { STOP: 'opted-out', START: 'opted-in', HELP: 'help' }
  */
 export function receiveProviderText(deps: ConversationDeps, text: ProviderText): InboundResult {
   return deps.store.transaction(() => {
+    // Most texts carry no provider keyword: keep their unit of work to handleInbound alone.
+    if (text.optOutType === undefined) return handleInbound(deps, text);
     const firstNewRow = lastOutboxId(deps) + 1;
-    const body = text.optOutType === undefined ? text.body : keywordFor(deps, text.project, text.optOutType);
-    const result = handleInbound(deps, { ...text, body });
-    if (text.optOutType !== undefined && !result.duplicate) {
-      suppressConfirmations(deps, text, firstNewRow, PROVIDER_ANSWERED[text.optOutType]);
-    }
+    const result = handleInbound(deps, { ...text, body: keywordFor(deps, text.project, text.optOutType) });
+    if (!result.duplicate) suppressConfirmations(deps, text, firstNewRow, PROVIDER_ANSWERED[text.optOutType]);
     return result;
   });
 }

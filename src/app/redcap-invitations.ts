@@ -156,9 +156,15 @@ async function deliver(deps: RedcapInvitationDeps, project: ProjectConfig, invit
   const target = await conversationTarget(client, record, invitation.instrument, event);
   const data = baseRow(record, event);
   const conversations = invitation.mode === 'offer' ? replyToBegin(deps.conversations) : deps.conversations;
-  const started = inviteInto(conversations, deps.sync, {
-    project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: data,
-  }, target);
+  // The invitation is marked sent in the conversation's own transaction: a crash between the two would
+  // otherwise leave it pending, and the next round would invite the participant a second time.
+  const started = deps.sync.transaction(() => {
+    const result = inviteInto(conversations, deps.sync, {
+      project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: data,
+    }, target);
+    deps.sync.finishInvitation(invitation.id, 'sent', result.conversationId, null);
+    return result;
+  });
   return { status: 'sent', conversationId: started.conversationId, reason: null };
 }
 
@@ -181,6 +187,7 @@ async function sendLink(
   const scope = { deps: deps.conversations, now: deps.conversations.clock.now() };
   deps.conversations.store.transaction(() => {
     enqueueText(scope, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project.id);
+    deps.sync.finishInvitation(invitation.id, 'sent', null, null);
   });
   return { status: 'sent', conversationId: null, reason: null };
 }

@@ -24,7 +24,8 @@ import { fireDueTimers } from './fire-due-timers.js';
 import { createPollingLoop, type PollingLoop } from './polling-loop.js';
 import { createOutboxDispatcher, type OutboxDispatcher, type RetryPolicy } from './dispatch-outbox.js';
 import { createInvitations } from './invitations.js';
-import { receiveProviderText } from './receive-provider-text.js';
+import { receiveProviderText, type ProviderText } from './receive-provider-text.js';
+import { createGroupCommit } from './group-commit.js';
 import { recordDeliveryStatus } from './record-delivery-status.js';
 import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
 import { setUpSmsProvider, type SmsProviderSetup } from './sms-provider-setup.js';
@@ -122,7 +123,7 @@ export function composeService(config: Config, projects: ProjectRegistry, option
     twilioAuthToken: config.twilio.authToken,
     validateSignature: config.twilio.validateSignature,
     projects, logger, participantKey,
-    receiveText: (text) => receiveProviderText(deps, text),
+    receiveText: createGroupCommit(store, (text: ProviderText) => receiveProviderText(deps, text)),
     recordStatus: (status) => recordDeliveryStatus(delivery, events, status),
     afterCommit: () => {
       dispatcher.nudge();

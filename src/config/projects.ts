@@ -96,11 +96,11 @@ export function parseProjectFile(
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (path: readonly PropertyKey[]) => `${fileName}:${locate(document, lines, path)}`;
   if (document.errors.length > 0) {
-    const problems = document.errors.map((error) => {
-      const { line, col } = lines.linePos(error.pos[0]);
-      return `${fileName}:${line}:${col}: not valid YAML (${error.code})`;
-    });
-    throw new ConfigError('Invalid project file', problems);
+    // Only the first syntax error is trustworthy: the parser's later ones cascade from it.
+    const first = document.errors[0]!;
+    const { line, col } = lines.linePos(first.pos[0]);
+    const reason = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError('Invalid project file', [`${fileName}:${line}:${col}: not valid YAML: ${reason} (${first.code})`]);
   }
   const unset: UnsetReference[] = [];
   const resolved = substituteEnv(document.toJS(), env, unset);

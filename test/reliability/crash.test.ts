@@ -51,6 +51,7 @@ let conversations: Conversation[] = [];
 let kills = 0;
 let probe: ProbeLine[] = [];
 let db: Database.Database;
+let build: ReturnType<typeof buildServer> | undefined;
 
 async function postDet(recordId: string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
@@ -86,7 +87,7 @@ async function quiescent(dbPath: string, deadline: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  const entry = buildServer();
+  build = buildServer();
   folder = mkdtempSync(join(tmpdir(), 'redcap-sms-crash-'));
   emulator = createRedcapEmulator({ projects: [emulatedProject(participants)] });
   redcap = await emulator.listen();
@@ -95,7 +96,7 @@ beforeAll(async () => {
   writeFileSync(projectFile, projectFileYaml(redcap.url));
   const dbPath = join(folder, 'redcap-sms.db');
   const probeFile = join(folder, 'probe.jsonl');
-  server = serverProcess(entry, await freePort(), {
+  server = serverProcess(build.entry, await freePort(), {
     DATABASE_PATH: dbPath, PUBLIC_URL, ADMIN_TOKEN, LOG_SALT, LOG_LEVEL: 'debug',
     TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilio.baseUrl,
     REDCAP_SMS_PROJECTS: projectFile, RELIABILITY_PROBE_FILE: probeFile,
@@ -129,12 +130,6 @@ beforeAll(async () => {
     const outbox = reader.prepare(`SELECT id, channel, kind, status, attempts, substr(phone, -4) AS phone, next_attempt_at, last_error FROM outbox ORDER BY id`).all();
     const states = reader.prepare(`SELECT substr(phone, -4) AS phone, status, revision, open, active FROM conversations`).all();
     reader.close();
-    const t0 = Date.now();
-    const health = await fetch(`${server.baseUrl}/healthz`, { signal: AbortSignal.timeout(15_000) }).then((r) => r.status, (e: unknown) => String(e));
-    const { execSync } = await import('node:child_process');
-    const ps = execSync(`ps -o pid,stat,pcpu,etime -p ${server.pid()} || true`).toString();
-    const probeTail = existsSync(probeFile) ? readFileSync(probeFile, 'utf8').split('\n').slice(-3).join(' | ').slice(0, 300) : '';
-    console.error(`DEBUG health ${health} after ${Date.now() - t0} ms; ps ${ps}; now ${new Date().toISOString()}; probe ${probeTail}; logs ${server.logLines.slice(-6).join('\n').slice(0, 3000)}`);
     done = true;
     await chaos;
     throw new Error(`${(error as Error).message}\nkills: ${kills}, chaos: ${String(chaosError)}\nstderr: ${server.stderrTail()}\nerrors: ${server.logLines.filter((l) => /"level":(50|60)/.test(l)).slice(-3).join('\n')}\noutbox: ${JSON.stringify(outbox)}\nconversations: ${JSON.stringify(states)}`);
@@ -155,6 +150,7 @@ afterAll(async () => {
   await server?.kill();
   await twilio?.close();
   await redcap?.close();
+  build?.remove();
   if (folder !== undefined && process.env.RELIABILITY_KEEP === undefined) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -175,10 +171,13 @@ describe('when the server is killed with SIGKILL at random moments under load an
     expect(recordMismatches(participants, (id) => recordValues(rows, id))).toEqual([]);
   });
 
-  test('then every stored conversation restores and is completed', () => {
+  test('then every stored conversation restores, and each record has one, completed', () => {
     expect(corruptConversations(db)).toEqual([]);
-    const statuses = db.prepare('SELECT status, COUNT(*) AS n FROM conversations GROUP BY status').all();
-    expect(statuses).toEqual([{ status: 'completed', n: PARTICIPANTS }]);
+    // One invitation per record, however often the server died between sending it and marking it sent.
+    const perRecord = db.prepare(`SELECT record_id AS record, group_concat(status) AS statuses FROM conversations
+      GROUP BY record_id HAVING COUNT(*) > 1 OR statuses <> 'completed'`).all();
+    expect(perRecord).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM conversations').get()).toEqual({ n: PARTICIPANTS });
   });
 
   test('then no text was lost or invented, repeats are counted, and none went to an opted-out number', () => {

@@ -1,24 +1,12 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { Logger, ParticipantKey } from '../logging/logger.js';
-import type { ProjectRegistry } from '../../config/projects.js';
 import { normaliseNumber } from '../../config/project-schema.js';
-import type { DeliveryStatus } from '../../app/record-delivery-status.js';
-import type { ProviderText } from '../../app/receive-provider-text.js';
+import type { InboundDeps } from '../provider/port.js';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
-export interface TwilioWebhookDeps {
-  readonly projects: ProjectRegistry;
-  readonly logger: Logger;
-  readonly participantKey: ParticipantKey;
-  /** The unit of work for one inbound text (synchronous: committed when it returns). */
-  readonly receiveText: (text: ProviderText) => { duplicate: boolean };
-  readonly recordStatus: (status: DeliveryStatus) => void;
-  /** Called after a commit that may have queued texts, to wake the dispatcher. */
-  readonly afterCommit: () => void;
-  readonly now: () => Date;
-}
+/** The Twilio webhooks need exactly what every provider's inbound webhook needs. */
+export type TwilioWebhookDeps = InboundDeps;
 
 // Twilio may add parameters at any time, so unknown ones are ignored rather than rejected.
 const InboundSms = z.object({
@@ -40,7 +28,7 @@ const StatusCallback = z.object({
 /** The two Twilio webhooks; the signature is verified before these run. */
 export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
   const router = express.Router();
-  router.post('/sms', (req, res) => {
+  router.post('/sms', async (req, res) => {
     const form = InboundSms.safeParse(req.body);
     if (!form.success) return void res.status(400).json({ error: `not a Twilio SMS webhook: ${fieldsIn(form.error)}` });
     const project = deps.projects.forInboundNumber(form.data.To);
@@ -48,7 +36,7 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
     if (project === undefined) {
       deps.logger.warn(log, 'inbound text to a number no project owns; ignored');
     } else {
-      const result = deps.receiveText({
+      const result = await deps.receiveText({
         provider: 'twilio', providerMessageId: form.data.MessageSid, project: project.id,
         from: normaliseNumber(form.data.From), body: form.data.Body, optOutType: form.data.OptOutType,
       });

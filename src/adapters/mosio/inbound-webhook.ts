@@ -19,7 +19,7 @@ const InboundForm = z.object({
 export function mosioWebhooks(deps: InboundDeps, repeats: InboundRepeats): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  router.post('/sms', (req, res) => {
+  router.post('/sms', async (req, res) => {
     const posted = (req.body ?? {}) as Record<string, unknown>;
     const project = typeof posted.ApiKey === 'string' ? projectForApiKey(deps.projects.projects, posted.ApiKey) : undefined;
     if (project === undefined) {
@@ -39,7 +39,7 @@ export function mosioWebhooks(deps: InboundDeps, repeats: InboundRepeats): Route
       deps.logger.info({ ...log, duplicate: true }, 'inbound Mosio text repeated within the window; ignored');
       return void res.json({ received: true, duplicate: true });
     }
-    const result = deps.receiveText({
+    const result = await deps.receiveText({
       provider: 'mosio', providerMessageId: repeats.syntheticId(text, now), project: project.id,
       from, body: text.body, optOutType: undefined,
     });

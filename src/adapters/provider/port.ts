@@ -49,13 +49,18 @@ export interface AccountStatus {
   readonly checkedAt: string;
 }
 
+/** What the unit of work reports back to the webhook. */
+export interface ReceivedText {
+  readonly duplicate: boolean;
+}
+
 /** What an inbound webhook needs from the application: the unit of work and its aftermath. */
 export interface InboundDeps {
   readonly projects: ProjectRegistry;
   readonly logger: Logger;
   readonly participantKey: ParticipantKey;
-  /** The unit of work for one inbound text (synchronous: committed when it returns). */
-  readonly receiveText: (text: ProviderText) => { duplicate: boolean };
+  /** The unit of work for one inbound text: committed when it returns, or when its promise settles. */
+  readonly receiveText: (text: ProviderText) => ReceivedText | Promise<ReceivedText>;
   /** Delivery signals (status callbacks, provider opt-outs). */
   readonly recordStatus: (status: DeliveryStatus) => void;
   /** Called after a commit that may have queued texts, to wake the dispatcher. */

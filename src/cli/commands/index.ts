@@ -14,9 +14,6 @@ export type SetExit = (code: number) => void;
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
   registerChat(program, io, setExit);
   registerDictionaryCheck(program, io, setExit);
   registerDictionaryPull(program, io, setExit);

@@ -13,8 +13,8 @@ export const REPO = resolve(fileURLToPath(new URL('../../../', import.meta.url))
 const ENTRY = join(REPO, 'test/reliability/harness/server-entry.ts');
 const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 
-/** Transpiles the entry's module graph; returns the path of the compiled entry. */
-export function buildServer(outDir = join(REPO, 'node_modules/.cache/redcap-sms-reliability', String(process.pid))): string {
+/** Transpiles the entry's module graph; returns the compiled entry and how to remove the build. */
+export function buildServer(outDir = join(REPO, 'node_modules/.cache/redcap-sms-reliability', String(process.pid))): { entry: string; remove(): void } {
   rmSync(outDir, { recursive: true, force: true });
   const queue = [ENTRY];
   const seen = new Set<string>();
@@ -39,5 +39,5 @@ export function buildServer(outDir = join(REPO, 'node_modules/.cache/redcap-sms-
   }
   // Modules find migrations/ (and public/) relative to their own folder, as in dist/.
   for (const folder of ['migrations', 'public']) symlinkSync(join(REPO, folder), join(outDir, folder), 'dir');
-  return join(outDir, 'test/reliability/harness/server-entry.js');
+  return { entry: join(outDir, 'test/reliability/harness/server-entry.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }

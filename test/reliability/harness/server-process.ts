@@ -49,7 +49,7 @@ export function serverProcess(entry: string, port: number, env: Record<string, s
   async function waitUntilHealthy(): Promise<void> {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (child?.exitCode !== null) throw new Error(`the server exited with ${child?.exitCode}: ${stderr.slice(-5).join('\n')}`);
+      if (child?.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child?.exitCode ?? child?.signalCode}): ${stderr.slice(-5).join('\n')}`);
       try {
         const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
         if (response.ok) return;
@@ -63,10 +63,13 @@ export function serverProcess(entry: string, port: number, env: Record<string, s
 
   const stderr: string[] = [];
   async function end(signal: NodeJS.Signals): Promise<void> {
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return exited;
-    child.kill(signal);
-    await Promise.race([exited, sleep(10_000).then(() => child?.kill('SIGKILL'))]);
+    const running = child;
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return exited;
+    running.kill(signal);
+    // A graceful stop that hangs is cut short; the timer names this process, never a later one.
+    const fallback = setTimeout(() => running.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(fallback);
   }
 
   return {

@@ -6,12 +6,10 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type express from 'express';
 import request from 'supertest';
 import twilio from 'twilio';
 import { FakeClock, sequentialIds } from '../../../src/adapters/clock.js';
-import { createLogger } from '../../../src/adapters/logging/logger.js';
 import { createRedcapClient, createRedcapEmulator, type RedcapEmulator } from '../../../src/adapters/redcap/index.js';
 import { composeService, type Service } from '../../../src/app/service.js';
 import { createTwilioSender } from '../../../src/adapters/twilio/sms-sender.js';
@@ -21,6 +19,7 @@ import {
   ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, OUR_NUMBER, PUBLIC_URL, REDCAP_PROJECT_ID,
   emulatedProject, recordValues, studyProject, type Participant,
 } from './study.js';
+import { logCapture } from '../../twilio/harness.js';
 import { recordingTwilio, type RecordingTwilio } from './twilio-recorder.js';
 
 export const SMS_WEBHOOK = '/webhooks/twilio/sms';
@@ -30,18 +29,6 @@ export interface Attempt {
   readonly key: string;
   readonly at: number;
   readonly ok: boolean;
-}
-
-/** Captures every JSON log line written through the service's logger. */
-export function logCapture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'trace', destination }), lines };
 }
 
 export function serviceEnv(overrides: Record<string, string> = {}): Record<string, string> {

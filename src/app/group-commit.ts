@@ -1,0 +1,52 @@
+import type { SqliteStore } from '../adapters/storage/index.js';
+
+/**
+ * Group commit: the units of work that arrive in one event-loop turn share one transaction, so one
+ * fsync (synchronous=FULL) makes all of them durable instead of one fsync each. Every unit still runs
+ * in its own savepoint (better-sqlite3 turns a nested transaction into one), so a unit that throws is
+ * rolled back alone and its caller alone gets the error. A caller's promise settles only after the
+ * shared COMMIT, so nothing is acknowledged — and no reply is sent — before it is on disk.
+ */
+export function createGroupCommit<I, O>(store: SqliteStore, unit: (input: I) => O): (input: I) => Promise<O> {
+  let batch: Pending<I, O>[] = [];
+
+  function flush(): void {
+    const units = batch;
+    batch = [];
+    let outcomes: Outcome<O>[];
+    try {
+      outcomes = store.transaction(() => units.map(({ input }) => runInSavepoint(store, unit, input)));
+    } catch (error) {
+      // The COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
+      for (const pending of units) pending.reject(error);
+      return;
+    }
+    units.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+  }
+
+  return (input) =>
+    new Promise<O>((resolve, reject) => {
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ input, resolve, reject });
+    });
+}
+
+interface Pending<I, O> {
+  input: I;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+function runInSavepoint<I, O>(store: SqliteStore, unit: (input: I) => O, input: I): Outcome<O> {
+  try {
+    return { ok: true, value: store.transaction(() => unit(input)) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
+import { createGroupCommit } from '../../src/app/group-commit.js';
+
+const NOW = new Date('2026-03-02T15:00:00Z');
+const dirs: string[] = [];
+
+/** A store that counts its outermost transactions: the number of fsyncs a batch cost. */
+class CountingStore extends SqliteStore {
+  commits = 0;
+  override transaction<T>(work: () => T): T {
+    if (!this.db.inTransaction) this.commits += 1;
+    return super.transaction(work);
+  }
+}
+
+function fileStore(): { store: CountingStore; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
+  dirs.push(dir);
+  const path = join(dir, 'db.sqlite');
+  return { store: new CountingStore(openDatabase(path, { now: NOW })), path };
+}
+
+const insertInbound = (store: SqliteStore) => (id: string) => {
+  if (id.startsWith('bad')) {
+    store.insertInbound({ provider: 'test', providerMessageId: id, project: 'p', phone: '+15555550101', receivedAt: NOW.toISOString() });
+    throw new Error(`unit ${id} failed`);
+  }
+  return store.insertInbound({ provider: 'test', providerMessageId: id, project: 'p', phone: '+15555550101', receivedAt: NOW.toISOString() });
+};
+
+const storedIds = (path: string): string[] => {
+  const reader = new Database(path, { readonly: true });
+  try {
+    return (reader.prepare('SELECT provider_message_id AS id FROM inbound_messages ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+  } finally {
+    reader.close();
+  }
+};
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('group commit', () => {
+  it('when several units arrive in one event-loop turn, then they share one commit and each gets its own result', async () => {
+    const { store } = fileStore();
+    const submit = createGroupCommit(store, insertInbound(store));
+    const results = await Promise.all(['m1', 'm2', 'm1', 'm3'].map(submit));
+    expect(results).toEqual([true, true, false, true]);
+    expect(store.commits).toBe(1);
+  });
+
+  it('when one unit throws, then only it is rolled back and only its caller gets the error', async () => {
+    const { store, path } = fileStore();
+    const submit = createGroupCommit(store, insertInbound(store));
+    const settled = await Promise.allSettled(['m1', 'bad2', 'm3'].map(submit));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(storedIds(path)).toEqual(['m1', 'm3']);
+  });
+
+  it('when a caller is answered, then its unit is already committed and visible to another connection', async () => {
+    const { store, path } = fileStore();
+    const submit = createGroupCommit(store, insertInbound(store));
+    const answered = submit('m1').then(() => storedIds(path));
+    expect(storedIds(path)).toEqual([]);
+    await expect(answered).resolves.toEqual(['m1']);
+  });
+
+  it('when units arrive in different turns, then each turn commits on its own', async () => {
+    const { store } = fileStore();
+    const submit = createGroupCommit(store, insertInbound(store));
+    await submit('m1');
+    await submit('m2');
+    expect(store.commits).toBe(2);
+  });
+});

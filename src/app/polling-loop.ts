@@ -20,30 +20,50 @@ export interface PollingLoopOptions {
   clock: Clock;
   logger: Logger;
   idleMs: number;
+  /**
+   * The least time between the end of one round and the start of the next, nudged or not. Under load a
+   * nudge comes with every text; a gap lets one round take the work of many (one REDCap import, not one each).
+   */
+  minGapMs?: number | undefined;
   tick: () => Promise<void>;
 }
 
 export function createPollingLoop(options: PollingLoopOptions): PollingLoop {
-  const loop = { stopping: false, running: undefined as Promise<void> | undefined, wake: () => {}, beat: undefined as Date | undefined };
+  const minGapMs = Math.min(options.minGapMs ?? 0, options.idleMs);
+  const loop = {
+    stopping: false, running: undefined as Promise<void> | undefined, beat: undefined as Date | undefined,
+    // A nudge during a round is kept, so the rows it announced are not left waiting a whole idle period.
+    nudged: false, wake: () => {},
+  };
 
   async function run(): Promise<void> {
     while (!loop.stopping) {
       loop.beat = options.clock.now();
+      loop.nudged = false;
       try {
         await options.tick();
       } catch (error) {
         options.logger.error({ err: error, worker: options.name }, 'background round failed; retrying');
       }
-      if (!loop.stopping) await sleep(options.idleMs);
+      await rest();
     }
   }
 
-  function sleep(ms: number): Promise<void> {
+  async function rest(): Promise<void> {
+    if (minGapMs > 0 && !loop.stopping) await sleep(minGapMs, false);
+    if (!loop.nudged && !loop.stopping) await sleep(options.idleMs - minGapMs, true);
+  }
+
+  function sleep(ms: number, nudgeable: boolean): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      loop.wake = () => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
         clearTimeout(timer);
+        loop.wake = () => {};
         resolve();
+      }
+      loop.wake = () => {
+        if (nudgeable || loop.stopping) done();
       };
     });
   }
@@ -53,7 +73,10 @@ export function createPollingLoop(options: PollingLoopOptions): PollingLoop {
       loop.stopping = false;
       loop.running ??= run().finally(() => (loop.running = undefined));
     },
-    nudge: () => loop.wake(),
+    nudge: () => {
+      loop.nudged = true;
+      loop.wake();
+    },
     async stop() {
       loop.stopping = true;
       loop.wake();

@@ -28,7 +28,8 @@ export function stepStored(scope: StepScope, row: ConversationRow, event: Conver
     flagIncompatible(scope, row, error);
     return null;
   }
-  if (JSON.stringify(result.snapshot) !== JSON.stringify(row.snapshot) || result.effects.length > 0) {
+  // Effects first: a step with effects is saved anyway, and comparing snapshots costs two serialisations.
+  if (result.effects.length > 0 || JSON.stringify(result.snapshot) !== JSON.stringify(row.snapshot)) {
     saveStepped(scope, row, result, row.active && result.open);
     applyEffects(scope, row, result.effects);
   }

@@ -118,10 +118,7 @@ export function composeService(config: Config, projects: ProjectRegistry, option
   });
   let closing = false;
   const app = createApp({
-    publicUrl: config.publicUrl,
     adminToken: config.adminToken,
-    twilioAuthToken: config.twilio.authToken,
-    validateSignature: config.twilio.validateSignature,
     projects, logger, participantKey,
     receiveText: createGroupCommit(store, (text: ProviderText) => receiveProviderText(deps, text)),
     recordStatus: (status) => recordDeliveryStatus(delivery, events, status),

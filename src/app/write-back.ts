@@ -45,6 +45,9 @@ export interface WriteBackReport {
 /** Backoff for REDCap: from 2 s up to 10 minutes between attempts, for as long as REDCap is down. */
 export const WRITE_BACK_RETRY: RetryPolicy = { baseMs: 2_000, maxDelayMs: 10 * 60_000, maxAttempts: Number.POSITIVE_INFINITY };
 
+/** Rounds start at most this often under load: answers wait a moment more, and go to REDCap together. */
+export const WRITE_BACK_GAP_MS = 100;
+
 export interface RedcapWriter extends PollingLoop {
   runOnce(): Promise<WriteBackReport>;
 }
@@ -52,21 +55,27 @@ export interface RedcapWriter extends PollingLoop {
 export function createRedcapWriter(deps: WriteBackDeps): RedcapWriter {
   const runOnce = () => writeDue(deps);
   const loop = createPollingLoop({
-    name: 'redcap-write-back', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 1_000,
+    name: 'redcap-write-back', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 1_000, minGapMs: WRITE_BACK_GAP_MS,
     tick: async () => void (await runOnce()),
   });
   return { ...loop, runOnce };
 }
 
-/** One round: every due group, oldest first, one REDCap request each. */
+/**
+ * REDCap takes many records in one import and refuses the whole import if any row is invalid. Up to this
+ * many groups go in one request, so a busy study costs REDCap a request per round instead of one per
+ * participant (REDCap rate-limits API users); a refused import is retried group by group to find the
+ * one at fault, so one bad value never holds back anyone else's answers.
+ */
+export const GROUPS_PER_IMPORT = 100;
+
+/** One round: every due group, oldest first, as few REDCap requests as the groups allow. */
 export async function writeDue(deps: WriteBackDeps): Promise<WriteBackReport> {
   const report: WriteBackReport = { sent: 0, retried: 0, failed: 0 };
   const now = deps.clock.now().toISOString();
   const pending = deps.sync.pendingRedcapRows();
-  for (const batch of planWrites(pending, now, (version) => deps.store.loadSurvey(version))) {
-    const client = deps.redcap(batch.project);
-    const landed = await attempt(deps, report, batch.outboxIds, batch.attempts, () => client.importRecords(batch.rows), batch.project);
-    if (landed) await afterLanding(deps, batch);
+  for (const imports of importsOf(planWrites(pending, now, (version) => deps.store.loadSurvey(version)))) {
+    await importTogether(deps, report, imports);
   }
   if (deps.syncOptOut !== undefined) {
     const sync = deps.syncOptOut;
@@ -75,6 +84,39 @@ export async function writeDue(deps: WriteBackDeps): Promise<WriteBackReport> {
     }
   }
   return report;
+}
+
+/**
+ * Consecutive groups of one project, at most GROUPS_PER_IMPORT at a time. A group that creates a new
+ * repeating instance goes alone: such an import is sent once and never repeated.
+ */
+function importsOf(batches: readonly WriteBatch[]): WriteBatch[][] {
+  const imports: WriteBatch[][] = [];
+  for (const batch of batches) {
+    const last = imports.at(-1);
+    const joins = last !== undefined && last.length < GROUPS_PER_IMPORT && last[0]!.project === batch.project
+      && !addsInstance(batch) && !addsInstance(last[0]!);
+    if (joins) last.push(batch);
+    else imports.push([batch]);
+  }
+  return imports;
+}
+
+const addsInstance = (batch: WriteBatch): boolean => batch.rows.some((row) => row.redcap_repeat_instance?.trim().toLowerCase() === 'new');
+
+/** Imports the groups in one request; when REDCap refuses it for good, one request per group instead. */
+async function importTogether(deps: WriteBackDeps, report: WriteBackReport, batches: readonly WriteBatch[]): Promise<void> {
+  const project = batches[0]!.project;
+  const client = deps.redcap(project);
+  const send = () => client.importRecords(batches.flatMap((batch) => batch.rows));
+  const ids = batches.flatMap((batch) => batch.outboxIds);
+  const attempts = Math.max(...batches.map((batch) => batch.attempts));
+  const outcome = await attempt(deps, report, ids, attempts, send, project, batches.length > 1);
+  if (outcome === 'refused') {
+    for (const batch of batches) await importTogether(deps, report, [batch]);
+  }
+  if (outcome !== 'landed') return;
+  for (const batch of batches) await afterLanding(deps, batch);
 }
 
 /** The survey queue after a completion; the write has landed, so a failure here must not resend it. */
@@ -88,27 +130,32 @@ async function afterLanding(deps: WriteBackDeps, batch: WriteBatch): Promise<voi
   }
 }
 
-/** Sends one group and records the outcome on its rows; true when it landed. */
+/**
+ * Sends and records the outcome on the rows. With `splitIfRefused`, a refusal is left to the caller to
+ * split, and nothing is marked: the rows are still pending, in this same round.
+ */
 async function attempt(
   deps: WriteBackDeps, report: WriteBackReport, ids: number[], attempts: number, send: () => Promise<unknown>, project: string,
-): Promise<boolean> {
+  splitIfRefused = false,
+): Promise<'landed' | 'refused' | 'failed'> {
   try {
     await send();
     deps.sync.markSent(ids);
     report.sent += ids.length;
-    return true;
+    return 'landed';
   } catch (error) {
     const reason = failureReason(error);
     if (isPermanentFailure(error)) {
+      if (splitIfRefused) return 'refused';
       deps.sync.markFailed(ids, reason);
       report.failed += ids.length;
       deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap refused a write for good; kept for staff');
-      return false;
+      return 'failed';
     }
     const delay = backoffMs(attempts + 1, deps.retry ?? WRITE_BACK_RETRY);
     deps.sync.scheduleRetry(ids, new Date(deps.clock.now().getTime() + delay).toISOString(), reason);
     report.retried += ids.length;
     deps.logger.warn({ project, outboxIds: ids, reason, attempts: attempts + 1 }, 'REDCap write failed; will retry');
-    return false;
+    return 'failed';
   }
 }

@@ -1,11 +1,13 @@
 /**
- * The server side of the inbound benchmark, run in a child process so the load generator does not
- * share its event loop: either the real service (composeService on a temp SQLite file with
- * synchronous=FULL, the REDCap emulator and the fake Twilio API on loopback, dispatcher and REDCap
- * loops running, `participants` invited to the demo survey) or a bare express endpoint. It reports
- * its port over IPC, answers `stats` requests, and exits on `stop`.
+ * The server side of the inbound benchmark, run in child processes so the load generator does not
+ * share their event loops: the real service (composeService on a temp SQLite file with
+ * synchronous=FULL, dispatcher and REDCap loops running, `participants` invited to the demo survey),
+ * the REDCap emulator and fake Twilio API it talks to (`fakes`, another process, as REDCap and Twilio
+ * are elsewhere in production), or a bare express endpoint. Each reports over IPC and exits on `stop`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { createHistogram, monitorEventLoopDelay, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,16 +22,26 @@ import { loadConfig } from '../config/env.js';
 import { loadProjects } from '../config/projects.js';
 import { BENCH, participantPhone } from './inbound-load.js';
 
-export type ServerMode = 'service' | 'bare';
+export type ServerMode = 'service' | 'bare' | 'fakes';
 export interface ServerStats {
+  /** The service's event-loop delay over the run, ms: a long synchronous stretch shows here first. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** Time from the request's arrival to its response, measured inside the service, ms. */
+  handlingP50: number;
+  handlingP99: number;
   inbound: number;
   texts: number;
   openConversations: number;
 }
-export type ServerMessage = { type: 'ready'; port: number } | { type: 'stats'; stats: ServerStats };
+export type ServerMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; stats: ServerStats }
+  | { type: 'fakes'; redcapUrl: string; twilioBaseUrl: string };
 
 const mode = process.argv[2] as ServerMode;
 const participants = Number(process.argv[3] ?? '0');
+const [redcapUrl, twilioBaseUrl] = process.argv.slice(4);
 const send = (message: ServerMessage) => process.send?.(message);
 
 if (mode === 'bare') {
@@ -39,20 +51,30 @@ if (mode === 'bare') {
   process.on('message', (message) => {
     if (message === 'stop') server.close(() => process.exit(0));
   });
+} else if (mode === 'fakes') {
+  await runFakes();
 } else {
-  await runService();
+  await runService(redcapUrl ?? '', twilioBaseUrl ?? '');
 }
 
-async function runService(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-bench-'));
+/** REDCap and Twilio stand-ins in a process of their own, as the real ones are elsewhere. */
+async function runFakes(): Promise<void> {
   const redcap = await createRedcapEmulator({
     projects: [{ token: BENCH.redcapToken, projectId: 1, dictionary: readFileSync(BENCH.dictionary, 'utf8') }],
   }).listen();
   const twilioApi = await createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken }).listen();
+  send({ type: 'fakes', redcapUrl: redcap.url, twilioBaseUrl: twilioApi.baseUrl });
+  process.on('message', (message) => {
+    if (message === 'stop') process.exit(0);
+  });
+}
+
+async function runService(redcapUrl: string, twilioBaseUrl: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-bench-'));
   const env = {
     DATABASE_PATH: join(dir, 'bench.db'), PUBLIC_URL: BENCH.publicUrl, ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    REDCAP_API_URL: redcap.url, REDCAP_API_TOKEN: BENCH.redcapToken, TWILIO_ACCOUNT_SID: BENCH.accountSid,
-    TWILIO_AUTH_TOKEN: BENCH.authToken, TWILIO_FROM_NUMBER: BENCH.ourNumber, TWILIO_API_BASE_URL: twilioApi.baseUrl,
+    REDCAP_API_URL: redcapUrl, REDCAP_API_TOKEN: BENCH.redcapToken, TWILIO_ACCOUNT_SID: BENCH.accountSid,
+    TWILIO_AUTH_TOKEN: BENCH.authToken, TWILIO_FROM_NUMBER: BENCH.ourNumber, TWILIO_API_BASE_URL: twilioBaseUrl,
     PHONE_FIELD: 'phone', TIMEZONE: 'America/New_York', SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'info',
   };
   const config = loadConfig(env);
@@ -60,9 +82,16 @@ async function runService(): Promise<void> {
   const service = composeService(config, loadProjects(config, env), { logger: createLogger({ level: 'info' }) });
   await startBackground(service);
   await inviteAll(service);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const handling = createHistogram();
   const server = service.app.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
+  server.on('request', (_req, res: ServerResponse) => {
+    const arrived = process.hrtime.bigint();
+    res.once('finish', () => handling.record(Number(process.hrtime.bigint() - arrived) || 1));
+  });
   process.on('message', (message) => {
-    if (message === 'stats') send({ type: 'stats', stats: stats(service) });
+    if (message === 'stats') send({ type: 'stats', stats: stats(service, loopDelay, handling) });
     if (message !== 'stop') return;
     // No graceful drain: the REDCap write-back backlog would keep the run going long after the measurement.
     server.closeAllConnections();
@@ -84,9 +113,13 @@ async function inviteAll(service: Service): Promise<void> {
   })();
 }
 
-function stats(service: Service): ServerStats {
+function stats(service: Service, loopDelay: IntervalHistogram, handling: RecordableHistogram): ServerStats {
   const count = (sql: string) => (service.db.prepare(sql).get() as { n: number }).n;
   return {
+    handlingP50: Math.round(handling.percentile(50) / 1e6),
+    handlingP99: Math.round(handling.percentile(99) / 1e6),
+    loopDelayP99: Math.round(loopDelay.percentile(99) / 1e6),
+    loopDelayMax: Math.round(loopDelay.max / 1e6),
     inbound: count('SELECT COUNT(*) AS n FROM inbound_messages'),
     texts: count(`SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'`),
     openConversations: count('SELECT COUNT(*) AS n FROM conversations WHERE open = 1'),

@@ -57,6 +57,7 @@ function report(bare: Measured, service: { max: Measured; fixed: Measured; stats
     `ratio service / bare: ${((100 * service.max.rate) / bare.rate).toFixed(0)}% (target ≥ 50%)`,
     line(`service at ${FIXED_RATE} msg/s`, service.fixed),
     `p99 at ${FIXED_RATE} msg/s: ${service.fixed.p99} ms (target < 25 ms)`,
+    `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
   ];
@@ -93,16 +94,29 @@ async function blast(port: number, next: () => SignedRequest, seconds: number, o
 async function withServer<T>(
   mode: ServerMode, participants: number, work: (port: number, stats: () => Promise<ServerStats>) => Promise<T>,
 ): Promise<{ result: T }> {
-  const child = fork(new URL('./inbound-server.js', import.meta.url), [mode, String(participants)], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [],
+  if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work));
+  return withChild(['fakes'], async (fakes) => {
+    const { redcapUrl, twilioBaseUrl } = await nextMessage(fakes, 'fakes');
+    return withChild([mode, String(participants), redcapUrl, twilioBaseUrl], (child) => serve(child, work));
+  });
+}
+
+async function serve<T>(child: ChildProcess, work: (port: number, stats: () => Promise<ServerStats>) => Promise<T>): Promise<{ result: T }> {
+  const port = (await nextMessage(child, 'ready')).port;
+  const stats = async () => {
+    child.send('stats');
+    return (await nextMessage(child, 'stats')).stats;
+  };
+  return { result: await work(port, stats) };
+}
+
+async function withChild<T>(args: string[], use: (child: ChildProcess) => Promise<T>): Promise<T> {
+  const child = fork(new URL('./inbound-server.js', import.meta.url), args, {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
   });
   try {
-    const port = (await nextMessage(child, 'ready')).port;
-    const stats = async () => {
-      child.send('stats');
-      return (await nextMessage(child, 'stats')).stats;
-    };
-    return { result: await work(port, stats) };
+    return await use(child);
   } finally {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));

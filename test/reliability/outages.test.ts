@@ -55,8 +55,9 @@ beforeAll(async () => {
       if (round === 80) await world.redcapUp();
     },
   });
-  // After the surveys end, let every retry land (the write-back backs off up to minutes).
-  await world.drain(400, 5_000);
+  // After the surveys end, let every retry land. One shared import takes every fault in turn, so its
+  // backoff reaches the 10-minute cap: the drain covers a full hour of the fake clock (it stops when done).
+  await world.drain(720, 5_000);
 }, 120_000);
 
 afterAll(async () => {

@@ -9,8 +9,7 @@ import { dashboardRoutes } from './dashboard-routes.js';
 import { jsonErrors } from './http-error.js';
 import { projectsApi, type ProjectsApiDeps } from './projects-api.js';
 import { redcapDetWebhook, type RedcapDetDeps } from './redcap-det.js';
-import { verifyTwilioSignature } from './twilio-signature.js';
-import { twilioWebhooks, type TwilioWebhookDeps } from './twilio-webhooks.js';
+import type { TwilioWebhookDeps } from './twilio-webhooks.js';
 import type { InboundDeps, ProviderWebhooks } from '../provider/port.js';
 
 export interface Readiness {
@@ -21,10 +20,7 @@ export interface Readiness {
 }
 
 export interface HttpDeps extends TwilioWebhookDeps {
-  readonly publicUrl: string;
   readonly adminToken: string;
-  readonly twilioAuthToken: string;
-  readonly validateSignature: boolean;
   readonly logger: Logger;
   readonly admin: AdminQueries;
   readonly invitations: Invitations | undefined;
@@ -33,14 +29,16 @@ export interface HttpDeps extends TwilioWebhookDeps {
   readonly redcap?: (Omit<RedcapDetDeps, 'logger'> & ProjectsApiDeps) | undefined;
   /** The study dashboard's figures; absent, /dashboard 404s. */
   readonly dashboard?: DashboardQueries | undefined;
-  /** The SMS provider's inbound routes; absent, the Twilio webhooks are mounted as before. */
-  readonly providerWebhooks?: ((deps: InboundDeps) => readonly ProviderWebhooks[]) | undefined;
+  /** The SMS provider's inbound routes (Twilio's or Mosio's webhooks). */
+  readonly providerWebhooks: (deps: InboundDeps) => readonly ProviderWebhooks[];
 }
 
 /** The one express app (DESIGN §3). Tests drive it with supertest; `serve` listens with it. */
 export function createApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Every response here is fresh state (or a webhook's fixed TwiML); hashing each body for an ETag only costs CPU.
+  app.set('etag', false);
   app.set('trust proxy', true);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
@@ -50,15 +48,7 @@ export function createApp(deps: HttpDeps): Express {
       ...(readiness.detail === undefined ? {} : { detail: readiness.detail }),
     });
   });
-  if (deps.providerWebhooks === undefined) {
-    app.use(
-      '/webhooks/twilio',
-      express.urlencoded({ extended: false, limit: '64kb' }),
-      verifyTwilioSignature({ authToken: deps.twilioAuthToken, publicUrl: deps.publicUrl, enabled: deps.validateSignature }),
-      twilioWebhooks(deps),
-    );
-  }
-  for (const hooks of deps.providerWebhooks?.(deps) ?? []) app.use(hooks.path, hooks.router);
+  for (const hooks of deps.providerWebhooks(deps)) app.use(hooks.path, hooks.router);
   if (deps.redcap !== undefined) {
     app.use('/webhooks/redcap', redcapDetWebhook({ handleDet: deps.redcap.handleDet, logger: deps.logger }));
     app.use('/api', requireAdminToken(deps.adminToken), projectsApi(deps.redcap));

@@ -6,7 +6,14 @@ import twilio from 'twilio';
  * never the Host header (proxies and TLS terminators change it). twilio.validateRequest also tries
  * the URL with and without the default port. Missing → 400, wrong → 403, and the handler never runs.
  */
-export function verifyTwilioSignature(options: { authToken: string; publicUrl: string; enabled: boolean }): RequestHandler {
+export interface SignatureOptions {
+  readonly authToken: string;
+  readonly publicUrl: string;
+  /** Off only when TWILIO_VALIDATE_SIGNATURE=false, and the service logs a warning at start. */
+  readonly enabled: boolean;
+}
+
+export function verifyTwilioSignature(options: SignatureOptions): RequestHandler {
   return (req, res, next) => {
     if (!options.enabled) return next();
     const signature = req.header('x-twilio-signature');

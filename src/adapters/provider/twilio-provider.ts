@@ -1,6 +1,4 @@
-import express from 'express';
 import type { TwilioAccountConfig } from '../../config/env.js';
-import { verifyTwilioSignature } from '../http/twilio-signature.js';
 import { twilioWebhooks } from '../http/twilio-webhooks.js';
 import { createTwilioSender } from '../twilio/sms-sender.js';
 import type { SmsProvider } from './port.js';
@@ -15,11 +13,7 @@ export function createTwilioProvider(account: TwilioAccountConfig, publicUrl: st
     checkAccount: () => Promise.resolve({ ok: true, detail: 'not checked (Twilio reports per send)', checkedAt: now().toISOString() }),
     webhooks: (deps) => ({
       path: '/webhooks/twilio',
-      router: express.Router().use(
-        express.urlencoded({ extended: false, limit: '64kb' }),
-        verifyTwilioSignature({ authToken: account.authToken, publicUrl, enabled: account.validateSignature }),
-        twilioWebhooks(deps),
-      ),
+      router: twilioWebhooks(deps, { authToken: account.authToken, publicUrl, enabled: account.validateSignature }),
     }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { writeTransaction, type WriteTransaction } from './write-transaction.js';
 
 /**
  * The REDCap side of the database (migration 0003): REDCap writes waiting in the outbox, where each
@@ -79,12 +80,16 @@ interface InvitationRecord {
 export class RedcapSyncStore {
   private readonly sql: Record<string, Statement>;
 
+  private readonly inTransaction: WriteTransaction;
+
   constructor(private readonly db: Database) {
     this.sql = prepareAll(db);
+    this.inTransaction = writeTransaction(db);
   }
 
+  /** Runs `work` as one write transaction (a savepoint when nested); it rolls back if `work` throws. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return this.inTransaction(work);
   }
 
   /** Every pending REDCap row, oldest first; the writer decides which groups are due. */

@@ -3,6 +3,7 @@ import { SurveySchema, type Survey } from '../../dictionary/model.js';
 import type {
   ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
 } from './rows.js';
+import { writeTransaction, type WriteTransaction } from './write-transaction.js';
 
 /** Another writer saved the conversation since we loaded it; the unit of work must not commit. */
 export class RevisionConflict extends Error {
@@ -34,14 +35,16 @@ interface TimerRecord {
 export class SqliteStore {
   private readonly surveys = new Map<string, Survey>();
   private readonly sql: Record<string, Statement>;
+  private readonly inTransaction: WriteTransaction;
 
   constructor(readonly db: Database) {
     this.sql = prepareAll(db);
+    this.inTransaction = writeTransaction(db);
   }
 
-  /** Runs `work` as one write transaction; it rolls back if `work` throws. */
+  /** Runs `work` as one write transaction (a savepoint when nested); it rolls back if `work` throws. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return this.inTransaction(work);
   }
 
   /** False when this provider message id was seen before (a retried webhook). */

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../adapters/clock.js';
 import type { Logger } from '../adapters/logging/logger.js';
-import type { RedcapClient } from '../adapters/redcap/index.js';
+import { addsInstance as rowAddsInstance, type RedcapClient } from '../adapters/redcap/index.js';
 import type { SqliteStore } from '../adapters/storage/index.js';
 import type { RedcapSyncStore } from '../adapters/storage/redcap-sync-store.js';
 import { backoffMs, type RetryPolicy } from './dispatch-outbox.js';
@@ -102,7 +102,7 @@ function importsOf(batches: readonly WriteBatch[]): WriteBatch[][] {
   return imports;
 }
 
-const addsInstance = (batch: WriteBatch): boolean => batch.rows.some((row) => row.redcap_repeat_instance?.trim().toLowerCase() === 'new');
+const addsInstance = (batch: WriteBatch): boolean => batch.rows.some(rowAddsInstance);
 
 /** Imports the groups in one request; when REDCap refuses it for good, one request per group instead. */
 async function importTogether(deps: WriteBackDeps, report: WriteBackReport, batches: readonly WriteBatch[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { createActor, initialTransition, type AnyActorScope } from 'xstate';
+import { createActor, type AnyActorScope } from 'xstate';
 import type { Survey } from '../dictionary/model.js';
 import type { Catalog } from '../messages/catalog.js';
 import type { ConversationContext } from './context.js';
@@ -65,27 +65,31 @@ export function step(
 }
 
 /**
- * XState's `transition()` builds a throwaway actor for every call, and building one evaluates the
- * machine's initial context; on the inbound path that was a fifth of the CPU of a text. The machine
- * never spawns, delays or reads its system, so one never-started actor can stand behind every step:
- * each call gets its own scope that only collects the actions, exactly as `transition()` does.
+ * XState's `transition()` and `initialTransition()` build a throwaway actor for every call, and building
+ * one evaluates the machine's initial context; on the inbound path that was a fifth of the CPU of a text.
+ * The machine never spawns, delays or reads its system, so one never-started actor can stand behind
+ * every step: each call gets its own scope that only collects the actions, exactly as those functions do.
  */
 const inertSelf = createActor(interviewer, { input: { phone: '', instrument: '', recordId: '', record: {} } });
 const ignore = () => {};
 
-function pureTransition(snapshot: Snapshot, event: MachineEvent): [Snapshot, unknown[]] {
+function collectingActions<T>(run: (scope: AnyActorScope) => T): [T, unknown[]] {
   const actions: unknown[] = [];
   const scope: AnyActorScope = {
     self: inertSelf, system: inertSelf.system, id: '', sessionId: '',
     logger: ignore, defer: ignore, emit: ignore, stopChild: ignore,
     actionExecutor: (action) => void actions.push(action),
   };
-  return [interviewer.transition(snapshot, event, scope), actions];
+  return [run(scope), actions];
+}
+
+function pureTransition(snapshot: Snapshot, event: MachineEvent): [Snapshot, unknown[]] {
+  return collectingActions((scope) => interviewer.transition(snapshot, event, scope));
 }
 
 function begin(event: ConversationEvent): [Snapshot, unknown[]] {
   if (event.type !== 'invite') throw new Error('a new conversation must start with an invitation');
-  return initialTransition(interviewer, event.start);
+  return collectingActions((scope) => interviewer.getInitialSnapshot(scope, event.start));
 }
 
 /** Rebuilds a machine snapshot from stored JSON; XState throws on state values it does not know. */

@@ -109,7 +109,8 @@ export function createRedcapClient(options: RedcapClientOptions): RedcapClient {
   };
 }
 
-const addsInstance = (row: FlatRecord): boolean => row.redcap_repeat_instance?.trim().toLowerCase() === 'new';
+/** A row that asks REDCap for a new repeating instance: importing it twice would add two. */
+export const addsInstance = (row: FlatRecord): boolean => row.redcap_repeat_instance?.trim().toLowerCase() === 'new';
 
 /** `once`: send a single time, never retried, for requests that are not safe to repeat. */
 type Caller = <T>(action: string, params: FormParams, read: (body: string) => T, options?: { once: boolean }) => Promise<T>;

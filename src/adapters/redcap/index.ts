@@ -1,6 +1,6 @@
 /** The REDCap adapter: the API client and the API emulator that stands in for REDCap. */
 export {
-  createRedcapClient,
+  createRedcapClient, addsInstance,
   type RedcapClient, type RedcapClientOptions, type ExportRecordsQuery, type SurveyLinkQuery,
 } from './client.js';
 export { RedcapError, isRedcapError, REDCAP_ERROR_KINDS, type RedcapErrorKind, type ImportProblem } from './errors.js';

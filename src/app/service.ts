@@ -7,7 +7,7 @@ import { sqliteAdminQueries } from '../adapters/admin/sqlite-admin-queries.js';
 import { systemClock, type Clock, type IdGenerator } from '../adapters/clock.js';
 import { SqliteDeliveryStore } from '../adapters/delivery/sqlite-delivery-store.js';
 import { SqliteEraseStore } from '../adapters/delivery/sqlite-erase-store.js';
-import { createApp } from '../adapters/http/app.js';
+import { createApp, type HttpDeps, type Readiness } from '../adapters/http/app.js';
 import type { Invitations } from '../adapters/http/admin-api.js';
 import { createLogger, participantKeyer, type Logger } from '../adapters/logging/logger.js';
 import { SqliteStore, openDatabase, readMigrations } from '../adapters/storage/index.js';
@@ -26,6 +26,7 @@ import { createOutboxDispatcher, type OutboxDispatcher, type RetryPolicy } from 
 import { createInvitations } from './invitations.js';
 import { receiveProviderText, type ProviderText } from './receive-provider-text.js';
 import { createGroupCommit } from './group-commit.js';
+import { composeThreadedService } from './engine-thread/threaded-service.js';
 import { recordDeliveryStatus } from './record-delivery-status.js';
 import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
 import { setUpSmsProvider, type SmsProviderSetup } from './sms-provider-setup.js';
@@ -73,6 +74,36 @@ const TIMER_POLL_MS = 1_000;
 const DISPATCHER_STALE_MS = 30_000;
 
 export function composeService(config: Config, projects: ProjectRegistry, options: ServiceOptions = {}): Service {
+  const { http, readiness, close, ...engine } = composeEngine(config, projects, options);
+  let closing = false;
+  const app = createApp({
+    ...http,
+    readiness: () => readiness(closing),
+    admin: sqliteAdminQueries(engine.db),
+    dashboard: sqliteDashboardQueries(engine.db),
+    providerWebhooks: engine.sms.webhooks,
+  });
+  return {
+    ...engine, app,
+    async close() {
+      closing = true;
+      await close();
+    },
+  };
+}
+
+/** What the HTTP side asks of the engine: every call that reads or writes the conversation state. */
+export type EngineCalls = Pick<HttpDeps, 'receiveText' | 'recordStatus' | 'invitations' | 'redcap'>;
+
+/** Everything that owns the database: the use cases, the background loops and the SMS sender. */
+export interface Engine extends Omit<Service, 'app'> {
+  /** The HTTP side's dependencies that need the engine (the rest: readiness, queries, webhooks). */
+  readonly http: EngineCalls & Pick<HttpDeps, 'adminToken' | 'projects' | 'logger' | 'participantKey' | 'afterCommit' | 'now'>;
+  readiness(closing: boolean): Readiness;
+}
+
+/** The engine without its HTTP side: the service in one thread composes both; the engine thread this alone. */
+export function composeEngine(config: Config, projects: ProjectRegistry, options: ServiceOptions = {}): Engine {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const db = openDatabase(config.databasePath, {
@@ -116,28 +147,23 @@ export function composeService(config: Config, projects: ProjectRegistry, option
     store: new SqliteEraseStore(db), eraser: createTwilioEraser(config.twilio), clock, logger,
     projects: projects.projects.filter((p) => p.deleteDeliveredMessages ?? config.twilio.deleteDelivered).map((p) => p.id),
   });
-  let closing = false;
-  const app = createApp({
-    adminToken: config.adminToken,
-    projects, logger, participantKey,
-    receiveText: createGroupCommit(store, (text: ProviderText) => receiveProviderText(deps, text)),
-    recordStatus: (status) => recordDeliveryStatus(delivery, events, status),
-    afterCommit: () => {
-      dispatcher.nudge();
-      redcap.writer.nudge(); // answers reach REDCap without waiting for the writer's idle round
-    },
-    now: () => clock.now(),
-    admin: sqliteAdminQueries(db),
-    dashboard: sqliteDashboardQueries(db),
-    invitations: options.invitations ?? createInvitations({ conversations: deps, sync: redcap.sync, projects, client: redcap.client, survey: redcap.survey }),
-    readiness: () => ({ ...readiness(db, dispatcher, clock, closing), detail: sms.detail() }),
-    providerWebhooks: sms.webhooks,
-    redcap,
-  });
   return {
-    app, db, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms,
+    db, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms,
+    http: {
+      adminToken: config.adminToken,
+      projects, logger, participantKey,
+      receiveText: createGroupCommit(store, (text: ProviderText) => receiveProviderText(deps, text)),
+      recordStatus: (status) => recordDeliveryStatus(delivery, events, status),
+      afterCommit: () => {
+        dispatcher.nudge();
+        redcap.writer.nudge(); // answers reach REDCap without waiting for the writer's idle round
+      },
+      now: () => clock.now(),
+      invitations: options.invitations ?? createInvitations({ conversations: deps, sync: redcap.sync, projects, client: redcap.client, survey: redcap.survey }),
+      redcap,
+    },
+    readiness: (closing) => ({ ...readiness(db, dispatcher, clock, closing), detail: sms.detail() }),
     async close() {
-      closing = true;
       await Promise.all([timers.stop(), dispatcher.stop(), redcap.stop(), eraser.stop()]);
       if (db.open) db.close();
     },
@@ -188,7 +214,7 @@ function safely(check: () => boolean): boolean {
 }
 
 /** Starts the background work (dispatcher, REDCap loops); the demo, which listens itself, runs it too. */
-export async function startBackground(service: Service): Promise<void> {
+export async function startBackground(service: Pick<Engine, 'dispatcher' | 'timers' | 'eraser' | 'sms' | 'redcap'>): Promise<void> {
   service.dispatcher.start();
   service.timers.start();
   service.eraser.start();
@@ -200,14 +226,24 @@ export async function startBackground(service: Service): Promise<void> {
 
 export interface RunningService {
   readonly url: string;
+  readonly server: Server;
   /** Stop accepting, let in-flight requests and the current send finish, close the database. */
   stop(): Promise<void>;
 }
 
-/** Listens on `config.port`, starts the dispatcher, and stops gracefully on SIGTERM/SIGINT. */
+/**
+ * Listens on `config.port`, starts the dispatcher, and stops gracefully on SIGTERM/SIGINT. A service on
+ * a database file runs its engine in a thread of its own ([0016]); one given test doubles, or on an
+ * in-memory database, or the simulator's phones, runs in this thread.
+ */
 export async function startService(config: Config, projects: ProjectRegistry, options: ServiceOptions = {}): Promise<RunningService> {
-  const service = composeService(config, projects, options);
-  await startBackground(service);
+  const service = runsEngineThread(config, options)
+    ? await composeThreadedService(config, projects, (error) => {
+      // Nothing can be stored without the engine; a supervisor restarts the process. Nothing acknowledged is lost.
+      process.stderr.write(`redcap-sms: the engine thread stopped (${error.message}); exiting\n`);
+      process.exit(1);
+    })
+    : await startedInThisThread(config, projects, options);
   const server = await listen(service.app, config.port);
   const { port } = server.address() as AddressInfo;
   let stopping: Promise<void> | undefined;
@@ -223,7 +259,17 @@ export async function startService(config: Config, projects: ProjectRegistry, op
     })());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop());
   service.logger.info({ port, projects: projects.projects.map((p) => p.id) }, 'listening');
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return { url: `http://127.0.0.1:${port}`, server, stop };
+}
+
+function runsEngineThread(config: Config, options: ServiceOptions): boolean {
+  return Object.keys(options).length === 0 && config.databasePath !== ':memory:' && config.smsProvider !== 'simulator';
+}
+
+async function startedInThisThread(config: Config, projects: ProjectRegistry, options: ServiceOptions): Promise<Service> {
+  const service = composeService(config, projects, options);
+  await startBackground(service);
+  return service;
 }
 
 function listen(app: Express, port: number): Promise<Server> {

@@ -72,7 +72,19 @@ export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
   };
 }
 
-function chooseProvider(deps: SmsProviderSetupDeps): SmsProvider {
+/**
+ * The provider's inbound webhooks alone, for the HTTP thread when the engine runs in its own thread:
+ * they only read the database (Mosio's repeat check), so a read-only connection serves them.
+ */
+export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender'>): (inbound: InboundDeps) => readonly ProviderWebhooks[] {
+  const provider = chooseProvider(deps);
+  return (inbound) => {
+    const hooks = provider.webhooks(inbound);
+    return hooks === undefined ? [] : [hooks];
+  };
+}
+
+function chooseProvider(deps: Omit<SmsProviderSetupDeps, 'sender'>): SmsProvider {
   const { config, clock } = deps;
   const now = () => clock.now();
   switch (config.smsProvider) {

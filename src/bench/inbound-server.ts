@@ -17,7 +17,8 @@ import { EMPTY_TWIML } from '../adapters/http/twilio-webhooks.js';
 import { createRedcapEmulator } from '../adapters/redcap/index.js';
 import { createFakeTwilioApi } from '../adapters/twilio/fake-twilio-api.js';
 import { invite } from '../app/invite.js';
-import { composeService, startBackground, type Service } from '../app/service.js';
+import Database from 'better-sqlite3';
+import { composeService, startService, type Service } from '../app/service.js';
 import { loadConfig } from '../config/env.js';
 import { loadProjects } from '../config/projects.js';
 import { BENCH, participantPhone } from './inbound-load.js';
@@ -75,53 +76,61 @@ async function runService(redcapUrl: string, twilioBaseUrl: string): Promise<voi
     DATABASE_PATH: join(dir, 'bench.db'), PUBLIC_URL: BENCH.publicUrl, ADMIN_TOKEN: 'bench-admin-token-0123456789',
     REDCAP_API_URL: redcapUrl, REDCAP_API_TOKEN: BENCH.redcapToken, TWILIO_ACCOUNT_SID: BENCH.accountSid,
     TWILIO_AUTH_TOKEN: BENCH.authToken, TWILIO_FROM_NUMBER: BENCH.ourNumber, TWILIO_API_BASE_URL: twilioBaseUrl,
-    PHONE_FIELD: 'phone', TIMEZONE: 'America/New_York', SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'info',
+    PHONE_FIELD: 'phone', TIMEZONE: 'America/New_York', SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'info', PORT: '0',
   };
   const config = loadConfig(env);
-  // Production log level, written to this child's stdout, which the benchmark discards.
-  const service = composeService(config, loadProjects(config, env), { logger: createLogger({ level: 'info' }) });
-  await startBackground(service);
-  await inviteAll(service);
+  const projects = loadProjects(config, env);
+  await inviteAll(composeService(config, projects, { logger: createLogger({ level: 'silent' }) }));
+  // Exactly what `redcap-sms serve` runs: the engine in its own thread, production log level (this
+  // child's stdout, which the benchmark discards).
+  const running = await startService(config, projects);
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const handling = createHistogram();
-  const server = service.app.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
-  server.on('request', (_req, res: ServerResponse) => {
+  running.server.on('request', (_req, res: ServerResponse) => {
     const arrived = process.hrtime.bigint();
     res.once('finish', () => handling.record(Number(process.hrtime.bigint() - arrived) || 1));
   });
+  send({ type: 'ready', port: (running.server.address() as AddressInfo).port });
   process.on('message', (message) => {
-    if (message === 'stats') send({ type: 'stats', stats: stats(service, loopDelay, handling) });
+    if (message === 'stats') send({ type: 'stats', stats: stats(config.databasePath, loopDelay, handling) });
     if (message !== 'stop') return;
     // No graceful drain: the REDCap write-back backlog would keep the run going long after the measurement.
-    server.closeAllConnections();
+    running.server.closeAllConnections();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   });
 }
 
-/** One transaction for all invitations: set-up time is not what is measured. */
-async function inviteAll(service: Service): Promise<void> {
-  const survey = await service.redcap.survey('default');
-  service.db.transaction(() => {
+/** Set-up, before the service starts: the survey pulled and every participant invited in one transaction. */
+async function inviteAll(setup: Service): Promise<void> {
+  await setup.redcap.pullAll();
+  const survey = await setup.redcap.survey('default');
+  setup.db.transaction(() => {
     for (let i = 0; i < participants; i += 1) {
       const recordId = String(i + 1);
-      invite(service.conversations, {
+      invite(setup.conversations, {
         project: 'default', survey, instrument: BENCH.instrument, recordId, phone: participantPhone(i), record: { record_id: recordId },
       });
     }
   })();
+  await setup.close();
 }
 
-function stats(service: Service, loopDelay: IntervalHistogram, handling: RecordableHistogram): ServerStats {
-  const count = (sql: string) => (service.db.prepare(sql).get() as { n: number }).n;
-  return {
-    handlingP50: Math.round(handling.percentile(50) / 1e6),
-    handlingP99: Math.round(handling.percentile(99) / 1e6),
-    loopDelayP99: Math.round(loopDelay.percentile(99) / 1e6),
-    loopDelayMax: Math.round(loopDelay.max / 1e6),
-    inbound: count('SELECT COUNT(*) AS n FROM inbound_messages'),
-    texts: count(`SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'`),
-    openConversations: count('SELECT COUNT(*) AS n FROM conversations WHERE open = 1'),
-  };
+function stats(databasePath: string, loopDelay: IntervalHistogram, handling: RecordableHistogram): ServerStats {
+  const db = new Database(databasePath, { readonly: true });
+  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  try {
+    return {
+      handlingP50: Math.round(handling.percentile(50) / 1e6),
+      handlingP99: Math.round(handling.percentile(99) / 1e6),
+      loopDelayP99: Math.round(loopDelay.percentile(99) / 1e6),
+      loopDelayMax: Math.round(loopDelay.max / 1e6),
+      inbound: count('SELECT COUNT(*) AS n FROM inbound_messages'),
+      texts: count(`SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'`),
+      openConversations: count('SELECT COUNT(*) AS n FROM conversations WHERE open = 1'),
+    };
+  } finally {
+    db.close();
+  }
 }

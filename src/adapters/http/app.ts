@@ -24,7 +24,7 @@ export interface HttpDeps extends TwilioWebhookDeps {
   readonly logger: Logger;
   readonly admin: AdminQueries;
   readonly invitations: Invitations | undefined;
-  readonly readiness: () => Readiness;
+  readonly readiness: () => Readiness | Promise<Readiness>;
   /** The REDCap integration's routes (DET webhook, project views); absent, those routes 404. */
   readonly redcap?: (Omit<RedcapDetDeps, 'logger'> & ProjectsApiDeps) | undefined;
   /** The study dashboard's figures; absent, /dashboard 404s. */
@@ -41,8 +41,8 @@ export function createApp(deps: HttpDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', true);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/readyz', (_req, res) => {
-    const readiness = deps.readiness();
+  app.get('/readyz', async (_req, res) => {
+    const readiness = await deps.readiness();
     res.status(readiness.ready ? 200 : 503).json({
       status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks,
       ...(readiness.detail === undefined ? {} : { detail: readiness.detail }),

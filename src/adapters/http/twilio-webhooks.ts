@@ -52,11 +52,11 @@ export function twilioWebhooks(deps: TwilioWebhookDeps, signature: SignatureOpti
     // Replies go through the outbox, so the webhook always answers an empty TwiML response.
     res.type('text/xml').send(EMPTY_TWIML);
   });
-  router.post('/status', ...signed, (req, res) => {
+  router.post('/status', ...signed, async (req, res) => {
     const form = StatusCallback.safeParse(req.body);
     if (!form.success) return void res.status(400).json({ error: `not a Twilio status callback: ${fieldsIn(form.error)}` });
     const { MessageSid, MessageStatus, ErrorCode, From, To } = form.data;
-    deps.recordStatus({
+    await deps.recordStatus({
       providerMessageId: MessageSid, status: MessageStatus, errorCode: ErrorCode ?? null,
       project: From === undefined ? undefined : deps.projects.forInboundNumber(From)?.id,
       to: To === undefined ? undefined : normaliseNumber(To), at: deps.now().toISOString(),

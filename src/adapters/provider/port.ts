@@ -62,7 +62,7 @@ export interface InboundDeps {
   /** The unit of work for one inbound text: committed when it returns, or when its promise settles. */
   readonly receiveText: (text: ProviderText) => ReceivedText | Promise<ReceivedText>;
   /** Delivery signals (status callbacks, provider opt-outs). */
-  readonly recordStatus: (status: DeliveryStatus) => void;
+  readonly recordStatus: (status: DeliveryStatus) => void | Promise<void>;
   /** Called after a commit that may have queued texts, to wake the dispatcher. */
   readonly afterCommit: () => void;
   readonly now: () => Date;

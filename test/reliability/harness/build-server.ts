@@ -10,13 +10,18 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const REPO = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const ENTRY = join(REPO, 'test/reliability/harness/server-entry.ts');
-const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+/** The reliability probe's entry; the CLI (`src/cli/main.ts`) runs `redcap-sms serve` itself. */
+export const PROBED_ENTRY = 'test/reliability/harness/server-entry.ts';
+export const CLI_ENTRY = 'src/cli/main.ts';
+// Static and dynamic imports, and `new URL('./worker.js', import.meta.url)` (the engine thread's entry).
+const RELATIVE_IMPORT = /(?:(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]|new URL\(\s*['"](\.{1,2}\/[^'"]+\.js)['"])/g;
 
 /** Transpiles the entry's module graph; returns the compiled entry and how to remove the build. */
-export function buildServer(outDir = join(REPO, 'node_modules/.cache/redcap-sms-reliability', String(process.pid))): { entry: string; remove(): void } {
+export function buildServer(
+  entry = PROBED_ENTRY, outDir = join(REPO, 'node_modules/.cache/redcap-sms-reliability', `${process.pid}-${entry.replace(/\W+/g, '-')}`),
+): { entry: string; remove(): void } {
   rmSync(outDir, { recursive: true, force: true });
-  const queue = [ENTRY];
+  const queue = [join(REPO, entry)];
   const seen = new Set<string>();
   while (queue.length > 0) {
     const source = queue.pop()!;
@@ -32,12 +37,13 @@ export function buildServer(outDir = join(REPO, 'node_modules/.cache/redcap-sms-
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, output);
     for (const match of output.matchAll(RELATIVE_IMPORT)) {
-      const imported = resolve(dirname(source), match[1]!.replace(/\.js$/, '.ts'));
-      if (!existsSync(imported)) throw new Error(`${relative(REPO, source)} imports ${match[1]}, which does not exist`);
+      const specifier = (match[1] ?? match[2])!;
+      const imported = resolve(dirname(source), specifier.replace(/\.js$/, '.ts'));
+      if (!existsSync(imported)) throw new Error(`${relative(REPO, source)} imports ${specifier}, which does not exist`);
       queue.push(imported);
     }
   }
   // Modules find migrations/ (and public/) relative to their own folder, as in dist/.
   for (const folder of ['migrations', 'public']) symlinkSync(join(REPO, folder), join(outDir, folder), 'dir');
-  return { entry: join(outDir, 'test/reliability/harness/server-entry.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+  return { entry: join(outDir, entry.replace(/\.ts$/, '.js')), remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }

@@ -18,6 +18,8 @@ export interface ServerProcess {
   kill(): Promise<void>;
   /** SIGTERM (graceful stop), then wait. */
   stop(): Promise<void>;
+  /** How the last run ended: its exit code, or the signal that ended it. */
+  exitStatus(): number | NodeJS.Signals | null;
 }
 
 export async function freePort(): Promise<number> {
@@ -31,7 +33,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function serverProcess(entry: string, port: number, env: Record<string, string>): ServerProcess {
+export function serverProcess(entry: string, port: number, env: Record<string, string>, args: readonly string[] = []): ServerProcess {
   const baseUrl = `http://127.0.0.1:${port}`;
   const logLines: string[] = [];
   let child: ChildProcess | undefined;
@@ -75,7 +77,7 @@ export function serverProcess(entry: string, port: number, env: Record<string, s
   return {
     baseUrl, logLines,
     async start() {
-      const started = spawn(process.execPath, [entry], {
+      const started = spawn(process.execPath, [entry, ...args], {
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -88,6 +90,7 @@ export function serverProcess(entry: string, port: number, env: Record<string, s
     pid: () => child?.pid,
     stderrTail: () => stderr.slice(-8).join('\n'),
     kill: () => end('SIGKILL'),
+    exitStatus: () => child?.exitCode ?? child?.signalCode ?? null,
     stop: () => end('SIGTERM'),
   };
 }

@@ -1,0 +1,168 @@
+/**
+ * The engine thread: `redcap-sms serve` on a database file answers HTTP in one thread and runs every
+ * unit of work, and the loops, in another. The CLI itself is started here (no test doubles inside the
+ * process), killed with SIGKILL under load, restarted, and finally stopped with SIGTERM.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../src/adapters/redcap/index.js';
+import { buildServer, CLI_ENTRY } from './harness/build-server.js';
+import { accountTexts, corruptConversations, lostInbound, recordMismatches, storedInboundIds } from './harness/invariants.js';
+import { takeSurvey, type Conversation, type Run } from './harness/participants.js';
+import { assertLogsArePrivate } from './harness/privacy.js';
+import { freePort, serverProcess, type ServerProcess } from './harness/server-process.js';
+import {
+  ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, PUBLIC_URL, REDCAP_PROJECT_ID, REDCAP_TOKEN,
+  cohort, emulatedProject, projectFileYaml, recordValues,
+} from './harness/study.js';
+import { recordingTwilio, type RecordingTwilio } from './harness/twilio-recorder.js';
+
+const participants = cohort(8);
+let folder: string;
+let dbPath: string;
+let emulator: RedcapEmulator;
+let redcap: RunningEmulator;
+let twilio: RecordingTwilio;
+let server: ServerProcess;
+let build: ReturnType<typeof buildServer> | undefined;
+let conversations: Conversation[] = [];
+let kills = 0;
+let env: Record<string, string>;
+
+const admin = (path: string, init: RequestInit = {}) =>
+  fetch(`${server.baseUrl}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${ADMIN_TOKEN}` } });
+
+async function postDet(recordId: string): Promise<void> {
+  const response = await fetch(`${server.baseUrl}/webhooks/redcap/det`, {
+    method: 'POST', body: new URLSearchParams({ project_id: String(REDCAP_PROJECT_ID), record: recordId, instrument: 'contact' }),
+  });
+  expect(response.status).toBe(200);
+}
+
+async function quiescent(deadline: number): Promise<void> {
+  const reader = new Database(dbPath, { readonly: true });
+  try {
+    while (Date.now() < deadline) {
+      const pending = reader.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number };
+      if (pending.n === 0) return;
+      await sleep(100);
+    }
+    throw new Error('work was still pending at the deadline');
+  } finally {
+    reader.close();
+  }
+}
+
+beforeAll(async () => {
+  build = buildServer(CLI_ENTRY);
+  folder = mkdtempSync(join(tmpdir(), 'redcap-sms-engine-thread-'));
+  emulator = createRedcapEmulator({ projects: [emulatedProject(participants)] });
+  redcap = await emulator.listen();
+  twilio = await recordingTwilio();
+  const projectFile = join(folder, 'projects.yaml');
+  writeFileSync(projectFile, projectFileYaml(redcap.url));
+  dbPath = join(folder, 'redcap-sms.db');
+  env = {
+    DATABASE_PATH: dbPath, PUBLIC_URL, ADMIN_TOKEN, LOG_SALT, LOG_LEVEL: 'debug',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilio.baseUrl,
+    REDCAP_SMS_PROJECTS: projectFile,
+  };
+  server = serverProcess(build.entry, await freePort(), env, ['serve']);
+  await server.start();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.kill();
+  await twilio?.close();
+  await redcap?.close();
+  build?.remove();
+  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('when `redcap-sms serve` runs on a database file', () => {
+  test('then it says the engine runs in its own thread, and /readyz reports the engine thread ready', async () => {
+    expect(server.logLines.some((line) => line.includes('"engine":"thread"'))).toBe(true);
+    const response = await fetch(`${server.baseUrl}/readyz`);
+    const body = (await response.json()) as { status: string; checks: Record<string, boolean> };
+    expect(response.status).toBe(200);
+    expect(body.checks).toMatchObject({ database: true, migrations: true, dispatcher: true, accepting: true });
+  });
+
+  test('then a bad invitation is refused with its reason by the engine, and nothing is stored', async () => {
+    const response = await admin('/api/invitations', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ record: '1', instrument: 'no_such_form' }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/no_such_form/);
+    expect(((await (await admin('/api/conversations')).json()) as { conversations: unknown[] }).conversations).toEqual([]);
+  });
+
+  test('then a webhook with a wrong signature is refused before the engine sees it', async () => {
+    const response = await fetch(`${server.baseUrl}/webhooks/twilio/sms`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+      body: new URLSearchParams({ MessageSid: 'SMforged', From: participants[0]!.phone, To: '+15550009000', Body: 'hello' }),
+    });
+    expect(response.status).toBe(403);
+    expect(storedInboundIds(new Database(dbPath, { readonly: true }))).toEqual(new Set());
+  });
+
+  test('then surveys complete while the process is killed with SIGKILL and restarted, and nothing acknowledged is lost', async () => {
+    const run: Run = { baseUrl: () => server.baseUrl, accepted: () => twilio.accepted(), deadline: Date.now() + 90_000 };
+    for (const participant of participants) await postDet(participant.recordId);
+    let done = false;
+    const chaos = (async () => {
+      while (!done && kills < 2) {
+        await sleep(400);
+        if (done) break;
+        await server.kill();
+        kills += 1;
+        await server.start();
+      }
+    })();
+    try {
+      conversations = await Promise.all(participants.map((participant) => takeSurvey(run, participant)));
+    } finally {
+      done = true;
+      await chaos;
+    }
+    await quiescent(Date.now() + 30_000);
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      expect(kills).toBe(2);
+      expect(conversations.every((c) => c.finished)).toBe(true);
+      expect(lostInbound(conversations.flatMap((c) => c.acknowledged), storedInboundIds(db))).toEqual([]);
+      expect(corruptConversations(db)).toEqual([]);
+      const texts = accountTexts(db, twilio.accepted());
+      expect(texts.lost).toEqual([]);
+      expect(texts.unexplained).toEqual([]);
+    } finally {
+      db.close();
+    }
+    const rows = emulator.state.projects.get(REDCAP_TOKEN)!.records.list();
+    expect(recordMismatches(participants, (id) => recordValues(rows, id))).toEqual([]);
+    // The HTTP thread reads the admin views from its own read-only connection, and sees the engine's commits.
+    const listed = (await (await admin('/api/conversations')).json()) as { conversations: { status: string }[] };
+    expect(listed.conversations.map((c) => c.status)).toEqual(participants.map(() => 'completed'));
+  }, 150_000);
+
+  test('then SIGTERM stops it cleanly: exit code 0, the database closed whole', async () => {
+    await server.stop();
+    expect(server.exitStatus()).toBe(0);
+    expect(server.logLines.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    assertLogsArePrivate(server.logLines, participants, [AUTH_TOKEN, ADMIN_TOKEN, REDCAP_TOKEN, LOG_SALT]);
+  });
+
+  test('then a database it cannot open stops start-up with one clear line and exit code 1', async () => {
+    const broken = serverProcess(build!.entry, await freePort(), { ...env, DATABASE_PATH: join(folder, 'missing', 'folder', 'x.db') }, ['serve']);
+    await expect(broken.start()).rejects.toThrow(/exited \(1\)/);
+    expect(broken.stderrTail()).toMatch(/^error: Cannot open database because the directory does not exist$/m);
+    expect(broken.stderrTail()).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The server side of the inbound benchmark, run in child processes so the load generator does not
- * share their event loops: the real service (composeService on a temp SQLite file with
- * synchronous=FULL, dispatcher and REDCap loops running, `participants` invited to the demo survey),
+ * share their event loops: the real service as `redcap-sms serve` runs it (startService on a temp SQLite
+ * file with synchronous=FULL: the HTTP thread and the engine thread with its dispatcher and REDCap
+ * loops; `participants` invited to the demo survey beforehand),
  * the REDCap emulator and fake Twilio API it talks to (`fakes`, another process, as REDCap and Twilio
  * are elsewhere in production), or a bare express endpoint. Each reports over IPC and exits on `stop`.
  */

@@ -21,15 +21,16 @@ const PROVIDER_ANSWERED = { STOP: 'opted-out', START: 'opted-in', HELP: 'help' }
  * Runs `handleInbound` for a provider's text, honouring the provider's keyword classification:
  * its keyword (possibly one of its own, like "ARRET") is applied as ours, and our confirmation of
  * the same keyword is kept for the audit but suppressed, so the participant is not answered twice.
- * All in one transaction (handleInbound's own becomes a savepoint inside it).
+ * A text with a keyword is one transaction (handleInbound's own becomes a savepoint inside it).
  */
 export function receiveProviderText(deps: ConversationDeps, text: ProviderText): InboundResult {
+  // Most texts carry no provider keyword: their unit of work is handleInbound's own transaction alone.
+  if (text.optOutType === undefined) return handleInbound(deps, text);
+  const optOutType = text.optOutType;
   return deps.store.transaction(() => {
-    // Most texts carry no provider keyword: keep their unit of work to handleInbound alone.
-    if (text.optOutType === undefined) return handleInbound(deps, text);
     const firstNewRow = lastOutboxId(deps) + 1;
-    const result = handleInbound(deps, { ...text, body: keywordFor(deps, text.project, text.optOutType) });
-    if (!result.duplicate) suppressConfirmations(deps, text, firstNewRow, PROVIDER_ANSWERED[text.optOutType]);
+    const result = handleInbound(deps, { ...text, body: keywordFor(deps, text.project, optOutType) });
+    if (!result.duplicate) suppressConfirmations(deps, text, firstNewRow, PROVIDER_ANSWERED[optOutType]);
     return result;
   });
 }

@@ -59,7 +59,7 @@ export function saveStepped(scope: StepScope, row: ConversationRow, result: Step
     active: result.open && active,
     updatedAt: scope.now.toISOString(),
   };
-  scope.deps.store.updateConversation(saved, row.revision);
+  scope.deps.store.updateConversation(saved, row.revision, row);
   return { ...saved, revision: row.revision + 1 };
 }
 

@@ -16,10 +16,11 @@ import { takeSurvey, type Conversation, type Run } from './harness/participants.
 import { assertLogsArePrivate } from './harness/privacy.js';
 import { freePort, serverProcess, type ServerProcess } from './harness/server-process.js';
 import {
-  ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, PUBLIC_URL, REDCAP_PROJECT_ID, REDCAP_TOKEN,
+  ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, OUR_NUMBER, PUBLIC_URL, REDCAP_PROJECT_ID, REDCAP_TOKEN,
   cohort, emulatedProject, projectFileYaml, recordValues,
 } from './harness/study.js';
 import { recordingTwilio, type RecordingTwilio } from './harness/twilio-recorder.js';
+import { signedParams } from './harness/world.js';
 
 const participants = cohort(8);
 let folder: string;
@@ -148,6 +149,27 @@ describe('when `redcap-sms serve` runs on a database file', () => {
     const listed = (await (await admin('/api/conversations')).json()) as { conversations: { status: string }[] };
     expect(listed.conversations.map((c) => c.status)).toEqual(participants.map(() => 'completed'));
   }, 150_000);
+
+  test('then a delivery status reaches the engine and is recorded, and the project view comes from the engine', async () => {
+    const reader = new Database(dbPath, { readonly: true });
+    try {
+      const sent = reader.prepare(`SELECT provider_message_id AS sid FROM outbox
+        WHERE channel = 'sms' AND provider_message_id IS NOT NULL ORDER BY id LIMIT 1`).get() as { sid: string };
+      const params = { MessageSid: sent.sid, MessageStatus: 'delivered', AccountSid: ACCOUNT_SID, From: OUR_NUMBER, To: participants[0]!.phone };
+      const response = await fetch(`${server.baseUrl}/webhooks/twilio/status`, {
+        method: 'POST', body: new URLSearchParams(params),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signedParams(params, '/webhooks/twilio/status') },
+      });
+      expect(response.status).toBe(200);
+      expect(reader.prepare('SELECT delivery_status AS status FROM outbox WHERE provider_message_id = ?').get(sent.sid)).toEqual({ status: 'delivered' });
+    } finally {
+      reader.close();
+    }
+    const project = await admin('/api/projects/study');
+    expect(project.status).toBe(200);
+    expect(await project.json()).toMatchObject({ project: 'study' });
+    expect((await admin('/api/projects/nope')).status).toBe(404);
+  });
 
   test('then SIGTERM stops it cleanly: exit code 0, the database closed whole', async () => {
     await server.stop();

@@ -73,9 +73,14 @@ export class SqliteStore {
     this.sql.insertConversation!.run(toConversationRecord(row));
   }
 
-  /** Saves `row` as revision `expectedRevision + 1`, or throws RevisionConflict. */
-  updateConversation(row: ConversationRow, expectedRevision: number): void {
-    const result = this.sql.updateConversation!.run({ ...toConversationRecord(row), expected: expectedRevision });
+  /**
+   * Saves `row` as revision `expectedRevision + 1`, or throws RevisionConflict. Given the row as it was,
+   * a save that leaves `open` alone does not name it: SQLite rewrites the by-phone index entry of every
+   * row whose UPDATE names an indexed column, changed or not.
+   */
+  updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): void {
+    const statement = before?.open === row.open ? this.sql.updateConversationKeepingOpen! : this.sql.updateConversation!;
+    const result = statement.run({ ...toConversationRecord(row), expected: expectedRevision });
     if (result.changes !== 1) throw new RevisionConflict(row.id, expectedRevision);
   }
 
@@ -188,6 +193,9 @@ function prepareAll(db: Database): Record<string, Statement> {
       VALUES (@id, @project, @phone, @record_id, @instrument, @survey_version, @status, @open, @active, @snapshot,
       @snapshot_format, @machine_version, @revision, @created_at, @updated_at)`,
     updateConversation: `UPDATE conversations SET status = @status, open = @open, active = @active,
+      snapshot = @snapshot, snapshot_format = @snapshot_format, machine_version = @machine_version,
+      revision = @expected + 1, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
+    updateConversationKeepingOpen: `UPDATE conversations SET status = @status, active = @active,
       snapshot = @snapshot, snapshot_format = @snapshot_format, machine_version = @machine_version,
       revision = @expected + 1, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
     selectConversation: 'SELECT * FROM conversations WHERE id = ?',

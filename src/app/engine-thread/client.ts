@@ -69,7 +69,8 @@ export async function startEngineThread(config: Config, projects: ProjectRegistr
         refreshDictionary: (project) => call('refreshDictionary', project),
       },
     },
-    readiness: () => call('readiness'),
+    // A busy or stuck engine thread must not hang /readyz: past the limit it counts as not ready.
+    readiness: () => withTimeout(call('readiness'), READINESS_TIMEOUT_MS, 'the engine thread did not answer the readiness check in time'),
     async stop() {
       if (ended !== undefined) return;
       stopping = true;
@@ -78,6 +79,17 @@ export async function startEngineThread(config: Config, projects: ProjectRegistr
       await exited;
     },
   };
+}
+
+/** How long /readyz waits for the engine thread's answer. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves when the thread reports ready; rejects with its start-up error (a migration, a locked file). */

@@ -34,6 +34,8 @@ export interface ServerStats {
   handlingP99: number;
   inbound: number;
   texts: number;
+  /** REDCap writes not yet imported (the write-back's backlog). */
+  pendingWrites: number;
   openConversations: number;
 }
 export type ServerMessage =
@@ -129,6 +131,7 @@ function stats(databasePath: string, loopDelay: IntervalHistogram, handling: Rec
       loopDelayMax: Math.round(loopDelay.max / 1e6),
       inbound: count('SELECT COUNT(*) AS n FROM inbound_messages'),
       texts: count(`SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'`),
+      pendingWrites: count(`SELECT COUNT(*) AS n FROM outbox WHERE channel = 'redcap' AND status = 'pending'`),
       openConversations: count('SELECT COUNT(*) AS n FROM conversations WHERE open = 1'),
     };
   } finally {

@@ -26,7 +26,7 @@ export async function composeThreadedService(config: Config, projects: ProjectRe
   const logger = createLogger({ level: config.logLevel });
   const engine = await startEngineThread(config, projects, onEngineExit);
   // Opened after the engine thread has created and migrated the database.
-  const reader = new Database(config.databasePath, { readonly: true, fileMustExist: true });
+  const reader = await readOnly(config.databasePath, engine);
   logger.info({ engine: 'thread' }, 'engine thread started: it owns the database; this thread answers HTTP');
   let closing = false;
   const app = createApp({
@@ -53,4 +53,14 @@ export async function composeThreadedService(config: Config, projects: ProjectRe
       reader.close();
     },
   };
+}
+
+/** The HTTP thread's read-only connection; if it cannot open, the engine thread is stopped too. */
+async function readOnly(path: string, engine: { stop(): Promise<void> }): Promise<Database.Database> {
+  try {
+    return new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
 }

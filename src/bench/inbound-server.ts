@@ -4,7 +4,8 @@
  * file with synchronous=FULL: the HTTP thread and the engine thread with its dispatcher and REDCap
  * loops; `participants` invited to the demo survey beforehand),
  * the REDCap emulator and fake Twilio API it talks to (`fakes`, another process, as REDCap and Twilio
- * are elsewhere in production), or a bare express endpoint. Each reports over IPC and exits on `stop`.
+ * are elsewhere in production), a bare express endpoint, or the minimal durable pipeline (signature,
+ * inbound row, group commit, answer). Each reports over IPC and exits on `stop`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -14,6 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { createLogger } from '../adapters/logging/logger.js';
+import { verifyTwilioSignature } from '../adapters/http/twilio-signature.js';
+import { SqliteStore, openDatabase } from '../adapters/storage/index.js';
+import { createGroupCommit } from '../app/group-commit.js';
 import { EMPTY_TWIML } from '../adapters/http/twilio-webhooks.js';
 import { createRedcapEmulator } from '../adapters/redcap/index.js';
 import { createFakeTwilioApi } from '../adapters/twilio/fake-twilio-api.js';
@@ -24,7 +28,7 @@ import { loadConfig } from '../config/env.js';
 import { loadProjects } from '../config/projects.js';
 import { BENCH, participantPhone } from './inbound-load.js';
 
-export type ServerMode = 'service' | 'bare' | 'fakes';
+export type ServerMode = 'service' | 'bare' | 'minimal' | 'fakes';
 export interface ServerStats {
   /** The service's event-loop delay over the run, ms: a long synchronous stretch shows here first. */
   loopDelayP99: number;
@@ -51,14 +55,41 @@ const send = (message: ServerMessage) => process.send?.(message);
 if (mode === 'bare') {
   const app = express();
   app.post(BENCH.path, express.urlencoded({ extended: false }), (_req, res) => void res.type('text/xml').send(EMPTY_TWIML));
-  const server = app.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
-  process.on('message', (message) => {
-    if (message === 'stop') server.close(() => process.exit(0));
-  });
+  listenUntilStopped(app);
+} else if (mode === 'minimal') {
+  runMinimalPipeline();
 } else if (mode === 'fakes') {
   await runFakes();
 } else {
   await runService(redcapUrl ?? '', twilioBaseUrl ?? '');
+}
+
+function listenUntilStopped(app: express.Express): void {
+  const server = app.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
+  process.on('message', (message) => {
+    if (message === 'stop') server.close(() => process.exit(0));
+  });
+}
+
+/**
+ * The floor under the service: the same signature check, then only the inbound row stored with the same
+ * group commit on the same durable SQLite (synchronous=FULL), then the empty TwiML. No conversation is
+ * stepped and nothing is queued: what a durable webhook costs on this machine before any survey logic.
+ */
+function runMinimalPipeline(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-bench-minimal-'));
+  const store = new SqliteStore(openDatabase(join(dir, 'minimal.db'), { synchronous: 'FULL' }));
+  const storeInbound = createGroupCommit(store, (form: { MessageSid: string; From: string }) => store.insertInbound({
+    provider: 'twilio', providerMessageId: form.MessageSid, project: 'default', phone: form.From, receivedAt: new Date().toISOString(),
+  }));
+  const app = express();
+  app.post(BENCH.path, express.urlencoded({ extended: false }), verifyTwilioSignature({ authToken: BENCH.authToken, publicUrl: BENCH.publicUrl, enabled: true }),
+    async (req, res) => {
+      await storeInbound(req.body as { MessageSid: string; From: string });
+      res.type('text/xml').send(EMPTY_TWIML);
+    });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  listenUntilStopped(app);
 }
 
 /** REDCap and Twilio stand-ins in a process of their own, as the real ones are elsewhere. */

@@ -3,14 +3,16 @@
  * (b) the real service — signature → dedupe → step → durable commit (synchronous=FULL) → reply queued —
  * with signed webhooks from many participants answering the demo survey. Both servers run at once, each
  * in its own child process, and are measured turn about for a few rounds (the service's write-back
- * drained before each bare turn); it reports messages/s and p50/p99 for each turn, the median ratio, and
- * p99 at a fixed 1,000 messages/s.
+ * drained before each bare turn), with (c) the minimal durable pipeline between them: the same signature
+ * check and group commit storing only the inbound row. It reports messages/s and p50/p99 for each turn,
+ * the median ratios, and latency at an evenly paced 1,000 messages/s for all three (paced-load.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, signedRequests, type SignedRequest } from './inbound-load.js';
+import { pacedLoad } from './paced-load.js';
 import type { Benchmark } from './registry.js';
 
 const PARTICIPANTS = 2_000;
@@ -34,8 +36,9 @@ interface Measured {
 
 interface Round {
   bare: Measured;
+  /** Signature, inbound row, group commit, answer: the durable floor without any survey logic. */
+  minimal: Measured;
   service: Measured;
-  ratio: number;
 }
 
 export const inboundBenchmark: Benchmark = {
@@ -43,42 +46,56 @@ export const inboundBenchmark: Benchmark = {
   async run() {
     const started = Date.now();
     const result = await withServer('bare', 0, (barePort) =>
-      withServer('service', PARTICIPANTS, async (servicePort, stats) => {
-        const bareLoad = sequence(signedRequests(PARTICIPANTS, REQUESTS, 'a'));
-        const serviceLoad = sequence(signedRequests(PARTICIPANTS, REQUESTS, 'b'));
-        await blast(barePort, bareLoad, WARMUP_S);
-        await blast(servicePort, serviceLoad, WARMUP_S);
-        const rounds: Round[] = [];
-        for (let round = 0; round < ROUNDS; round += 1) {
+      withServer('minimal', 0, (minimalPort) =>
+        withServer('service', PARTICIPANTS, async (servicePort, stats) => {
+          const loads = {
+            bare: sequence(signedRequests(PARTICIPANTS, REQUESTS, 'a')),
+            minimal: sequence(signedRequests(PARTICIPANTS, REQUESTS, 'm')),
+            service: sequence(signedRequests(PARTICIPANTS, REQUESTS, 'b')),
+          };
+          await blast(barePort, loads.bare, WARMUP_S);
+          await blast(minimalPort, loads.minimal, WARMUP_S);
+          await blast(servicePort, loads.service, WARMUP_S);
+          const rounds: Round[] = [];
+          for (let round = 0; round < ROUNDS; round += 1) {
+            await quiet(stats);
+            const bare = await blast(barePort, loads.bare, MEASURE_S);
+            const minimal = await blast(minimalPort, loads.minimal, MEASURE_S);
+            const service = await blast(servicePort, loads.service, MEASURE_S);
+            rounds.push({ bare, minimal, service });
+          }
           await quiet(stats);
-          const bare = await blast(barePort, bareLoad, MEASURE_S);
-          const service = await blast(servicePort, serviceLoad, MEASURE_S);
-          rounds.push({ bare, service, ratio: service.rate / bare.rate });
-        }
-        await quiet(stats);
-        const fixed = await blast(servicePort, serviceLoad, MEASURE_S, FIXED_RATE);
-        return { rounds, fixed, stats: await stats() };
-      }));
-    return report(result.result.result, Date.now() - started);
+          const bareFixed = await pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE);
+          const minimalFixed = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
+          await quiet(stats);
+          const fixed = await pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE);
+          return { rounds, fixed, minimalFixed, bareFixed, stats: await stats() };
+        })));
+    return report(result.result.result.result, Date.now() - started);
   },
 };
 
-function report(run: { rounds: Round[]; fixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
+function report(run: { rounds: Round[]; fixed: Measured; minimalFixed: Measured; bareFixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
   const line = (name: string, m: Measured) =>
-    `${name.padEnd(28)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
+    `${name.padEnd(34)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
-  const { rounds, fixed, stats } = run;
-  const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
+  const { rounds, fixed, minimalFixed, bareFixed, stats } = run;
+  const ratios = (of: 'minimal' | 'service') => rounds.map((round) => round[of].rate / round.bare.rate);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const summary = (of: 'minimal' | 'service') => `${pct(median(ratios(of)))}, the median of ${rounds.length} rounds (${ratios(of).map(pct).join(', ')})`;
   return [
     `machine: ${availableParallelism()} CPU (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     ...rounds.flatMap((round, i) => [
       line(`round ${i + 1}: bare express`, round.bare),
+      line(`round ${i + 1}: minimal durable pipeline`, round.minimal),
       line(`round ${i + 1}: service (max)`, round.service),
-      `round ${i + 1}: ratio ${pct(round.ratio)}`,
     ]),
-    `ratio service / bare: ${pct(median.ratio)}, the median of ${rounds.length} rounds (${rounds.map((r) => pct(r.ratio)).join(', ')}) (target ≥ 50%)`,
-    line(`service at ${FIXED_RATE} msg/s`, fixed),
-    `p99 at ${FIXED_RATE} msg/s: ${fixed.p99} ms (target < 25 ms)`,
+    `ratio minimal pipeline / bare: ${summary('minimal')}`,
+    `ratio service / bare: ${summary('service')} (target ≥ 50%)`,
+    line(`bare express, paced ${FIXED_RATE} msg/s`, bareFixed),
+    line(`minimal pipeline, paced ${FIXED_RATE} msg/s`, minimalFixed),
+    line(`service, paced ${FIXED_RATE} msg/s`, fixed),
+    `p99 at an even ${FIXED_RATE} msg/s: ${fixed.p99} ms (target < 25 ms); bare express ${bareFixed.p99} ms, the minimal pipeline ${minimalFixed.p99} ms`,
     `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
@@ -100,12 +117,11 @@ function sequence(requests: SignedRequest[]): () => SignedRequest {
   return () => requests[next++ % requests.length] as SignedRequest;
 }
 
-async function blast(port: number, next: () => SignedRequest, seconds: number, overallRate?: number): Promise<Measured> {
+async function blast(port: number, next: () => SignedRequest, seconds: number): Promise<Measured> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${BENCH.path}`,
     connections: CONNECTIONS,
     duration: seconds,
-    ...(overallRate === undefined ? {} : { overallRate }),
     requests: [{
       method: 'POST',
       setupRequest: (request) => {

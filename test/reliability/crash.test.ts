@@ -2,13 +2,12 @@
  * Crash: the real server process under load from signed participants, killed with SIGKILL at random
  * moments and restarted on the same database, again and again. Afterwards nothing acknowledged is lost.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../src/adapters/redcap/index.js';
+import type { RedcapEmulator } from '../../src/adapters/redcap/index.js';
 import { buildServer } from './harness/build-server.js';
 import { reliabilityScale, writeFigures } from './harness/figures.js';
 import {
@@ -17,11 +16,9 @@ import {
 } from './harness/invariants.js';
 import { takeSurvey, type Conversation, type Run } from './harness/participants.js';
 import { freePort, serverProcess, type ServerProcess } from './harness/server-process.js';
-import {
-  ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, PUBLIC_URL, REDCAP_PROJECT_ID, REDCAP_TOKEN,
-  cohort, emulatedProject, projectFileYaml, recordValues,
-} from './harness/study.js';
-import { recordingTwilio, type RecordingTwilio } from './harness/twilio-recorder.js';
+import { ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, REDCAP_TOKEN, cohort, recordValues } from './harness/study.js';
+import { postDet, quiescent, studyEdges, type StudyEdges } from './harness/study-edges.js';
+import type { RecordingTwilio } from './harness/twilio-recorder.js';
 import { assertLogsArePrivate } from './harness/privacy.js';
 
 const SCALE = reliabilityScale();
@@ -42,9 +39,8 @@ function random(seed: number): () => number {
 }
 
 const participants = cohort(PARTICIPANTS);
-let folder: string;
+let edges: StudyEdges | undefined;
 let emulator: RedcapEmulator;
-let redcap: RunningEmulator;
 let twilio: RecordingTwilio;
 let server: ServerProcess;
 let conversations: Conversation[] = [];
@@ -53,54 +49,13 @@ let probe: ProbeLine[] = [];
 let db: Database.Database;
 let build: ReturnType<typeof buildServer> | undefined;
 
-async function postDet(recordId: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${server.baseUrl}/webhooks/redcap/det`, {
-        method: 'POST', signal: AbortSignal.timeout(5_000),
-        body: new URLSearchParams({ project_id: String(REDCAP_PROJECT_ID), record: recordId, instrument: 'contact' }),
-      });
-      await response.text();
-      if (response.ok) return;
-    } catch {
-      // down: try again
-    }
-    await sleep(50);
-  }
-  throw new Error('the Data Entry Trigger was never acknowledged');
-}
-
-/** Waits until the server has nothing left to send to Twilio or REDCap. */
-async function quiescent(dbPath: string, deadline: number): Promise<void> {
-  const reader = new Database(dbPath, { readonly: true });
-  try {
-    while (Date.now() < deadline) {
-      const row = reader.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number };
-      const invitations = reader.prepare(`SELECT COUNT(*) AS n FROM scheduled_invitations WHERE status = 'pending'`).get() as { n: number };
-      if (row.n === 0 && invitations.n === 0) return;
-      await sleep(100);
-    }
-    throw new Error('work was still pending at the deadline');
-  } finally {
-    reader.close();
-  }
-}
-
 beforeAll(async () => {
   build = buildServer();
-  folder = mkdtempSync(join(tmpdir(), 'redcap-sms-crash-'));
-  emulator = createRedcapEmulator({ projects: [emulatedProject(participants)] });
-  redcap = await emulator.listen();
-  twilio = await recordingTwilio();
-  const projectFile = join(folder, 'projects.yaml');
-  writeFileSync(projectFile, projectFileYaml(redcap.url));
-  const dbPath = join(folder, 'redcap-sms.db');
-  const probeFile = join(folder, 'probe.jsonl');
-  server = serverProcess(build.entry, await freePort(), {
-    DATABASE_PATH: dbPath, PUBLIC_URL, ADMIN_TOKEN, LOG_SALT, LOG_LEVEL: 'debug',
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilio.baseUrl,
-    REDCAP_SMS_PROJECTS: projectFile, RELIABILITY_PROBE_FILE: probeFile,
-  });
+  edges = await studyEdges(participants, 'crash');
+  ({ emulator, twilio } = edges);
+  const dbPath = edges.dbPath;
+  const probeFile = join(edges.folder, 'probe.jsonl');
+  server = serverProcess(build.entry, await freePort(), { ...edges.env, RELIABILITY_PROBE_FILE: probeFile });
   await server.start();
 
   const deadline = Date.now() + 60_000 * SCALE;
@@ -119,7 +74,7 @@ beforeAll(async () => {
     }
   })().catch((error: unknown) => void (chaosError = error));
   const surveys = (async () => {
-    for (const participant of participants) await postDet(participant.recordId, deadline);
+    for (const participant of participants) await postDet(() => server.baseUrl, participant.recordId, deadline);
     return Promise.all(participants.map((participant) => takeSurvey(run, participant)));
   })();
   try {
@@ -148,10 +103,8 @@ beforeAll(async () => {
 afterAll(async () => {
   db?.close();
   await server?.kill();
-  await twilio?.close();
-  await redcap?.close();
+  await edges?.close();
   build?.remove();
-  if (folder !== undefined && process.env.RELIABILITY_KEEP === undefined) rmSync(folder, { recursive: true, force: true });
 });
 
 describe('when the server is killed with SIGKILL at random moments under load and restarted', () => {

@@ -3,30 +3,25 @@
  * unit of work, and the loops, in another. The CLI itself is started here (no test doubles inside the
  * process), killed with SIGKILL under load, restarted, and finally stopped with SIGTERM.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../src/adapters/redcap/index.js';
+import type { RedcapEmulator } from '../../src/adapters/redcap/index.js';
 import { buildServer, CLI_ENTRY } from './harness/build-server.js';
 import { accountTexts, corruptConversations, lostInbound, recordMismatches, storedInboundIds } from './harness/invariants.js';
 import { takeSurvey, type Conversation, type Run } from './harness/participants.js';
 import { assertLogsArePrivate } from './harness/privacy.js';
 import { freePort, serverProcess, type ServerProcess } from './harness/server-process.js';
-import {
-  ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, OUR_NUMBER, PUBLIC_URL, REDCAP_PROJECT_ID, REDCAP_TOKEN,
-  cohort, emulatedProject, projectFileYaml, recordValues,
-} from './harness/study.js';
-import { recordingTwilio, type RecordingTwilio } from './harness/twilio-recorder.js';
+import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, OUR_NUMBER, REDCAP_TOKEN, cohort, recordValues } from './harness/study.js';
+import { postDet, quiescent, studyEdges, type StudyEdges } from './harness/study-edges.js';
+import type { RecordingTwilio } from './harness/twilio-recorder.js';
 import { signedParams } from './harness/world.js';
 
 const participants = cohort(8);
-let folder: string;
+let edges: StudyEdges | undefined;
 let dbPath: string;
 let emulator: RedcapEmulator;
-let redcap: RunningEmulator;
 let twilio: RecordingTwilio;
 let server: ServerProcess;
 let build: ReturnType<typeof buildServer> | undefined;
@@ -37,51 +32,18 @@ let env: Record<string, string>;
 const admin = (path: string, init: RequestInit = {}) =>
   fetch(`${server.baseUrl}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${ADMIN_TOKEN}` } });
 
-async function postDet(recordId: string): Promise<void> {
-  const response = await fetch(`${server.baseUrl}/webhooks/redcap/det`, {
-    method: 'POST', body: new URLSearchParams({ project_id: String(REDCAP_PROJECT_ID), record: recordId, instrument: 'contact' }),
-  });
-  expect(response.status).toBe(200);
-}
-
-async function quiescent(deadline: number): Promise<void> {
-  const reader = new Database(dbPath, { readonly: true });
-  try {
-    while (Date.now() < deadline) {
-      const pending = reader.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number };
-      if (pending.n === 0) return;
-      await sleep(100);
-    }
-    throw new Error('work was still pending at the deadline');
-  } finally {
-    reader.close();
-  }
-}
-
 beforeAll(async () => {
   build = buildServer(CLI_ENTRY);
-  folder = mkdtempSync(join(tmpdir(), 'redcap-sms-engine-thread-'));
-  emulator = createRedcapEmulator({ projects: [emulatedProject(participants)] });
-  redcap = await emulator.listen();
-  twilio = await recordingTwilio();
-  const projectFile = join(folder, 'projects.yaml');
-  writeFileSync(projectFile, projectFileYaml(redcap.url));
-  dbPath = join(folder, 'redcap-sms.db');
-  env = {
-    DATABASE_PATH: dbPath, PUBLIC_URL, ADMIN_TOKEN, LOG_SALT, LOG_LEVEL: 'debug',
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilio.baseUrl,
-    REDCAP_SMS_PROJECTS: projectFile,
-  };
+  edges = await studyEdges(participants, 'engine-thread');
+  ({ dbPath, emulator, twilio, env } = edges);
   server = serverProcess(build.entry, await freePort(), env, ['serve']);
   await server.start();
 }, 60_000);
 
 afterAll(async () => {
   await server?.kill();
-  await twilio?.close();
-  await redcap?.close();
+  await edges?.close();
   build?.remove();
-  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
 });
 
 describe('when `redcap-sms serve` runs on a database file', () => {
@@ -108,12 +70,14 @@ describe('when `redcap-sms serve` runs on a database file', () => {
       body: new URLSearchParams({ MessageSid: 'SMforged', From: participants[0]!.phone, To: '+15550009000', Body: 'hello' }),
     });
     expect(response.status).toBe(403);
-    expect(storedInboundIds(new Database(dbPath, { readonly: true }))).toEqual(new Set());
+    const db = new Database(dbPath, { readonly: true });
+    expect(storedInboundIds(db)).toEqual(new Set());
+    db.close();
   });
 
   test('then surveys complete while the process is killed with SIGKILL and restarted, and nothing acknowledged is lost', async () => {
     const run: Run = { baseUrl: () => server.baseUrl, accepted: () => twilio.accepted(), deadline: Date.now() + 90_000 };
-    for (const participant of participants) await postDet(participant.recordId);
+    for (const participant of participants) await postDet(() => server.baseUrl, participant.recordId, run.deadline);
     let done = false;
     const chaos = (async () => {
       while (!done && kills < 2) {
@@ -130,7 +94,7 @@ describe('when `redcap-sms serve` runs on a database file', () => {
       done = true;
       await chaos;
     }
-    await quiescent(Date.now() + 30_000);
+    await quiescent(dbPath, Date.now() + 30_000);
     const db = new Database(dbPath, { readonly: true });
     try {
       expect(kills).toBe(2);
@@ -182,7 +146,7 @@ describe('when `redcap-sms serve` runs on a database file', () => {
   });
 
   test('then a database it cannot open stops start-up with one clear line and exit code 1', async () => {
-    const broken = serverProcess(build!.entry, await freePort(), { ...env, DATABASE_PATH: join(folder, 'missing', 'folder', 'x.db') }, ['serve']);
+    const broken = serverProcess(build!.entry, await freePort(), { ...env, DATABASE_PATH: join(edges!.folder, 'missing', 'folder', 'x.db') }, ['serve']);
     await expect(broken.start()).rejects.toThrow(/exited \(1\)/);
     expect(broken.stderrTail()).toMatch(/^error: Cannot open database because the directory does not exist$/m);
     expect(broken.stderrTail()).not.toMatch(/\n\s+at /);

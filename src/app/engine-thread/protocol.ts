@@ -11,10 +11,8 @@ export interface EngineThreadData {
   readonly projects: readonly ProjectConfig[];
 }
 
-export const ENGINE_CALLS = [
-  'receiveText', 'recordStatus', 'createInvitation', 'handleDet', 'describeProject', 'refreshDictionary', 'readiness', 'close',
-] as const;
-export type EngineCallName = (typeof ENGINE_CALLS)[number];
+export type EngineCallName =
+  | 'receiveText' | 'recordStatus' | 'createInvitation' | 'handleDet' | 'describeProject' | 'refreshDictionary' | 'readiness' | 'close';
 
 export interface EngineCall {
   readonly id: number;

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { createLogger } from '../adapters/logging/logger.js';
+import { FORM_LIMIT_BYTES, formBody } from '../adapters/http/form-body.js';
 import { verifyTwilioSignature } from '../adapters/http/twilio-signature.js';
 import { SqliteStore, openDatabase } from '../adapters/storage/index.js';
 import { createGroupCommit } from '../app/group-commit.js';
@@ -72,7 +73,7 @@ function listenUntilStopped(app: express.Express): void {
 }
 
 /**
- * The floor under the service: the same signature check, then only the inbound row stored with the same
+ * The floor under the service: the same form reading and signature check, then only the inbound row stored with the same
  * group commit on the same durable SQLite (synchronous=FULL), then the empty TwiML. No conversation is
  * stepped and nothing is queued: what a durable webhook costs on this machine before any survey logic.
  */
@@ -83,7 +84,7 @@ function runMinimalPipeline(): void {
     provider: 'twilio', providerMessageId: form.MessageSid, project: 'default', phone: form.From, receivedAt: new Date().toISOString(),
   }));
   const app = express();
-  app.post(BENCH.path, express.urlencoded({ extended: false }), verifyTwilioSignature({ authToken: BENCH.authToken, publicUrl: BENCH.publicUrl, enabled: true }),
+  app.post(BENCH.path, formBody(FORM_LIMIT_BYTES), verifyTwilioSignature({ authToken: BENCH.authToken, publicUrl: BENCH.publicUrl, enabled: true }),
     async (req, res) => {
       await storeInbound(req.body as { MessageSid: string; From: string });
       res.type('text/xml').send(EMPTY_TWIML);

@@ -175,12 +175,16 @@ async function withChild<T>(args: string[], use: (child: ChildProcess) => Promis
 
 function nextMessage<K extends ServerMessage['type']>(child: ChildProcess, type: K): Promise<Extract<ServerMessage, { type: K }>> {
   return new Promise((resolve, reject) => {
+    // Both listeners go once either fires: the stats are polled, and a listener left behind per poll piles up.
     const onMessage = (message: ServerMessage) => {
       if (message.type !== type) return;
-      child.off('message', onMessage);
+      child.off('message', onMessage).off('exit', onExit);
       resolve(message as Extract<ServerMessage, { type: K }>);
     };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`the ${type} benchmark server exited (code ${code})`)));
+    const onExit = (code: number | null) => {
+      child.off('message', onMessage);
+      reject(new Error(`the ${type} benchmark server exited (code ${code})`));
+    };
+    child.on('message', onMessage).once('exit', onExit);
   });
 }

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { DataEntryTrigger, DetOutcome } from '../../app/redcap-invitations.js';
 import type { Logger } from '../logging/logger.js';
+import { FORM_LIMIT_BYTES, formBody } from './form-body.js';
 import { HttpError } from './http-error.js';
 
 /**
@@ -23,7 +24,7 @@ export interface RedcapDetDeps {
 
 export function redcapDetWebhook(deps: RedcapDetDeps): Router {
   const router = express.Router();
-  router.post('/det', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
+  router.post('/det', formBody(FORM_LIMIT_BYTES), async (req, res) => {
     const parsed = DetSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, 'not a REDCap Data Entry Trigger (project_id, record, instrument)');
     const body = parsed.data;

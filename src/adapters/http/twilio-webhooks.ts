@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { normaliseNumber } from '../../config/project-schema.js';
 import type { InboundDeps } from '../provider/port.js';
+import { FORM_LIMIT_BYTES, formBody } from './form-body.js';
 import { verifyTwilioSignature, type SignatureOptions } from './twilio-signature.js';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
@@ -32,7 +33,7 @@ const StatusCallback = z.object({
  */
 export function twilioWebhooks(deps: TwilioWebhookDeps, signature: SignatureOptions): Router {
   const router = express.Router();
-  const signed = [express.urlencoded({ extended: false, limit: '64kb' }), verifyTwilioSignature(signature)];
+  const signed = [formBody(FORM_LIMIT_BYTES), verifyTwilioSignature(signature)];
   router.post('/sms', ...signed, async (req, res) => {
     const form = InboundSms.safeParse(req.body);
     if (!form.success) return void res.status(400).json({ error: `not a Twilio SMS webhook: ${fieldsIn(form.error)}` });

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { FORM_LIMIT_BYTES, formBody } from '../http/form-body.js';
 import type { InboundDeps } from '../provider/port.js';
 import { projectForApiKey } from './api-key-match.js';
 import type { InboundRepeats } from './inbound-repeats.js';
@@ -18,7 +19,7 @@ const InboundForm = z.object({
  */
 export function mosioWebhooks(deps: InboundDeps, repeats: InboundRepeats): Router {
   const router = express.Router();
-  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  router.use(formBody(FORM_LIMIT_BYTES));
   router.post('/sms', async (req, res) => {
     const posted = (req.body ?? {}) as Record<string, unknown>;
     const project = typeof posted.ApiKey === 'string' ? projectForApiKey(deps.projects.projects, posted.ApiKey) : undefined;

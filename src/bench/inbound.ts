@@ -14,6 +14,7 @@ import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js
 import { BENCH, signedRequests, type SignedRequest } from './inbound-load.js';
 import { pacedLoad } from './paced-load.js';
 import type { Benchmark } from './registry.js';
+import { cpuSplit, threadCpu, type CpuSplit } from './thread-cpu.js';
 
 const PARTICIPANTS = 2_000;
 const CONNECTIONS = 32;
@@ -34,6 +35,12 @@ interface Measured {
   failures: number;
 }
 
+/** CPU per text of a server's threads over every round (Linux only). */
+interface CpuPerText {
+  bare: CpuSplit | undefined;
+  service: CpuSplit | undefined;
+}
+
 interface Round {
   bare: Measured;
   /** Signature, inbound row, group commit, answer: the durable floor without any survey logic. */
@@ -45,9 +52,9 @@ export const inboundBenchmark: Benchmark = {
   name: `inbound webhooks: bare express vs the service (${PARTICIPANTS} participants, synchronous=FULL)`,
   async run() {
     const started = Date.now();
-    const result = await withServer('bare', 0, (barePort) =>
+    const result = await withServer('bare', 0, (barePort, _bareStats, barePid) =>
       withServer('minimal', 0, (minimalPort) =>
-        withServer('service', PARTICIPANTS, async (servicePort, stats) => {
+        withServer('service', PARTICIPANTS, async (servicePort, stats, servicePid) => {
           const loads = {
             bare: sequence(signedRequests(PARTICIPANTS, REQUESTS, 'a')),
             minimal: sequence(signedRequests(PARTICIPANTS, REQUESTS, 'm')),
@@ -57,29 +64,32 @@ export const inboundBenchmark: Benchmark = {
           await blast(minimalPort, loads.minimal, WARMUP_S);
           await blast(servicePort, loads.service, WARMUP_S);
           const rounds: Round[] = [];
+          const bareCpu = cpuTally(barePid);
+          const serviceCpu = cpuTally(servicePid);
           for (let round = 0; round < ROUNDS; round += 1) {
             await quiet(stats);
-            const bare = await blast(barePort, loads.bare, MEASURE_S);
+            const bare = await bareCpu.during(() => blast(barePort, loads.bare, MEASURE_S));
             const minimal = await blast(minimalPort, loads.minimal, MEASURE_S);
-            const service = await blast(servicePort, loads.service, MEASURE_S);
+            const service = await serviceCpu.during(() => blast(servicePort, loads.service, MEASURE_S));
             rounds.push({ bare, minimal, service });
           }
+          const cpu: CpuPerText = { bare: bareCpu.perText(), service: serviceCpu.perText() };
           await quiet(stats);
           const bareFixed = await pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE);
           const minimalFixed = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
           await quiet(stats);
           const fixed = await pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE);
-          return { rounds, fixed, minimalFixed, bareFixed, stats: await stats() };
+          return { rounds, cpu, fixed, minimalFixed, bareFixed, stats: await stats() };
         })));
     return report(result.result.result.result, Date.now() - started);
   },
 };
 
-function report(run: { rounds: Round[]; fixed: Measured; minimalFixed: Measured; bareFixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
+function report(run: { rounds: Round[]; cpu: CpuPerText; fixed: Measured; minimalFixed: Measured; bareFixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
   const line = (name: string, m: Measured) =>
     `${name.padEnd(34)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
-  const { rounds, fixed, minimalFixed, bareFixed, stats } = run;
+  const { rounds, cpu, fixed, minimalFixed, bareFixed, stats } = run;
   const ratios = (of: 'minimal' | 'service') => rounds.map((round) => round[of].rate / round.bare.rate);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = (of: 'minimal' | 'service') => `${pct(median(ratios(of)))}, the median of ${rounds.length} rounds (${ratios(of).map(pct).join(', ')})`;
@@ -92,6 +102,7 @@ function report(run: { rounds: Round[]; fixed: Measured; minimalFixed: Measured;
     ]),
     `ratio minimal pipeline / bare: ${summary('minimal')}`,
     `ratio service / bare: ${summary('service')} (target ≥ 50%)`,
+    ...cpuLines(cpu),
     line(`bare express, paced ${FIXED_RATE} msg/s`, bareFixed),
     line(`minimal pipeline, paced ${FIXED_RATE} msg/s`, minimalFixed),
     line(`service, paced ${FIXED_RATE} msg/s`, fixed),
@@ -100,6 +111,32 @@ function report(run: { rounds: Round[]; fixed: Measured; minimalFixed: Measured;
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
   ];
+}
+
+function cpuLines(cpu: CpuPerText): string[] {
+  if (cpu.bare === undefined || cpu.service === undefined) return ['CPU per text: not measured (needs Linux /proc)'];
+  const { bare, service } = cpu;
+  return [
+    `CPU per text over the rounds: bare express ${bare.main} µs (+${bare.busiestOther + bare.rest} µs in helper threads); ` +
+      `service ${service.main + service.busiestOther + service.rest} µs: HTTP thread ${service.main}, engine thread ${service.busiestOther}, other threads ${service.rest} (V8 GC, libuv)`,
+  ];
+}
+
+/** Adds up a server's thread CPU over the measured turns, and the texts it served in them. */
+function cpuTally(pid: number | undefined) {
+  const spent = new Map<number, number>();
+  let texts = 0;
+  return {
+    async during(turn: () => Promise<Measured>): Promise<Measured> {
+      if (pid === undefined) return turn();
+      const before = threadCpu(pid);
+      const measured = await turn();
+      for (const [tid, ms] of threadCpu(pid)) spent.set(tid, (spent.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
+      texts += measured.rate * MEASURE_S;
+      return measured;
+    },
+    perText: (): CpuSplit | undefined => (pid === undefined ? undefined : cpuSplit(pid, new Map(), spent, texts)),
+  };
 }
 
 /** Waits until the service has no REDCap write left from the last round, so it takes no CPU from bare. */
@@ -138,9 +175,9 @@ async function blast(port: number, next: () => SignedRequest, seconds: number): 
   };
 }
 
-async function withServer<T>(
-  mode: ServerMode, participants: number, work: (port: number, stats: () => Promise<ServerStats>) => Promise<T>,
-): Promise<{ result: T }> {
+type ServerWork<T> = (port: number, stats: () => Promise<ServerStats>, pid: number | undefined) => Promise<T>;
+
+async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>): Promise<{ result: T }> {
   if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work));
   return withChild(['fakes'], async (fakes) => {
     const { redcapUrl, twilioBaseUrl } = await nextMessage(fakes, 'fakes');
@@ -148,13 +185,13 @@ async function withServer<T>(
   });
 }
 
-async function serve<T>(child: ChildProcess, work: (port: number, stats: () => Promise<ServerStats>) => Promise<T>): Promise<{ result: T }> {
+async function serve<T>(child: ChildProcess, work: ServerWork<T>): Promise<{ result: T }> {
   const port = (await nextMessage(child, 'ready')).port;
   const stats = async () => {
     child.send('stats');
     return (await nextMessage(child, 'stats')).stats;
   };
-  return { result: await work(port, stats) };
+  return { result: await work(port, stats, child.pid) };
 }
 
 async function withChild<T>(args: string[], use: (child: ChildProcess) => Promise<T>): Promise<T> {

@@ -58,12 +58,14 @@ function isSilent(field: Field, tags: ActionTags): boolean {
 export function recalculate(position: Omit<Position, 'skipCap'>): RecordData {
   const logic = surveyLogic(position.survey);
   const record = { ...position.record };
+  // One context for the whole pass: it holds `record` itself, so each value computed is seen by the next.
+  const context = evalContext(position, record);
   const writes: RecordData = {};
   for (const name of position.instrument.fields) {
     const field = fieldOf(position.survey, name);
-    const tags = logic.effectiveTags(name, evalContext(position, record));
+    const tags = logic.effectiveTags(name, context);
     if (!isComputed(field, tags)) continue;
-    const value = logic.calcValue(name, evalContext(position, record));
+    const value = logic.calcValue(name, context);
     if (value !== (record[name] ?? '')) {
       record[name] = value;
       writes[name] = value;

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { cpuMsOf, cpuSplit, threadCpu } from '../../src/bench/thread-cpu.js';
+
+/** A /proc/<pid>/task/<tid>/stat line with the given utime and stime (clock ticks) and thread name. */
+const statLine = (name: string, utime: number, stime: number) =>
+  `4242 (${name}) S 1 4242 4242 0 -1 4194560 1000 0 0 0 ${utime} ${stime} 0 0 20 0 11 0 100 1000000 5000 18446744073709551615`;
+
+describe('reading a thread’s CPU time', () => {
+  test.each([
+    { case: 'a plain name', name: 'node', utime: 150, stime: 25, ms: 1750 },
+    { case: 'a name with spaces and brackets', name: 'V8 Worker) (x', utime: 3, stime: 0, ms: 30 },
+    { case: 'a thread that has not run', name: 'libuv-worker', utime: 0, stime: 0, ms: 0 },
+  ])('when the stat line has $case, then user + system time is read in ms', ({ name, utime, stime, ms }) => {
+    expect(cpuMsOf(statLine(name, utime, stime))).toBe(ms);
+  });
+
+  test('when this process is read, then its main thread is there', () => {
+    expect(threadCpu(process.pid).get(process.pid)).toBeGreaterThanOrEqual(0);
+  });
+
+  test('when a process is gone, then nothing is read', () => {
+    expect(threadCpu(2 ** 30).size).toBe(0);
+  });
+});
+
+describe('splitting CPU per text between threads', () => {
+  test.each([
+    {
+      case: 'the main thread, a busy worker and two helpers',
+      before: [[10, 100], [11, 50], [12, 5], [13, 5]], after: [[10, 700], [11, 750], [12, 55], [13, 35]], texts: 1000,
+      split: { main: 600, busiestOther: 700, rest: 80 },
+    },
+    {
+      case: 'a thread that started between the readings',
+      before: [[10, 0]], after: [[10, 300], [14, 100]], texts: 500,
+      split: { main: 600, busiestOther: 200, rest: 0 },
+    },
+  ])('when $case, then each kind gets its µs per text', ({ before, after, texts, split }) => {
+    const read = (pairs: number[][]) => new Map(pairs.map(([tid, ms]) => [tid!, ms!]));
+
+    expect(cpuSplit(10, read(before), read(after), texts)).toEqual(split);
+  });
+
+  test.each([
+    { case: 'nothing could be read', after: new Map<number, number>(), texts: 100 },
+    { case: 'no text was served', after: new Map([[10, 5]]), texts: 0 },
+  ])('when $case, then there is no split', ({ after, texts }) => {
+    expect(cpuSplit(10, new Map(), after, texts)).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Piping: `[field]`, `[field:value]`, `[field:label]`, `[cb:checked]`, `[cb(2)]`, `[event][field]`,
+ * Piping: `[field]`, `[field:value]`, `[field:label]`, `[field:field-label]`, `[cb:checked]`, `[cb(2)]`, `[event][field]`,
  * `[field][2]` and smart variables inside labels, notes and choice labels. The scanner is shared
  * with the dictionary check, which reports references to fields that do not exist.
  */
@@ -87,6 +87,8 @@ export function pipedFieldText(
   field: Field, reference: PipeReference, read: (column: string) => string, blankText: string = BLANK_PIPE,
 ): string {
   const modifiers = new Set(reference.modifiers);
+  // The question itself, whatever the record holds.
+  if (modifiers.has('field-label')) return field.label;
   const blank = modifiers.has('hideunderscore') ? '' : blankText;
   const raw = modifiers.has('value');
   if (field.type === 'checkbox') return checkboxText(field, reference, modifiers, read, blank);

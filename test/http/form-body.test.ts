@@ -91,6 +91,33 @@ describe('reading a form body', () => {
     expect(JSON.parse(response.text)).toEqual({ error: 'the request body is larger than 1000 bytes' });
   });
 
+  test('when the client goes away in the middle of a body, then nothing is handled and the next request is served', async () => {
+    let handled = 0;
+    const app = express();
+    app.post('/form', formBody(1_000), (_req, res) => {
+      handled += 1;
+      res.json({});
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const post = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/form', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '500' } });
+      post.on('error', () => {});
+      post.write('Body=only-part-of-it');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      post.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const next = await request(server).post('/form').type('form').send('Body=1');
+
+      expect(next.status).toBe(200);
+      expect(handled).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
   prop.prop([fc.array(fc.tuple(fc.string(), fc.string({ unit: 'grapheme' })), { maxLength: 12 })])(
     'when any fields are form-encoded, then every name keeps its values in order',
     (pairs) => {

@@ -102,16 +102,17 @@ export class RedcapSyncStore {
     }));
   }
 
+  // An import carries up to a hundred records' rows; one statement marks them all.
   markSent(ids: readonly number[]): void {
-    this.transaction(() => ids.forEach((id) => this.sql.sent!.run(id)));
+    this.sql.sent!.run(JSON.stringify(ids));
   }
 
   scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): void {
-    this.transaction(() => ids.forEach((id) => this.sql.retry!.run(nextAttemptAt, error, id)));
+    this.sql.retry!.run(nextAttemptAt, error, JSON.stringify(ids));
   }
 
   markFailed(ids: readonly number[], error: string): void {
-    this.transaction(() => ids.forEach((id) => this.sql.fail!.run(error, id)));
+    this.sql.fail!.run(error, JSON.stringify(ids));
   }
 
   setTarget(conversationId: string, target: ConversationTarget): void {
@@ -182,9 +183,9 @@ function prepareAll(db: Database): Record<string, Statement> {
       FROM outbox o LEFT JOIN conversations c ON c.id = o.conversation_id
         LEFT JOIN conversation_targets t ON t.conversation_id = o.conversation_id
       WHERE o.channel = 'redcap' AND o.status = 'pending' ORDER BY o.id LIMIT ?`,
-    sent: `UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL WHERE id = ?`,
-    retry: `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
-    fail: `UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    sent: `UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL WHERE id IN (SELECT value FROM json_each(?))`,
+    retry: `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))`,
+    fail: `UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))`,
     insertTarget: `INSERT INTO conversation_targets (conversation_id, event, repeat_instrument, repeat_instance)
       VALUES (?, ?, ?, ?)`,
     insertProjectSurvey: 'INSERT INTO project_surveys (project, survey_version, source, loaded_at) VALUES (?, ?, ?, ?)',

@@ -11,20 +11,25 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
-import { BENCH, signedRequests, type SignedRequest } from './inbound-load.js';
+import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest } from './inbound-load.js';
 import { pacedLoad } from './paced-load.js';
 import type { Benchmark } from './registry.js';
 import { cpuSplit, threadCpu, type CpuSplit } from './thread-cpu.js';
 
-const PARTICIPANTS = 2_000;
+/**
+ * Every text the service is measured on answers a question: each participant answers the whole survey
+ * once (DAILY_ANSWERS), so this many participants give 54,000 answers, enough for about 2,500 msg/s over
+ * the measured turns and the paced run. A text after the end of the survey takes a much cheaper path
+ * (no conversation to step), so running out must not pass unnoticed: the run fails instead.
+ */
+const PARTICIPANTS = 6_000;
 const CONNECTIONS = 32;
 const WARMUP_S = 2;
 const MEASURE_S = 5;
 /** Bare and service measured turn about, so a machine that speeds up or slows down mid-run hits both. */
 const ROUNDS = 3;
 const FIXED_RATE = 1_000;
-/** Enough signed requests for the fastest plausible run; past it the sequence wraps (and dedupes). */
-const REQUESTS = 80_000;
+const REQUESTS = PARTICIPANTS * DAILY_ANSWERS.length;
 /** Before bare is measured, the service's REDCap write-back from the previous round must have drained. */
 const QUIET_TIMEOUT_MS = 30_000;
 
@@ -79,6 +84,7 @@ export const inboundBenchmark: Benchmark = {
           const minimalFixed = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
           await quiet(stats);
           const fixed = await pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE);
+          if (loads.service.wrapped()) throw new Error(`the service was sent more texts than ${PARTICIPANTS} participants have answers; raise PARTICIPANTS`);
           return { rounds, cpu, fixed, minimalFixed, bareFixed, stats: await stats() };
         })));
     return report(result.result.result.result, Date.now() - started);
@@ -148,10 +154,10 @@ async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
   }
 }
 
-/** Hands out the precomputed requests in order, shared by every connection. */
-function sequence(requests: SignedRequest[]): () => SignedRequest {
+/** Hands out the precomputed requests in order, shared by every connection; past the end it starts again. */
+function sequence(requests: SignedRequest[]): (() => SignedRequest) & { readonly wrapped: () => boolean } {
   let next = 0;
-  return () => requests[next++ % requests.length] as SignedRequest;
+  return Object.assign(() => requests[next++ % requests.length] as SignedRequest, { wrapped: () => next > requests.length });
 }
 
 async function blast(port: number, next: () => SignedRequest, seconds: number): Promise<Measured> {

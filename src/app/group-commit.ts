@@ -2,10 +2,13 @@ import type { SqliteStore } from '../adapters/storage/index.js';
 
 /**
  * Group commit: the units of work that arrive in one event-loop turn share one transaction, so one
- * fsync (synchronous=FULL) makes all of them durable instead of one fsync each. Every unit still runs
- * in its own savepoint (better-sqlite3 turns a nested transaction into one), so a unit that throws is
+ * fsync (synchronous=FULL) makes all of them durable instead of one fsync each. A unit that throws is
  * rolled back alone and its caller alone gets the error. A caller's promise settles only after the
  * shared COMMIT, so nothing is acknowledged — and no reply is sent — before it is on disk.
+ *
+ * Units rarely fail, so a turn's units first run together without savepoints; only if one of them
+ * fails is that attempt rolled back and the turn run again with each unit in its own savepoint
+ * (better-sqlite3 turns a nested transaction into one), which gives the failing unit alone its error.
  */
 export function createGroupCommit<I, O>(store: SqliteStore, unit: (input: I) => O): (input: I) => Promise<O> {
   let batch: Pending<I, O>[] = [];
@@ -15,7 +18,7 @@ export function createGroupCommit<I, O>(store: SqliteStore, unit: (input: I) => 
     batch = [];
     let outcomes: Outcome<O>[];
     try {
-      outcomes = store.transaction(() => units.map(({ input }) => runInSavepoint(store, unit, input)));
+      outcomes = allTogether(store, unit, units) ?? store.transaction(() => units.map(({ input }) => runInSavepoint(store, unit, input)));
     } catch (error) {
       // The COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
       for (const pending of units) pending.reject(error);
@@ -42,6 +45,31 @@ interface Pending<I, O> {
 }
 
 type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+/** Thrown to roll back a turn run without savepoints in which a unit failed. */
+class UnitFailed extends Error {}
+
+/** Every unit in one transaction without savepoints; undefined, with nothing stored, if any unit failed. */
+function allTogether<I, O>(store: SqliteStore, unit: (input: I) => O, units: readonly Pending<I, O>[]): Outcome<O>[] | undefined {
+  try {
+    return store.transaction(() => {
+      const run = store.withoutSavepoints(() => units.map(({ input }) => ({ ok: true as const, value: failing(unit, input) })));
+      if (run.nestedFailed) throw new UnitFailed();
+      return run.value;
+    });
+  } catch (error) {
+    if (error instanceof UnitFailed) return undefined;
+    throw error;
+  }
+}
+
+function failing<I, O>(unit: (input: I) => O, input: I): O {
+  try {
+    return unit(input);
+  } catch {
+    throw new UnitFailed();
+  }
+}
 
 function runInSavepoint<I, O>(store: SqliteStore, unit: (input: I) => O, input: I): Outcome<O> {
   try {

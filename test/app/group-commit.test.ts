@@ -63,6 +63,34 @@ describe('group commit', () => {
     expect(storedIds(path)).toEqual(['m1', 'm3']);
   });
 
+  it('when one unit throws, then the others are stored once and answered as if they had run alone', async () => {
+    const { store, path } = fileStore();
+    const submit = createGroupCommit(store, insertInbound(store));
+    const settled = await Promise.allSettled(['m1', 'm2', 'bad3', 'm1'].map(submit));
+    expect(settled).toEqual([
+      { status: 'fulfilled', value: true },
+      { status: 'fulfilled', value: true },
+      { status: 'rejected', reason: new Error('unit bad3 failed') },
+      { status: 'fulfilled', value: false },
+    ]);
+    expect(storedIds(path)).toEqual(['m1', 'm2']);
+  });
+
+  it('when a unit catches the failure of a transaction nested in it, then that transaction is still undone', async () => {
+    const { store, path } = fileStore();
+    const insert = insertInbound(store);
+    const submit = createGroupCommit(store, (id: string) => {
+      try {
+        store.transaction(() => insert(`bad-${id}`));
+      } catch {
+        // The unit carries on without the nested write, as it would with a savepoint.
+      }
+      return insert(id);
+    });
+    await expect(Promise.all(['m1', 'm2'].map(submit))).resolves.toEqual([true, true]);
+    expect(storedIds(path)).toEqual(['m1', 'm2']);
+  });
+
   it('when a caller is answered, then its unit is already committed and visible to another connection', async () => {
     const { store, path } = fileStore();
     const submit = createGroupCommit(store, insertInbound(store));

@@ -3,7 +3,7 @@ import { SurveySchema, type Survey } from '../../dictionary/model.js';
 import type {
   ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
 } from './rows.js';
-import { writeTransaction, type WriteTransaction } from './write-transaction.js';
+import { withoutSavepoints, writeTransaction, type WriteTransaction } from './write-transaction.js';
 
 /** Another writer saved the conversation since we loaded it; the unit of work must not commit. */
 export class RevisionConflict extends Error {
@@ -45,6 +45,11 @@ export class SqliteStore {
   /** Runs `work` as one write transaction (a savepoint when nested); it rolls back if `work` throws. */
   transaction<T>(work: () => T): T {
     return this.inTransaction(work);
+  }
+
+  /** Inside a transaction: runs `work` with nested transactions opening no savepoint (write-transaction.ts). */
+  withoutSavepoints<T>(work: () => T): { value: T; nestedFailed: boolean } {
+    return withoutSavepoints(this.db, work);
   }
 
   /** False when this provider message id was seen before (a retried webhook). */

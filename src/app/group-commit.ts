@@ -38,6 +38,17 @@ export function createGroupCommit<I, O>(store: SqliteStore, unit: (input: I) => 
     });
 }
 
+/** Runs a piece of synchronous database work in the next shared commit; settles once that commit is durable. */
+export type SharedCommit = <T>(work: () => T) => Promise<T>;
+
+/**
+ * One group commit for any work on the database: the inbound texts and the background loops' writes of
+ * the same turn share a transaction and its fsync.
+ */
+export function createSharedCommit(store: SqliteStore): SharedCommit {
+  return createGroupCommit(store, (work: () => unknown) => work()) as SharedCommit;
+}
+
 interface Pending<I, O> {
   input: I;
   resolve: (value: O) => void;

@@ -17,6 +17,7 @@ import {
   continueSurveyQueue, receiveDataEntryTrigger, retryQueuedTriggers, sendDueInvitations, type DataEntryTrigger, type DetOutcome, type RedcapInvitationDeps,
 } from './redcap-invitations.js';
 import { createRedcapWriter, type RedcapWriter } from './write-back.js';
+import type { SharedCommit } from './group-commit.js';
 
 export interface RedcapIntegrationOptions {
   conversations: ConversationDeps;
@@ -27,6 +28,8 @@ export interface RedcapIntegrationOptions {
   /** Posts the staff opt-out notification (axios by default). */
   postJson?: (url: string, body: OptOutNotice) => Promise<unknown>;
   idleMs?: number;
+  /** Where the write-back commits its marks (write-back.ts); at once when absent. */
+  commit?: SharedCommit;
 }
 
 export interface RedcapIntegration {
@@ -58,6 +61,7 @@ export function createRedcapIntegration(options: RedcapIntegrationOptions): Redc
   const post = options.postJson ?? ((url: string, body: OptOutNotice) => axios.post(url, body, { timeout: 10_000 }));
   const writer = createRedcapWriter({
     store: conversations.store, sync, redcap, clock: conversations.clock, logger,
+    ...(options.commit === undefined ? {} : { commit: options.commit }),
     syncOptOut: createOptOutSync({
       project: (id) => projects.byId(id), redcap, survey, logger,
       notify: webhookNotifier(post, (id) => projects.byId(id)?.optOutWebhookUrl),

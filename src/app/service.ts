@@ -25,7 +25,7 @@ import { createPollingLoop, type PollingLoop } from './polling-loop.js';
 import { createOutboxDispatcher, type OutboxDispatcher, type RetryPolicy } from './dispatch-outbox.js';
 import { createInvitations } from './invitations.js';
 import { receiveProviderText, type ProviderText } from './receive-provider-text.js';
-import { createGroupCommit } from './group-commit.js';
+import { createSharedCommit } from './group-commit.js';
 import { composeThreadedService } from './engine-thread/threaded-service.js';
 import { recordDeliveryStatus } from './record-delivery-status.js';
 import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
@@ -133,8 +133,10 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
     statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
+  // Inbound texts and the write-back's marks share one group commit: one fsync a turn for both.
+  const commit = createSharedCommit(store);
   const redcap = createRedcapIntegration({
-    conversations: deps, projects, logger,
+    conversations: deps, projects, logger, commit,
     ...(options.redcapClient === undefined ? {} : { redcapClient: options.redcapClient }),
   });
   const timers = createPollingLoop({
@@ -152,7 +154,7 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
     http: {
       adminToken: config.adminToken,
       projects, logger, participantKey,
-      receiveText: createGroupCommit(store, (text: ProviderText) => receiveProviderText(deps, text)),
+      receiveText: (text: ProviderText) => commit(() => receiveProviderText(deps, text)),
       recordStatus: (status) => recordDeliveryStatus(delivery, events, status),
       afterCommit: () => {
         dispatcher.nudge();

@@ -10,6 +10,7 @@ import type { SqliteStore } from '../adapters/storage/index.js';
 import type { RedcapSyncStore } from '../adapters/storage/redcap-sync-store.js';
 import { backoffMs, type RetryPolicy } from './dispatch-outbox.js';
 import { planOptOutChanges, type OptOutChange } from './opt-out-plan.js';
+import type { SharedCommit } from './group-commit.js';
 import { createPollingLoop, type PollingLoop } from './polling-loop.js';
 import { failureReason, isPermanentFailure } from './redcap-failure.js';
 import { planWrites, type WriteBatch } from './write-back-plan.js';
@@ -31,6 +32,11 @@ export interface WriteBackDeps {
   syncOptOut?: (change: OptOutChange) => Promise<void>;
   /** Runs after an import that completed an instrument has landed (the survey queue). */
   onCompleted?: (completed: CompletedInstrument) => Promise<void>;
+  /**
+   * Commits what a round learnt (sent, failed, retry later) on the database; by default at once, in the
+   * service in the inbound texts' group commit, so a round under load costs no fsync of its own.
+   */
+  commit?: SharedCommit;
   /** `maxAttempts` is ignored: a write that may still land is retried until it does. */
   retry?: RetryPolicy;
   idleMs?: number;
@@ -140,22 +146,29 @@ async function attempt(
 ): Promise<'landed' | 'refused' | 'failed'> {
   try {
     await send();
-    deps.sync.markSent(ids);
+    await commitOf(deps)(() => deps.sync.markSent(ids));
     report.sent += ids.length;
     return 'landed';
   } catch (error) {
     const reason = failureReason(error);
     if (isPermanentFailure(error)) {
       if (splitIfRefused) return 'refused';
-      deps.sync.markFailed(ids, reason);
+      await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
       report.failed += ids.length;
       deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap refused a write for good; kept for staff');
       return 'failed';
     }
     const delay = backoffMs(attempts + 1, deps.retry ?? WRITE_BACK_RETRY);
-    deps.sync.scheduleRetry(ids, new Date(deps.clock.now().getTime() + delay).toISOString(), reason);
+    const retryAt = new Date(deps.clock.now().getTime() + delay).toISOString();
+    await commitOf(deps)(() => deps.sync.scheduleRetry(ids, retryAt, reason));
     report.retried += ids.length;
     deps.logger.warn({ project, outboxIds: ids, reason, attempts: attempts + 1 }, 'REDCap write failed; will retry');
     return 'failed';
   }
+}
+
+const commitAtOnce: SharedCommit = async (work) => work();
+
+function commitOf(deps: WriteBackDeps): SharedCommit {
+  return deps.commit ?? commitAtOnce;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
-import { createGroupCommit } from '../../src/app/group-commit.js';
+import { createGroupCommit, createSharedCommit } from '../../src/app/group-commit.js';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 const dirs: string[] = [];
@@ -105,5 +105,15 @@ describe('group commit', () => {
     await submit('m1');
     await submit('m2');
     expect(store.commits).toBe(2);
+  });
+
+  it('when different kinds of work arrive in one turn through the shared commit, then they share one commit and each gets its own result', async () => {
+    const { store, path } = fileStore();
+    const commit = createSharedCommit(store);
+    const insert = insertInbound(store);
+    const results = await Promise.all([commit(() => insert('m1')), commit(() => store.isOptedOut('p', '+15555550101')), commit(() => insert('m1'))]);
+    expect(results).toEqual([true, false, false]);
+    expect(store.commits).toBe(1);
+    expect(storedIds(path)).toEqual(['m1']);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { applyMigrations, MigrationError, openDatabase, readMigrations, type Migration } from '../../src/adapters/storage/index.js';
+import { applyMigrations, MigrationError, openDatabase, readMigrations, SqliteStore, type Migration } from '../../src/adapters/storage/index.js';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 const one: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER) STRICT;', checksum: 'c1' };
@@ -63,5 +63,24 @@ describe('migrations', () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'db-')), 'test.db'), { now: NOW });
     expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true }), db.pragma('foreign_keys', { simple: true })])
       .toEqual(['wal', 2, 1]);
+  });
+
+  it('when a database with transcripts takes migration 0010, then every conversation reads back exactly its own entries in order', () => {
+    const db = new Database(':memory:');
+    const files = readMigrations();
+    applyMigrations(db, files.filter((m) => m.version < 10), NOW);
+    db.prepare(`INSERT INTO survey_versions (id, definition, created_at) VALUES ('s', '{}', ?)`).run(NOW.toISOString());
+    for (const id of ['c1', 'c2']) {
+      db.prepare(`INSERT INTO conversations (id, project, phone, record_id, instrument, survey_version, status, open, active,
+        snapshot, snapshot_format, machine_version, revision, created_at, updated_at)
+        VALUES (?, 'p', ?, '1', 'daily', 's', 'asking', 1, 1, '{}', 1, 1, 0, ?, ?)`).run(id, `+1555555010${id.at(-1)}`, NOW.toISOString(), NOW.toISOString());
+    }
+    const insert = db.prepare(`INSERT INTO transcript (conversation_id, project, direction, kind, body, at) VALUES (?, 'p', 'in', 'text', ?, ?)`);
+    [['c1', 'a1'], ['c2', 'b1'], [null, 'phone'], ['c1', 'a2'], ['c2', 'b2']].forEach(([id, body]) => insert.run(id ?? null, body, NOW.toISOString()));
+    applyMigrations(db, files, NOW);
+    const store = new SqliteStore(db);
+    store.appendTranscript({ conversationId: 'c1', project: 'p', direction: 'out', kind: 'question', body: 'a3', at: NOW.toISOString() });
+    expect(store.transcript('c1').map((row) => row.body)).toEqual(['a1', 'a2', 'a3']);
+    expect(store.transcript('c2').map((row) => row.body)).toEqual(['b1', 'b2']);
   });
 });

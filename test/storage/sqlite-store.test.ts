@@ -71,4 +71,29 @@ describe('the SQLite store', () => {
     expect(store.dueOutbox(NOW.toISOString()).map((row) => [row.channel, row.phone])).toEqual([['sms', '+2'], ['redcap', null], ['redcap', '+1']]);
     expect(store.isOptedOut('p', '+1')).toBe(true);
   });
+
+  it("when two conversations' entries and phone-level ones interleave, then each transcript holds its own, oldest first", () => {
+    const store = freshStore();
+    store.insertConversation(conversationRow(null));
+    store.insertConversation({ ...conversationRow(null), id: 'c2', phone: '+15555550102' });
+    const entry = (conversationId: string | null, body: string) =>
+      store.appendTranscript({ conversationId, project: 'p', direction: 'in', kind: 'text', body, at: NOW.toISOString() });
+    [['c1', 'a1'], ['c2', 'b1'], [null, 'phone'], ['c1', 'a2'], ['c2', 'b2'], ['c1', 'a3']].forEach(([id, body]) => entry(id ?? null, body!));
+    expect(store.transcript('c1').map((row) => row.body)).toEqual(['a1', 'a2', 'a3']);
+    expect(store.transcript('c2').map((row) => row.body)).toEqual(['b1', 'b2']);
+    expect(store.transcript('unknown')).toEqual([]);
+  });
+
+  it('when a transcript entry is rolled back, then the conversation still ends at its last stored entry', () => {
+    const store = freshStore();
+    store.insertConversation(conversationRow(null));
+    const entry = (body: string) => store.appendTranscript({ conversationId: 'c1', project: 'p', direction: 'out', kind: 'question', body, at: NOW.toISOString() });
+    entry('kept');
+    expect(() => store.transaction(() => {
+      entry('rolled back');
+      throw new Error('the unit failed');
+    })).toThrow('the unit failed');
+    entry('next');
+    expect(store.transcript('c1').map((row) => row.body)).toEqual(['kept', 'next']);
+  });
 });

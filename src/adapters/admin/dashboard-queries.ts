@@ -45,7 +45,7 @@ const SQL = {
     GROUP BY project, instrument, status ORDER BY project, instrument, status`,
   // Started: the participant texted at least once in the conversation.
   funnel: `SELECT project, instrument, COUNT(*) AS invited,
-      SUM(EXISTS (SELECT 1 FROM transcript t WHERE t.conversation_id = c.id AND t.direction = 'in')) AS started,
+      SUM(c.id IN (SELECT t.conversation_id FROM transcript t WHERE t.direction = 'in')) AS started,
       SUM(c.status = 'completed') AS completed
     FROM conversations c GROUP BY project, instrument ORDER BY project, instrument`,
   invitations: `SELECT c.id AS conversationId, c.project, c.record_id AS recordId, c.instrument, c.created_at AS invitedAt,

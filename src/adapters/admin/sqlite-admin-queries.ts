@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { transcriptOfConversationSql } from '../storage/transcript-chain.js';
 
 /** Read-only views of the conversation tables for the admin API. */
 
@@ -48,7 +49,7 @@ const SUMMARY = `SELECT id, project, record_id AS recordId, instrument, status, 
 export function sqliteAdminQueries(db: Database): AdminQueries {
   const list = db.prepare(`${SUMMARY} ORDER BY created_at DESC, id LIMIT ?`);
   const one = db.prepare(`${SUMMARY} WHERE id = ?`);
-  const transcript = db.prepare('SELECT direction, kind, body, at FROM transcript WHERE conversation_id = ? ORDER BY id');
+  const transcript = db.prepare(transcriptOfConversationSql('direction, kind, body, at'));
   const failures = db.prepare(`SELECT id AS outboxId, last_error AS error, created_at AS createdAt FROM outbox
     WHERE conversation_id = ? AND channel = 'redcap' AND status = 'failed' ORDER BY id`);
   const optOuts = db.prepare('SELECT project, phone, opted_out_at AS optedOutAt, source FROM opt_outs ORDER BY opted_out_at, phone');

@@ -3,6 +3,7 @@ import { SurveySchema, type Survey } from '../../dictionary/model.js';
 import type {
   ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
 } from './rows.js';
+import { APPEND_TRANSCRIPT_SQL, transcriptOfConversationSql } from './transcript-chain.js';
 import { withoutSavepoints, writeTransaction, type WriteTransaction } from './write-transaction.js';
 
 /** Another writer saved the conversation since we loaded it; the unit of work must not commit. */
@@ -179,7 +180,7 @@ export class SqliteStore {
   }
 
   appendTranscript(row: TranscriptRow): void {
-    this.sql.insertTranscript!.run(row.conversationId, row.project, row.direction, row.kind, row.body, row.at);
+    this.sql.insertTranscript!.run(row);
   }
 
   transcript(conversationId: string): TranscriptRow[] {
@@ -228,9 +229,8 @@ function prepareAll(db: Database): Record<string, Statement> {
     selectOptOut: 'SELECT 1 FROM opt_outs WHERE project = ? AND phone = ?',
     selectLastText: `SELECT MAX(created_at) AS at FROM outbox WHERE project = ? AND phone = ? AND channel = 'sms'
       AND conversation_id IS NULL AND kind = ?`,
-    insertTranscript: `INSERT INTO transcript (conversation_id, project, direction, kind, body, at) VALUES (?, ?, ?, ?, ?, ?)`,
-    selectTranscript: `SELECT conversation_id AS conversationId, project, direction, kind, body, at FROM transcript
-      WHERE conversation_id = ? ORDER BY id`,
+    insertTranscript: APPEND_TRANSCRIPT_SQL,
+    selectTranscript: transcriptOfConversationSql('conversation_id AS conversationId, project, direction, kind, body, at'),
   };
   return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
 }

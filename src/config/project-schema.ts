@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { remembered } from './remembered.js';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { parseCatalog } from '../messages/index.js';
@@ -119,16 +120,8 @@ export function routingNumbers(sender: { from?: string | undefined; numbers: rea
   return [...new Set(all.map(normaliseNumber))];
 }
 
-/** E.164 form of a number, so "+1 (555) 123-0001" and "+15551230001" route the same way. */
-export function normaliseNumber(number: string): string {
-  const known = normalised.get(number);
-  if (known !== undefined) return known;
-  const e164 = parsePhoneNumberFromString(number)?.number ?? number;
-  // Parsing took a tenth of an inbound text's CPU, for numbers that text the service again and again.
-  if (normalised.size >= NORMALISED_KEPT) normalised.clear();
-  normalised.set(number, e164);
-  return e164;
-}
-
-const NORMALISED_KEPT = 50_000;
-const normalised = new Map<string, string>();
+/**
+ * E.164 form of a number, so "+1 (555) 123-0001" and "+15551230001" route the same way. Parsing took a
+ * tenth of an inbound text's CPU, for numbers that text the service again and again.
+ */
+export const normaliseNumber = remembered((number) => parsePhoneNumberFromString(number)?.number ?? number, 50_000);

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../../config/env.js';
+import { remembered } from '../../config/remembered.js';
 
 export type { Logger } from 'pino';
 
@@ -65,5 +66,6 @@ export function createLogger(options: LoggerOptions): Logger {
 export type ParticipantKey = (phone: string) => string;
 
 export function participantKeyer(salt: string): ParticipantKey {
-  return (phone) => `p_${createHmac('sha256', salt).update(phone.trim()).digest('hex').slice(0, 20)}`;
+  // Every webhook logs the key of its sender; an HMAC per text showed in the HTTP thread's profile.
+  return remembered((phone) => `p_${createHmac('sha256', salt).update(phone.trim()).digest('hex').slice(0, 20)}`, 50_000);
 }

@@ -1,8 +1,8 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { remembered } from './remembered.js';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { parseCatalog } from '../messages/index.js';
+import { remembered } from './remembered.js';
 import { isIanaTimeZone } from './time-zone.js';
 
 /**

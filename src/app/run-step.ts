@@ -30,8 +30,9 @@ export function stepStored(scope: StepScope, row: ConversationRow, event: Conver
   }
   // Effects first: a step with effects is saved anyway, and comparing snapshots costs two serialisations.
   if (result.effects.length > 0 || JSON.stringify(result.snapshot) !== JSON.stringify(row.snapshot)) {
-    saveStepped(scope, row, result, row.active && result.open);
+    // The effects' rows before the save: the save then carries the conversation's new transcript head.
     applyEffects(scope, row, result.effects);
+    saveStepped(scope, row, result, row.active && result.open);
   }
   return result;
 }

@@ -83,4 +83,22 @@ describe('migrations', () => {
     expect(store.transcript('c1').map((row) => row.body)).toEqual(['a1', 'a2', 'a3']);
     expect(store.transcript('c2').map((row) => row.body)).toEqual(['b1', 'b2']);
   });
+
+  it('when a database with transcripts takes migration 0012, then exactly the conversations a participant texted in count as replied', () => {
+    const db = new Database(':memory:');
+    const files = readMigrations();
+    applyMigrations(db, files.filter((m) => m.version < 12), NOW);
+    db.prepare(`INSERT INTO survey_versions (id, definition, created_at) VALUES ('s', '{}', ?)`).run(NOW.toISOString());
+    for (const id of ['c1', 'c2', 'c3']) {
+      db.prepare(`INSERT INTO conversations (id, project, phone, record_id, instrument, survey_version, status, open, active,
+        snapshot, snapshot_format, machine_version, revision, created_at, updated_at)
+        VALUES (?, 'p', ?, '1', 'daily', 's', 'asking', 1, 1, '{}', 1, 1, 0, ?, ?)`).run(id, `+1555555010${id.at(-1)}`, NOW.toISOString(), NOW.toISOString());
+    }
+    const insert = db.prepare(`INSERT INTO transcript (conversation_id, project, direction, kind, body, at) VALUES (?, 'p', ?, 'text', 'x', ?)`);
+    [['c1', 'out'], ['c1', 'in'], ['c2', 'out'], [null, 'in']].forEach(([id, direction]) => insert.run(id ?? null, direction, NOW.toISOString()));
+    applyMigrations(db, files, NOW);
+    expect(db.prepare('SELECT id, replied FROM conversations ORDER BY id').all()).toEqual([
+      { id: 'c1', replied: 1 }, { id: 'c2', replied: 0 }, { id: 'c3', replied: 0 },
+    ]);
+  });
 });

@@ -97,3 +97,77 @@ describe('the SQLite store', () => {
     expect(store.transcript('c1').map((row) => row.body)).toEqual(['kept', 'next']);
   });
 });
+
+describe('the transcript head, kept by the store within a transaction', () => {
+  const entry = (store: SqliteStore, body: string, conversationId = 'c1') =>
+    store.appendTranscript({ conversationId, project: 'p', direction: 'out', kind: 'question', body, at: NOW.toISOString() });
+  const rowsWritten = (store: SqliteStore) => (store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  const storedHead = (store: SqliteStore, id = 'c1') =>
+    (store.db.prepare('SELECT last_transcript_id AS head FROM conversations WHERE id = ?').get(id) as { head: number | null }).head;
+  const lastEntryId = (store: SqliteStore) => (store.db.prepare('SELECT MAX(id) AS id FROM transcript').get() as { id: number }).id;
+
+  it('when a unit appends three entries and then saves the conversation, then the row is written once and carries the head', () => {
+    const store = freshStore();
+    const row = conversationRow(null);
+    store.insertConversation(row);
+    const before = rowsWritten(store);
+    store.transaction(() => {
+      ['in', 'out', 'event'].forEach((body) => entry(store, body));
+      store.updateConversation({ ...row, status: 'completed' }, 0, row);
+    });
+    expect(rowsWritten(store) - before).toBe(4);
+    expect(storedHead(store)).toBe(lastEntryId(store));
+    expect(store.transcript('c1').map((entry) => entry.body)).toEqual(['in', 'out', 'event']);
+  });
+
+  it('when entries follow the save in the same transaction, then their head is written before the commit', () => {
+    const store = freshStore();
+    const row = conversationRow(null);
+    store.insertConversation(row);
+    store.transaction(() => {
+      entry(store, 'before the save');
+      store.updateConversation(row, 0, row);
+      entry(store, 'after the save');
+    });
+    expect(storedHead(store)).toBe(lastEntryId(store));
+    entry(store, 'in the next transaction');
+    expect(store.transcript('c1').map((entry) => entry.body)).toEqual(['before the save', 'after the save', 'in the next transaction']);
+  });
+
+  it('when a nested transaction that appended fails and the outer one carries on, then its entries and its head are both gone', () => {
+    const store = freshStore();
+    store.insertConversation(conversationRow(null));
+    store.transaction(() => {
+      entry(store, 'kept');
+      expect(() => store.transaction(() => {
+        entry(store, 'rolled back');
+        throw new Error('the inner unit failed');
+      })).toThrow('the inner unit failed');
+      entry(store, 'also kept');
+    });
+    entry(store, 'later');
+    expect(store.transcript('c1').map((entry) => entry.body)).toEqual(['kept', 'also kept', 'later']);
+  });
+
+  it('when the store appends inside a transaction it did not open, then the heads are still written in it', () => {
+    const store = freshStore();
+    store.insertConversation(conversationRow(null));
+    store.db.transaction(() => {
+      store.transaction(() => entry(store, 'first'));
+      store.transaction(() => entry(store, 'second'));
+    })();
+    expect(storedHead(store)).toBe(lastEntryId(store));
+    expect(store.transcript('c1').map((entry) => entry.body)).toEqual(['first', 'second']);
+  });
+
+  it('when a transcript is read inside the transaction that appended to it, then it includes the new entries', () => {
+    const store = freshStore();
+    store.insertConversation(conversationRow(null));
+    const read = store.transaction(() => {
+      entry(store, 'one');
+      entry(store, 'two');
+      return store.transcript('c1').map((entry) => entry.body);
+    });
+    expect(read).toEqual(['one', 'two']);
+  });
+});

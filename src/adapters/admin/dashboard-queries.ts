@@ -40,20 +40,25 @@ interface InvitationRow {
   textStatus: string | null; deliveryStatus: string | null; error: string | null; errorCode: number | null;
 }
 
+/**
+ * The dashboard is read on the HTTP thread, where a long read holds up every webhook: each query reads
+ * an index or one row per conversation, never the transcript or the outbox whole (migration 0012).
+ */
 const SQL = {
   statuses: `SELECT project, instrument, status, COUNT(*) AS count FROM conversations
     GROUP BY project, instrument, status ORDER BY project, instrument, status`,
-  // Started: the participant texted at least once in the conversation.
-  funnel: `SELECT project, instrument, COUNT(*) AS invited,
-      SUM(c.id IN (SELECT t.conversation_id FROM transcript t WHERE t.direction = 'in')) AS started,
-      SUM(c.status = 'completed') AS completed
-    FROM conversations c GROUP BY project, instrument ORDER BY project, instrument`,
+  // Started: the participant texted at least once in the conversation (`replied`, kept by the store).
+  funnel: `SELECT project, instrument, COUNT(*) AS invited, SUM(replied) AS started, SUM(status = 'completed') AS completed
+    FROM conversations GROUP BY project, instrument ORDER BY project, instrument`,
+  // The latest conversations first, then the first text of each of those alone, found among its phone's texts.
   invitations: `SELECT c.id AS conversationId, c.project, c.record_id AS recordId, c.instrument, c.created_at AS invitedAt,
       c.status AS conversationStatus, o.status AS textStatus, o.delivery_status AS deliveryStatus, o.last_error AS error,
       o.delivery_error AS errorCode
-    FROM conversations c LEFT JOIN outbox o ON o.id = (
-      SELECT MIN(x.id) FROM outbox x WHERE x.conversation_id = c.id AND x.channel = 'sms')
-    ORDER BY c.created_at DESC, c.rowid DESC LIMIT ?`,
+    FROM (SELECT rowid AS position, * FROM conversations ORDER BY created_at DESC, rowid DESC LIMIT ?) c
+    LEFT JOIN outbox o ON o.id = (
+      SELECT MIN(x.id) FROM outbox x
+      WHERE x.channel = 'sms' AND x.project = c.project AND x.phone = c.phone AND x.conversation_id = c.id)
+    ORDER BY c.created_at DESC, c.position DESC`,
   optOuts: 'SELECT COUNT(*) AS n FROM opt_outs',
   pendingWrites: `SELECT COUNT(*) AS n FROM outbox WHERE channel = 'redcap' AND status = 'pending'`,
   problems: `SELECT at, project, kind, detail, conversationId FROM (

@@ -3,7 +3,9 @@ import { SurveySchema, type Survey } from '../../dictionary/model.js';
 import type {
   ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
 } from './rows.js';
-import { APPEND_TRANSCRIPT_SQL, transcriptOfConversationSql } from './transcript-chain.js';
+import {
+  APPEND_TRANSCRIPT_SQL, HEAD_WITH_SAVE_SQL, PendingHeads, SELECT_HEAD_SQL, WRITE_HEAD_SQL, transcriptOfConversationSql,
+} from './transcript-chain.js';
 import { withoutSavepoints, writeTransaction, type WriteTransaction } from './write-transaction.js';
 
 /** Another writer saved the conversation since we loaded it; the unit of work must not commit. */
@@ -37,15 +39,33 @@ export class SqliteStore {
   private readonly surveys = new Map<string, Survey>();
   private readonly sql: Record<string, Statement>;
   private readonly inTransaction: WriteTransaction;
+  /** Transcript heads of the open transaction not yet written to their conversations. */
+  private readonly heads = new PendingHeads();
+  /** How many of this store's transactions are open, the outermost included. */
+  private depth = 0;
 
   constructor(readonly db: Database) {
     this.sql = prepareAll(db);
     this.inTransaction = writeTransaction(db);
   }
 
-  /** Runs `work` as one write transaction (a savepoint when nested); it rolls back if `work` throws. */
+  /**
+   * Runs `work` as one write transaction (a savepoint when nested); it rolls back if `work` throws.
+   * The outermost one writes the transcript heads still pending before it ends.
+   */
   transaction<T>(work: () => T): T {
-    return this.inTransaction(work);
+    if (this.depth > 0) return this.heads.undoneOnThrow(() => this.inTransaction(work));
+    this.depth += 1;
+    try {
+      return this.inTransaction(() => {
+        const value = work();
+        this.writePendingHeads();
+        return value;
+      });
+    } finally {
+      this.depth -= 1;
+      this.heads.clear();
+    }
   }
 
   /** Inside a transaction: runs `work` with nested transactions opening no savepoint (write-transaction.ts). */
@@ -86,8 +106,11 @@ export class SqliteStore {
    */
   updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): void {
     const statement = before?.open === row.open ? this.sql.updateConversationKeepingOpen! : this.sql.updateConversation!;
-    const result = statement.run({ ...toConversationRecord(row), expected: expectedRevision });
+    const pending = this.heads.get(row.id);
+    const chain = { head: pending?.head ?? null, replied: pending?.replied === true ? 1 : 0 };
+    const result = statement.run({ ...toConversationRecord(row), expected: expectedRevision, ...chain });
     if (result.changes !== 1) throw new RevisionConflict(row.id, expectedRevision);
+    this.heads.written(row.id);
   }
 
   conversation(id: string): ConversationRow | undefined {
@@ -179,12 +202,31 @@ export class SqliteStore {
     return (this.sql.selectLastText!.get(project, phone, kind) as { at: string | null }).at ?? undefined;
   }
 
+  /**
+   * Appends after the conversation's current head. Inside a transaction the new head waits for the
+   * conversation's save, or the end of the outermost transaction, to be written (transcript-chain.ts).
+   */
   appendTranscript(row: TranscriptRow): void {
-    this.sql.insertTranscript!.run(row);
+    const conversationId = row.conversationId;
+    if (conversationId === null) return void this.sql.insertTranscript!.run({ ...row, previousId: null });
+    if (this.depth === 0) return this.transaction(() => this.appendTranscript(row));
+    const pending = this.heads.get(conversationId);
+    const previousId = pending?.head ?? this.storedHead(conversationId);
+    const appended = this.sql.insertTranscript!.run({ ...row, previousId });
+    this.heads.set(conversationId, { head: Number(appended.lastInsertRowid), replied: pending?.replied === true || row.direction === 'in' });
   }
 
   transcript(conversationId: string): TranscriptRow[] {
+    if (this.depth > 0) this.writePendingHeads();
     return this.sql.selectTranscript!.all(conversationId) as TranscriptRow[];
+  }
+
+  private storedHead(conversationId: string): number | null {
+    return (this.sql.selectTranscriptHead!.get(conversationId) as { head: number | null } | undefined)?.head ?? null;
+  }
+
+  private writePendingHeads(): void {
+    this.heads.drain((conversationId, { head, replied }) => this.sql.writeTranscriptHead!.run(head, replied ? 1 : 0, conversationId));
   }
 }
 
@@ -200,10 +242,10 @@ function prepareAll(db: Database): Record<string, Statement> {
       @snapshot_format, @machine_version, @revision, @created_at, @updated_at)`,
     updateConversation: `UPDATE conversations SET status = @status, open = @open, active = @active,
       snapshot = @snapshot, snapshot_format = @snapshot_format, machine_version = @machine_version,
-      revision = @expected + 1, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
+      revision = @expected + 1, updated_at = @updated_at, ${HEAD_WITH_SAVE_SQL} WHERE id = @id AND revision = @expected`,
     updateConversationKeepingOpen: `UPDATE conversations SET status = @status, active = @active,
       snapshot = @snapshot, snapshot_format = @snapshot_format, machine_version = @machine_version,
-      revision = @expected + 1, updated_at = @updated_at WHERE id = @id AND revision = @expected`,
+      revision = @expected + 1, updated_at = @updated_at, ${HEAD_WITH_SAVE_SQL} WHERE id = @id AND revision = @expected`,
     selectConversation: 'SELECT * FROM conversations WHERE id = ?',
     selectOpenByPhone: `SELECT * FROM conversations WHERE project = ? AND phone = ? AND open = 1
       ORDER BY created_at, rowid`,
@@ -230,6 +272,8 @@ function prepareAll(db: Database): Record<string, Statement> {
     selectLastText: `SELECT MAX(created_at) AS at FROM outbox WHERE project = ? AND phone = ? AND channel = 'sms'
       AND conversation_id IS NULL AND kind = ?`,
     insertTranscript: APPEND_TRANSCRIPT_SQL,
+    selectTranscriptHead: SELECT_HEAD_SQL,
+    writeTranscriptHead: WRITE_HEAD_SQL,
     selectTranscript: transcriptOfConversationSql('conversation_id AS conversationId, project, direction, kind, body, at'),
   };
   return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));

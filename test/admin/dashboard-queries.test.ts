@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { sqliteDashboardQueries } from '../../src/adapters/admin/dashboard-queries.js';
+import { openDatabase, SqliteStore, type ConversationRow, type NewOutboxRow } from '../../src/adapters/storage/index.js';
+import { MACHINE_VERSION, SNAPSHOT_FORMAT } from '../../src/conversation/index.js';
+import { demoSurvey } from '../conversation/demo-survey.js';
+
+const survey = demoSurvey();
+const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 15, minute)).toISOString();
+
+function conversation(id: string, minute: number, status: string): ConversationRow {
+  return {
+    id, project: 'p', phone: `+1555555${id.padStart(4, '0')}`, recordId: id, instrument: 'daily', surveyVersion: survey.id,
+    status, open: status !== 'completed', active: true, snapshot: null, snapshotFormat: SNAPSHOT_FORMAT,
+    machineVersion: MACHINE_VERSION, revision: 0, createdAt: at(minute), updatedAt: at(minute),
+  };
+}
+
+/** Four conversations: 1 was texted and never answered, 2 texted and completed, 3 texted and was flagged, 4 not yet invited by text. */
+function study(): SqliteStore {
+  const store = new SqliteStore(openDatabase(':memory:', { now: new Date(at(0)) }));
+  store.saveSurvey(survey, at(0));
+  const rows = [conversation('1', 1, 'asking'), conversation('2', 2, 'completed'), conversation('3', 3, 'asking'), conversation('4', 4, 'held')];
+  const text = (row: ConversationRow, minute: number, body: string): NewOutboxRow => ({
+    conversationId: row.id, project: 'p', channel: 'sms', kind: 'invitation', phone: row.phone, payload: { body },
+    status: 'pending', nextAttemptAt: at(minute), createdAt: at(minute),
+  });
+  const entry = (id: string, direction: 'in' | 'out' | 'event', kind: string, body: string, minute: number) =>
+    store.appendTranscript({ conversationId: id, project: 'p', direction, kind, body, at: at(minute) });
+  store.transaction(() => {
+    rows.forEach((row) => store.insertConversation(row));
+    const first = rows.slice(0, 3).map((row) => store.enqueue(text(row, row.id === '1' ? 1 : 5, 'first')));
+    rows.slice(0, 3).forEach((row) => store.enqueue(text(row, 9, 'a later question')));
+    store.markOutbox(first[0]!, 'failed', 'Twilio 30003');
+    store.markOutbox(first[1]!, 'sent');
+    entry('1', 'out', 'invitation', 'first', 1);
+    entry('2', 'in', 'text', '1', 6);
+    entry('3', 'out', 'question', 'q', 6);
+    entry('3', 'in', 'text', 'x', 7);
+    entry('3', 'event', 'flag', 'a text could not be delivered', 8);
+  });
+  return store;
+}
+
+describe('the dashboard queries', () => {
+  it('when conversations were invited, answered, completed and flagged, then the funnel counts each stage per instrument', () => {
+    expect(sqliteDashboardQueries(study().db).read().funnel).toEqual([{ project: 'p', instrument: 'daily', invited: 4, started: 2, completed: 1 }]);
+  });
+
+  it('when the invitations are listed, then the newest come first, each with what became of its first text', () => {
+    const invitations = sqliteDashboardQueries(study().db).read(3).invitations;
+    expect(invitations.map((row) => [row.recordId, row.text?.status ?? null, row.text?.error ?? null])).toEqual([
+      ['4', null, null], ['3', 'pending', null], ['2', 'sent', null],
+    ]);
+  });
+
+  it('when a text failed and a conversation was flagged, then both are problems, newest first', () => {
+    expect(sqliteDashboardQueries(study().db).read().problems).toEqual([
+      { at: at(8), project: 'p', kind: 'conversation', detail: 'a text could not be delivered', conversationId: '3' },
+      { at: at(1), project: 'p', kind: 'text', detail: 'Twilio 30003', conversationId: '1' },
+    ]);
+  });
+
+  it('when the dashboard is read, then no query reads the transcript or the outbox whole (it runs on the HTTP thread)', () => {
+    const { db } = study();
+    const plans: string[] = [];
+    const prepare = db.prepare.bind(db);
+    // Every statement the dashboard prepares is planned on the way.
+    const planned = {
+      prepare: (sql: string) => {
+        const plan = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('?') ? [100] : [])) as { detail: string }[];
+        plans.push(...plan.map((row) => row.detail));
+        return prepare(sql);
+      },
+    };
+    sqliteDashboardQueries(planned as unknown as typeof db);
+    expect(plans.filter((detail) => /^SCAN (transcript|outbox|t|o|x)$/.test(detail))).toEqual([]);
+    expect(plans).toEqual(expect.arrayContaining(['SCAN transcript USING INDEX transcript_flags', expect.stringMatching(/^SEARCH x USING INDEX outbox_texts_by_phone/)]));
+  });
+});

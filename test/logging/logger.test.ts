@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildServer } from '../reliability/harness/build-server.js';
 
-describe('the default log destination (asynchronous stdout)', () => {
+describe('the stdout log destination', () => {
   let built: ReturnType<typeof buildServer>;
   beforeAll(() => {
     built = buildServer('test/logging/log-and-exit.ts');
@@ -10,10 +10,12 @@ describe('the default log destination (asynchronous stdout)', () => {
   afterAll(() => built.remove());
 
   test.each([
-    { when: 'the process exits normally right after logging', lines: 2_000, exitCode: 0 },
-    { when: 'the process exits with an error right after logging', lines: 2_000, exitCode: 1 },
-  ])('when $when, then every line still reaches stdout, redacted', ({ lines, exitCode }) => {
-    const child = spawnSync(process.execPath, [built.entry, String(lines), String(exitCode)], { encoding: 'utf8' });
+    { when: 'the process exits normally right after logging', exitCode: 0, mode: 'asynchronous' },
+    { when: 'the process exits with an error right after logging', exitCode: 1, mode: 'asynchronous' },
+    { when: 'a synchronous logger (the engine thread\'s) is used and the process exits', exitCode: 1, mode: 'synchronous' },
+  ])('when $when, then every line still reaches stdout, redacted', ({ exitCode, mode }) => {
+    const lines = 2_000;
+    const child = spawnSync(process.execPath, [built.entry, String(lines), String(exitCode), mode], { encoding: 'utf8' });
     expect(child.status).toBe(exitCode);
     const logged = child.stdout.trim().split('\n').map((line) => JSON.parse(line) as { line: number; phone: string });
     expect(logged.map((entry) => entry.line)).toEqual([...Array(lines).keys()]);

@@ -51,6 +51,11 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   /** Where JSON lines go; stdout by default, an in-memory stream in tests. */
   readonly destination?: DestinationStream;
+  /**
+   * Stdout written line by line as logged. A worker thread that dies is stopped where it stands, with
+   * no exit to flush at, so the engine thread logs this way: its last lines are the ones that explain.
+   */
+  readonly synchronous?: boolean;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -59,16 +64,16 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { service: 'redcap-sms' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
-  return pino(settings, options.destination ?? standardOutput());
+  return pino(settings, options.destination ?? standardOutput(options.synchronous === true));
 }
 
 /**
- * Stdout, written asynchronously: a line is handed to the OS as soon as the previous write is done, and
- * lines logged meanwhile go out together. A synchronous write per line cost every inbound text a system
- * call on the HTTP thread (about a tenth of its CPU). pino flushes what is left when the process exits.
+ * Stdout, by default written asynchronously: a line is handed to the OS as soon as the previous write is
+ * done, and lines logged meanwhile go out together, instead of a system call per inbound text on the
+ * HTTP thread (ADR 0021). pino flushes what is left when the process exits.
  */
-function standardOutput(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
+function standardOutput(synchronous: boolean): DestinationStream {
+  return pino.destination({ dest: 1, sync: synchronous });
 }
 
 /** Turns a phone number into a stable pseudonymous key for logs (HMAC-SHA256 under a secret salt). */

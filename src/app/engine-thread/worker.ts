@@ -21,7 +21,7 @@ const post = (reply: EngineReply) => port.postMessage(reply);
 const { config, projects } = workerData as EngineThreadData;
 let engine: Engine;
 try {
-  engine = composeEngine(config, projectRegistry(projects), { logger: createLogger({ level: config.logLevel }) });
+  engine = composeEngine(config, projectRegistry(projects), { logger: createLogger({ level: config.logLevel, synchronous: true }) });
   await startBackground(engine);
   port.on('message', (call: EngineCall) => void answer(call));
   post({ type: 'ready' });

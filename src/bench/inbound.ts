@@ -24,7 +24,12 @@ import { cpuSplit, threadCpu, type CpuSplit } from './thread-cpu.js';
  */
 const PARTICIPANTS = 6_000;
 const CONNECTIONS = 32;
-const WARMUP_S = 2;
+/**
+ * Long enough for V8 to finish optimising: the service runs far more code than bare express, and after
+ * 2 s its first measured round still ran about a tenth slower than the others while V8's helper threads
+ * (which compile) took half as much CPU again per text. Every server gets the same warm-up.
+ */
+const WARMUP_S = 8;
 const MEASURE_S = 5;
 /** Bare and service measured turn about, so a machine that speeds up or slows down mid-run hits both. */
 const ROUNDS = 3;

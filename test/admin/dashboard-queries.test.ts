@@ -19,7 +19,9 @@ function conversation(id: string, minute: number, status: string): ConversationR
 function study(): SqliteStore {
   const store = new SqliteStore(openDatabase(':memory:', { now: new Date(at(0)) }));
   store.saveSurvey(survey, at(0));
-  const rows = [conversation('1', 1, 'asking'), conversation('2', 2, 'completed'), conversation('3', 3, 'asking'), conversation('4', 4, 'held')];
+  const rows = [
+    conversation('1', 1, 'asking'), conversation('2', 2, 'completed'), conversation('3', 3, 'asking'), conversation('4', 4, 'held'),
+  ];
   const text = (row: ConversationRow, minute: number, body: string): NewOutboxRow => ({
     conversationId: row.id, project: 'p', channel: 'sms', kind: 'invitation', phone: row.phone, payload: { body },
     status: 'pending', nextAttemptAt: at(minute), createdAt: at(minute),
@@ -74,6 +76,9 @@ describe('the dashboard queries', () => {
     };
     sqliteDashboardQueries(planned as unknown as typeof db);
     expect(plans.filter((detail) => /^SCAN (transcript|outbox|t|o|x)$/.test(detail))).toEqual([]);
-    expect(plans).toEqual(expect.arrayContaining(['SCAN transcript USING INDEX transcript_flags', expect.stringMatching(/^SEARCH x USING INDEX outbox_texts_by_phone/)]));
+    expect(plans).toEqual(expect.arrayContaining([
+      'SCAN transcript USING INDEX transcript_flags',
+      expect.stringMatching(/^SEARCH x USING INDEX outbox_texts_by_phone/),
+    ]));
   });
 });

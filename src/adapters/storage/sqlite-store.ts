@@ -213,7 +213,8 @@ export class SqliteStore {
     const pending = this.heads.get(conversationId);
     const previousId = pending?.head ?? this.storedHead(conversationId);
     const appended = this.sql.insertTranscript!.run({ ...row, previousId });
-    this.heads.set(conversationId, { head: Number(appended.lastInsertRowid), replied: pending?.replied === true || row.direction === 'in' });
+    const replied = pending?.replied === true || row.direction === 'in';
+    this.heads.set(conversationId, { head: Number(appended.lastInsertRowid), replied });
   }
 
   transcript(conversationId: string): TranscriptRow[] {
@@ -226,7 +227,9 @@ export class SqliteStore {
   }
 
   private writePendingHeads(): void {
-    this.heads.drain((conversationId, { head, replied }) => this.sql.writeTranscriptHead!.run(head, replied ? 1 : 0, conversationId));
+    this.heads.drain((conversationId, { head, replied }) => {
+      this.sql.writeTranscriptHead!.run(head, replied ? 1 : 0, conversationId);
+    });
   }
 }
 

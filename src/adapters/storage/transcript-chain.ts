@@ -30,9 +30,10 @@ export function transcriptOfConversationSql(columns: string): string {
     SELECT ${columns} FROM transcript WHERE id IN (SELECT id FROM chain) ORDER BY id`;
 }
 
-/** What the open transaction appended to one conversation's chain: its new head, and whether an entry came in from the participant. */
+/** What the open transaction appended to one conversation's chain. */
 export interface PendingHead {
   head: number;
+  /** One of the entries is a text from the participant (the dashboard's "started"). */
   replied: boolean;
 }
 

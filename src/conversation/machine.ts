@@ -39,6 +39,14 @@ const TIMERS = {
 
 const BEGIN = { target: 'routing', actions: 'begin' } as const;
 
+/** Where an operation's outcome sends the conversation, in order; otherwise it is (still) asking. */
+const LEAVE_ASKING = [
+  { guard: 'isFinished', target: 'completed' },
+  { guard: 'isPaused', target: 'paused' },
+  { guard: 'awaitsStart', target: 'invited' },
+  { guard: 'awaitsConfirmation', target: 'confirming' },
+] as const;
+
 /** Keywords that act on the open question, in `asking` and `confirming` alike. */
 const WHILE_ASKING = {
   activate: { target: 'routing', actions: 'repeat' },
@@ -126,13 +134,7 @@ export const interviewer = setup({
     },
     // Transient: after any operation, the context says where the conversation now stands.
     routing: {
-      always: [
-        { guard: 'isFinished', target: 'completed' },
-        { guard: 'isPaused', target: 'paused' },
-        { guard: 'awaitsStart', target: 'invited' },
-        { guard: 'awaitsConfirmation', target: 'confirming' },
-        { target: 'asking' },
-      ],
+      always: [...LEAVE_ASKING, { target: 'asking' }],
     },
     invited: {
       on: {
@@ -146,8 +148,11 @@ export const interviewer = setup({
         ...TIMERS,
       },
     },
+    // An answer stays in `asking` unless the context says otherwise: the same decision as `routing`, without
+    // leaving and re-entering the state, which was about an eighth of the cost of a step.
     asking: {
-      on: { reply: { target: 'routing', actions: 'answer' }, ...WHILE_ASKING },
+      always: LEAVE_ASKING,
+      on: { reply: { actions: 'answer' }, ...WHILE_ASKING },
     },
     confirming: {
       on: {

@@ -4,7 +4,7 @@ import type { Logger, ParticipantKey } from '../adapters/logging/logger.js';
 import type { SendOutcome, SmsSender } from '../adapters/provider/port.js';
 import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import type { DeliveryEvents } from './delivery-events.js';
-import { createPollingLoop, type PollingLoop } from './polling-loop.js';
+import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**
@@ -144,7 +144,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
 
   const loop = createPollingLoop({
     name: 'outbox', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 250,
-    tick: restWhileRateLimited(deps.clock, runOnce),
+    tick: skippingRounds(deps.clock, runOnce, restWhileRateLimited),
   });
   return {
     runOnce,
@@ -162,19 +162,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
 }
 
 /**
- * The loop's round. When a round could only find rate-limited texts, the next rounds are skipped until a
- * token is due: otherwise every inbound text's nudge re-reads a backlog that cannot be sent yet
- * (the inbound benchmark spent a fifth of the service's CPU doing that). Texts of another sender wait
- * at most that long (under 1 / its rate seconds).
+ * When a round could only find rate-limited texts, the next rounds are skipped until a token is due:
+ * otherwise every inbound text's nudge re-reads a backlog that cannot be sent yet (the inbound benchmark
+ * spent a fifth of the service's CPU doing that). Texts of another sender wait at most that long (under
+ * 1 / its rate seconds).
  */
-function restWhileRateLimited(clock: Clock, runOnce: () => Promise<DispatchReport>): () => Promise<void> {
-  let restUntil = 0;
-  return async () => {
-    if (clock.now().getTime() < restUntil) return;
-    const report = await runOnce();
-    const progressed = report.sent + report.failed + report.retried + report.suppressed > 0;
-    restUntil = !progressed && report.rateLimitedForMs !== undefined ? clock.now().getTime() + report.rateLimitedForMs : 0;
-  };
+function restWhileRateLimited(report: DispatchReport): number {
+  const progressed = report.sent + report.failed + report.retried + report.suppressed > 0;
+  return progressed ? 0 : report.rateLimitedForMs ?? 0;
 }
 
 /** Exponential backoff: base, 2×base, 4×base… capped. */

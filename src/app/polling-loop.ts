@@ -85,3 +85,18 @@ export function createPollingLoop(options: PollingLoopOptions): PollingLoop {
     lastBeat: () => loop.beat,
   };
 }
+
+/**
+ * A loop's round that can ask for the next rounds to be skipped for a while. A round that could make no
+ * progress (every text held by its sender's rate, REDCap down) would otherwise run again at every
+ * nudge, and under load a nudge comes with every inbound text. `restMs` reads the round's report: how
+ * long to skip rounds from now, or 0 to run again as usual.
+ */
+export function skippingRounds<R>(clock: Clock, runOnce: () => Promise<R>, restMs: (report: R) => number): () => Promise<void> {
+  let restUntil = 0;
+  return async () => {
+    if (clock.now().getTime() < restUntil) return;
+    const rest = restMs(await runOnce());
+    restUntil = rest > 0 ? clock.now().getTime() + rest : 0;
+  };
+}

@@ -34,7 +34,9 @@ export function planWrites(pending: readonly PendingRedcapRow[], now: string, su
     if (payload === undefined || row.surveyVersion === null) continue;
     const t = row.target;
     const key = JSON.stringify([row.project, payload.record, t.event, t.repeatInstrument, t.repeatInstance]);
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [row]);
+    else group.push(row);
   }
   return [...groups.values()]
     .filter((rows) => rows.every((row) => row.nextAttemptAt <= now))

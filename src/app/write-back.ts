@@ -11,7 +11,7 @@ import type { RedcapSyncStore } from '../adapters/storage/redcap-sync-store.js';
 import { backoffMs, type RetryPolicy } from './dispatch-outbox.js';
 import { planOptOutChanges, type OptOutChange } from './opt-out-plan.js';
 import type { SharedCommit } from './group-commit.js';
-import { createPollingLoop, type PollingLoop } from './polling-loop.js';
+import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
 import { failureReason, isPermanentFailure } from './redcap-failure.js';
 import { planWrites, type WriteBatch } from './write-back-plan.js';
 
@@ -46,6 +46,8 @@ export interface WriteBackReport {
   sent: number;
   retried: number;
   failed: number;
+  /** The earliest retry this round scheduled, if any. */
+  nextRetryAt?: string;
 }
 
 /** Backoff for REDCap: from 2 s up to 10 minutes between attempts, for as long as REDCap is down. */
@@ -54,17 +56,33 @@ export const WRITE_BACK_RETRY: RetryPolicy = { baseMs: 2_000, maxDelayMs: 10 * 6
 /** Rounds start at most this often under load: answers wait a moment more, and go to REDCap together. */
 export const WRITE_BACK_GAP_MS = 100;
 
+/** The longest a round that landed nothing waits for its earliest retry before it looks again. */
+export const OUTAGE_REST_MAX_MS = 10_000;
+
 export interface RedcapWriter extends PollingLoop {
   runOnce(): Promise<WriteBackReport>;
+  /** One round as the loop runs it: skipped while resting after a round in which nothing landed. */
+  round(): Promise<void>;
 }
 
 export function createRedcapWriter(deps: WriteBackDeps): RedcapWriter {
   const runOnce = () => writeDue(deps);
+  const round = skippingRounds(deps.clock, runOnce, (report) => restAfterOutage(report, deps.clock.now()));
   const loop = createPollingLoop({
     name: 'redcap-write-back', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 1_000, minGapMs: WRITE_BACK_GAP_MS,
-    tick: async () => void (await runOnce()),
+    tick: round,
   });
-  return { ...loop, runOnce };
+  return { ...loop, runOnce, round };
+}
+
+/**
+ * A round in which nothing landed and something waits for a retry (REDCap down or unreachable) rests
+ * until that retry is due, at most OUTAGE_REST_MAX_MS: a round reads every pending write (about 20 µs
+ * each), and under load it would run again at every text, on the engine thread, for the whole outage.
+ */
+function restAfterOutage(report: WriteBackReport, now: Date): number {
+  if (report.sent > 0 || report.nextRetryAt === undefined) return 0;
+  return Math.min(Math.max(0, Date.parse(report.nextRetryAt) - now.getTime()), OUTAGE_REST_MAX_MS);
 }
 
 /**
@@ -162,6 +180,7 @@ async function attempt(
     const retryAt = new Date(deps.clock.now().getTime() + delay).toISOString();
     await commitOf(deps)(() => deps.sync.scheduleRetry(ids, retryAt, reason));
     report.retried += ids.length;
+    if (report.nextRetryAt === undefined || retryAt < report.nextRetryAt) report.nextRetryAt = retryAt;
     deps.logger.warn({ project, outboxIds: ids, reason, attempts: attempts + 1 }, 'REDCap write failed; will retry');
     return 'failed';
   }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { systemClock } from '../../src/adapters/clock.js';
+import { FakeClock, systemClock } from '../../src/adapters/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
-import { createPollingLoop, type PollingLoop } from '../../src/app/polling-loop.js';
+import { createPollingLoop, skippingRounds, type PollingLoop } from '../../src/app/polling-loop.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -80,5 +80,25 @@ describe('the polling loop behind the dispatcher, the timers and the REDCap work
     await vi.advanceTimersByTimeAsync(0);
     expect(stopped).toBe(true);
     await stopping;
+  });
+});
+
+describe('rounds that ask to rest', () => {
+  test.each([
+    { when: 'a round asks to rest 2 s', rests: [2_000, 0], times: [0, 1_000, 1_999, 2_000, 2_001], ran: [true, false, false, true, true] },
+    { when: 'a round asks for no rest', rests: [0, 0], times: [0, 1, 2], ran: [true, true, true] },
+  ])('when $when, then the rounds inside the rest are skipped and the first after it runs', async ({ rests, times, ran }) => {
+    const clock = new FakeClock('2026-03-02T15:00:00Z');
+    const start = clock.now().getTime();
+    let runs = 0;
+    const round = skippingRounds(clock, async () => rests[Math.min(runs++, rests.length - 1)]!, (rest) => rest);
+    const observed: boolean[] = [];
+    for (const at of times) {
+      clock.set(new Date(start + at));
+      const before = runs;
+      await round();
+      observed.push(runs > before);
+    }
+    expect(observed).toEqual(ran);
   });
 });

@@ -77,3 +77,25 @@ describe('the write-back puts many participants in one REDCap import', () => {
     expect(failed).toEqual([{ id: conversations.get('2') }, { id: conversations.get('2') }]);
   });
 });
+
+describe('REDCap down while many participants answer', () => {
+  test('when nothing landed in a round, then the loop sends nothing more until the earliest retry is due, whoever answers meanwhile', async () => {
+    const people = participants(2);
+    world = await startWorld(classicStudy({ records: people.map(({ recordId, phone }) => ({ record_id: recordId, phone })) }));
+    await inviteAll(world, people);
+    world.reply('2', people[0]!.phone);
+    world.emulator.failNext(100);
+    const mark = world.emulator.state.requests.length;
+
+    await world.redcap.writer.round();
+    world.reply('2', people[1]!.phone);
+    for (let nudge = 0; nudge < 5; nudge += 1) await world.redcap.writer.round();
+    // A refused request (HTTP 500) is counted whatever it asked for.
+    const requests = () => world!.requestsSince(mark).length;
+    const whileResting = requests();
+    world.clock.advance(2_000);
+    await world.redcap.writer.round();
+
+    expect([whileResting, requests()]).toEqual([1, 2]);
+  });
+});

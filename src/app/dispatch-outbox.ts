@@ -108,9 +108,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     record(text, outcome, report);
   }
 
+  /** What a log line says about a text: its outbox row and its participant's key, never the number. */
+  function logged(text: DueText): { outboxId: number; participantKey: string } {
+    return { outboxId: text.id, participantKey: deps.participantKey(text.phone) };
+  }
+
   function record(text: DueText, outcome: SendOutcome, report: DispatchReport): void {
     const at = deps.clock.now();
-    const log = { outboxId: text.id, participantKey: deps.participantKey(text.phone), outcome: outcome.kind };
+    const log = { ...logged(text), outcome: outcome.kind };
     switch (outcome.kind) {
       case 'sent':
         deps.delivery.markSent(text.id, outcome.sid, outcome.status, at.toISOString());
@@ -139,7 +144,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     deps.delivery.markFailed(text.id, reason, code);
     deps.events.deliveryFailed({ outboxId: text.id, conversationId: text.conversationId, project: text.project, phone: text.phone, reason, at });
     report.failed += 1;
-    deps.logger.warn({ outboxId: text.id, participantKey: deps.participantKey(text.phone), reason }, 'text failed');
+    deps.logger.warn({ ...logged(text), reason }, 'text failed');
   }
 
   const loop = createPollingLoop({

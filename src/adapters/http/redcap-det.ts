@@ -32,7 +32,8 @@ export function redcapDetWebhook(deps: RedcapDetDeps): Router {
       projectId: body.project_id, record: body.record, instrument: body.instrument, event: body.redcap_event_name ?? null,
     });
     if (outcome.kind === 'unknown-project') {
-      deps.logger.warn({ redcapProjectId: body.project_id }, 'DET for a project this service does not serve; ignored');
+      const redcapProjectId = body.project_id;
+      deps.logger.warn({ redcapProjectId }, 'DET for a project this service does not serve; ignored');
       throw new HttpError(403, 'this service does not serve that REDCap project');
     }
     if (outcome.kind === 'queued') return void res.status(202).json({ queued: true });

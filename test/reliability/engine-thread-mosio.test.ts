@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { MOSIO_ANSWERS, createFakeMosioApi, type FakeMosioApi } from '../../src/adapters/mosio/index.js';
 import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../src/adapters/redcap/index.js';
 import { buildServer, CLI_ENTRY } from './harness/build-server.js';
@@ -86,7 +86,8 @@ async function questionSent(index: number): Promise<void> {
 
 describe('when `redcap-sms serve` runs with SMS_PROVIDER=mosio on a database file', () => {
   test('then the engine runs in its own thread and the invitation goes out through Mosio', async () => {
-    expect(server.logLines.some((line) => line.includes('"engine":"thread"'))).toBe(true);
+    // Log lines reach stdout asynchronously (ADR 0021), so the line may follow the first healthy answer.
+    await vi.waitFor(() => expect(server.logLines.some((line) => line.includes('"engine":"thread"'))).toBe(true), { timeout: 5_000 });
 
     await postDet(() => server.baseUrl, recordId, Date.now() + 15_000);
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { RedcapEmulator } from '../../src/adapters/redcap/index.js';
 import { buildServer, CLI_ENTRY } from './harness/build-server.js';
 import { accountTexts, corruptConversations, lostInbound, recordMismatches, storedInboundIds } from './harness/invariants.js';
@@ -48,7 +48,8 @@ afterAll(async () => {
 
 describe('when `redcap-sms serve` runs on a database file', () => {
   test('then it says the engine runs in its own thread, and /readyz reports the engine thread ready', async () => {
-    expect(server.logLines.some((line) => line.includes('"engine":"thread"'))).toBe(true);
+    // Log lines reach stdout asynchronously (ADR 0021), so the line may follow the first healthy answer.
+    await vi.waitFor(() => expect(server.logLines.some((line) => line.includes('"engine":"thread"'))).toBe(true), { timeout: 5_000 });
     const response = await fetch(`${server.baseUrl}/readyz`);
     const body = (await response.json()) as { status: string; checks: Record<string, boolean> };
     expect(response.status).toBe(200);

@@ -22,14 +22,24 @@ export interface ServerProcess {
   exitStatus(): number | NodeJS.Signals | null;
 }
 
+/**
+ * A free port for a server process, taken below Linux's ephemeral range (32768–60999): a port from
+ * `listen(0)` could be handed again to a test file running alongside before the child has bound it, and
+ * /healthz would then be answered by someone else's server. Ports here are never given out that way.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await isFree(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 

@@ -19,7 +19,7 @@ export interface SmsProviderSetup {
   readonly name: SmsProvider['name'];
   /** What the dispatcher sends with (the budget applied). */
   readonly sender: SmsSender;
-  readonly webhooks: (deps: InboundDeps) => readonly ProviderWebhooks[];
+  readonly webhooks: (deps: InboundDeps) => ProviderWebhooks;
   /** Checks the account now (start-up) and keeps the answer for /readyz. */
   checkAccount(): Promise<AccountStatus>;
   /** For /readyz: the last account check (re-checked in the background when stale) and the budgets. */
@@ -56,10 +56,7 @@ export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
   return {
     name: provider.name,
     sender: withSegmentBudget(deps.sender ?? provider, { usage, projects: deps.projects, clock: deps.clock, logger: deps.logger }),
-    webhooks: (inbound) => {
-      const hooks = provider.webhooks(inbound);
-      return hooks === undefined ? [] : [hooks];
-    },
+    webhooks: (inbound) => provider.webhooks(inbound) ?? [],
     checkAccount,
     detail() {
       const stale = account === undefined || deps.clock.now().getTime() - Date.parse(account.checkedAt) > ACCOUNT_CHECK_STALE_MS;
@@ -76,12 +73,9 @@ export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
  * The provider's inbound webhooks alone, for the HTTP thread when the engine runs in its own thread:
  * they only read the database (Mosio's repeat check), so a read-only connection serves them.
  */
-export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender'>): (inbound: InboundDeps) => readonly ProviderWebhooks[] {
+export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender'>): (inbound: InboundDeps) => ProviderWebhooks {
   const provider = chooseProvider(deps);
-  return (inbound) => {
-    const hooks = provider.webhooks(inbound);
-    return hooks === undefined ? [] : [hooks];
-  };
+  return (inbound) => provider.webhooks(inbound) ?? [];
 }
 
 function chooseProvider(deps: Omit<SmsProviderSetupDeps, 'sender'>): SmsProvider {

@@ -4,19 +4,20 @@
  * file with synchronous=FULL: the HTTP thread and the engine thread with its dispatcher and REDCap
  * loops; `participants` invited to the demo survey beforehand),
  * the REDCap emulator and fake Twilio API it talks to (`fakes`, another process, as REDCap and Twilio
- * are elsewhere in production), a bare express endpoint, or the minimal durable pipeline (signature,
- * inbound row, group commit, answer). Each reports over IPC and exits on `stop`.
+ * are elsewhere in production), a bare express endpoint, a bare node HTTP endpoint (the service answers
+ * its webhooks ahead of express, decision 0022), or the minimal durable pipeline (signature, inbound row,
+ * group commit, answer). Each reports over IPC and exits on `stop`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import { createServer, Server, type ServerResponse } from 'node:http';
 import { createHistogram, monitorEventLoopDelay, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { createLogger } from '../adapters/logging/logger.js';
-import { FORM_LIMIT_BYTES, formBody } from '../adapters/http/form-body.js';
-import { verifyTwilioSignature } from '../adapters/http/twilio-signature.js';
+import { answeringFirst, sendXml } from '../adapters/http/plain-routes.js';
+import { twilioSignedForm } from '../adapters/http/twilio-signature.js';
 import { SqliteStore, openDatabase } from '../adapters/storage/index.js';
 import { createGroupCommit } from '../app/group-commit.js';
 import { EMPTY_TWIML } from '../adapters/http/twilio-webhooks.js';
@@ -29,7 +30,7 @@ import { loadConfig } from '../config/env.js';
 import { loadProjects } from '../config/projects.js';
 import { BENCH, participantPhone } from './inbound-load.js';
 
-export type ServerMode = 'service' | 'bare' | 'minimal' | 'fakes';
+export type ServerMode = 'service' | 'bare' | 'node' | 'minimal' | 'fakes';
 export interface ServerStats {
   /** The service's event-loop delay over the run, ms: a long synchronous stretch shows here first. */
   loopDelayP99: number;
@@ -57,6 +58,15 @@ if (mode === 'bare') {
   const app = express();
   app.post(BENCH.path, express.urlencoded({ extended: false }), (_req, res) => void res.type('text/xml').send(EMPTY_TWIML));
   listenUntilStopped(app);
+} else if (mode === 'node') {
+  listenUntilStopped(createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      sendXml(res, EMPTY_TWIML);
+    });
+  }));
 } else if (mode === 'minimal') {
   runMinimalPipeline();
 } else if (mode === 'fakes') {
@@ -65,8 +75,9 @@ if (mode === 'bare') {
   await runService(redcapUrl ?? '', twilioBaseUrl ?? '');
 }
 
-function listenUntilStopped(app: express.Express): void {
-  const server = app.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
+function listenUntilStopped(handler: express.Express | Server): void {
+  const server = handler instanceof Server ? handler : createServer(handler);
+  server.listen(0, '127.0.0.1', () => send({ type: 'ready', port: (server.address() as AddressInfo).port }));
   process.on('message', (message) => {
     if (message === 'stop') server.close(() => process.exit(0));
   });
@@ -83,12 +94,13 @@ function runMinimalPipeline(): void {
   const storeInbound = createGroupCommit(store, (form: { MessageSid: string; From: string }) => store.insertInbound({
     provider: 'twilio', providerMessageId: form.MessageSid, project: 'default', phone: form.From, receivedAt: new Date().toISOString(),
   }));
-  const app = express();
-  app.post(BENCH.path, formBody(FORM_LIMIT_BYTES), verifyTwilioSignature({ authToken: BENCH.authToken, publicUrl: BENCH.publicUrl, enabled: true }),
-    async (req, res) => {
-      await storeInbound(req.body as { MessageSid: string; From: string });
-      res.type('text/xml').send(EMPTY_TWIML);
-    });
+  const signature = { authToken: BENCH.authToken, publicUrl: BENCH.publicUrl, enabled: true };
+  const app = answeringFirst(express(), [{
+    method: 'POST', path: BENCH.path, handle: async (req, res) => {
+      await storeInbound(await twilioSignedForm(req, signature) as { MessageSid: string; From: string });
+      sendXml(res, EMPTY_TWIML);
+    },
+  }], createLogger({ level: 'silent' }));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   listenUntilStopped(app);
 }

@@ -1,11 +1,13 @@
 /**
  * Inbound path benchmark (DESIGN §4): autocannon on loopback against (a) a bare express endpoint and
  * (b) the real service — signature → dedupe → step → durable commit (synchronous=FULL) → reply queued —
- * with signed webhooks from many participants answering the demo survey. Both servers run at once, each
+ * with signed webhooks from many participants answering the demo survey. The servers run at once, each
  * in its own child process, and are measured turn about for a few rounds (the service's write-back
- * drained before each bare turn), with (c) the minimal durable pipeline between them: the same signature
- * check and group commit storing only the inbound row. It reports messages/s and p50/p99 for each turn,
- * the median ratios, and latency at an evenly paced 1,000 messages/s for all three (paced-load.ts).
+ * drained before each bare turn), with two more between them: (c) a bare node HTTP endpoint, since the
+ * service answers its webhooks ahead of express (decision 0022), and (d) the minimal durable pipeline:
+ * the same signature check and group commit storing only the inbound row. It reports messages/s and
+ * p50/p99 for each turn, the median ratios, and latency at an evenly paced 1,000 messages/s for all four
+ * (paced-load.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -53,6 +55,8 @@ interface CpuPerText {
 
 interface Round {
   bare: Measured;
+  /** Node's own HTTP server reading the form: the floor under the service's webhook path (decision 0022). */
+  node: Measured;
   /** Signature, inbound row, group commit, answer: the durable floor without any survey logic. */
   minimal: Measured;
   service: Measured;
@@ -63,16 +67,19 @@ export const inboundBenchmark: Benchmark = {
   async run() {
     const started = Date.now();
     const result = await withServer('bare', 0, (barePort, _bareStats, barePid) =>
+      withServer('node', 0, (nodePort) =>
       withServer('minimal', 0, (minimalPort) =>
         withServer('service', PARTICIPANTS, async (servicePort, stats, servicePid) => {
           const loads = {
             // Bare and minimal run at over twice the service's speed; twice the requests keep them from wrapping
             // too (a repeat would be a duplicate, a cheaper path for the minimal pipeline).
             bare: sequence(signedRequests(PARTICIPANTS, 2 * REQUESTS, 'a')),
+            node: sequence(signedRequests(PARTICIPANTS, 2 * REQUESTS, 'n')),
             minimal: sequence(signedRequests(PARTICIPANTS, 2 * REQUESTS, 'm')),
             service: sequence(signedRequests(PARTICIPANTS, REQUESTS, 'b')),
           };
           await blast(barePort, loads.bare, WARMUP_S);
+          await blast(nodePort, loads.node, WARMUP_S);
           await blast(minimalPort, loads.minimal, WARMUP_S);
           await blast(servicePort, loads.service, WARMUP_S);
           const rounds: Round[] = [];
@@ -81,45 +88,51 @@ export const inboundBenchmark: Benchmark = {
           for (let round = 0; round < ROUNDS; round += 1) {
             await quiet(stats);
             const bare = await bareCpu.during(() => blast(barePort, loads.bare, MEASURE_S));
+            const node = await blast(nodePort, loads.node, MEASURE_S);
             const minimal = await blast(minimalPort, loads.minimal, MEASURE_S);
             const service = await serviceCpu.during(() => blast(servicePort, loads.service, MEASURE_S));
-            rounds.push({ bare, minimal, service });
+            rounds.push({ bare, node, minimal, service });
           }
           const cpu: CpuPerText = { bare: bareCpu.perText(), service: serviceCpu.perText() };
           await quiet(stats);
           const bareFixed = await pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE);
+          const nodeFixed = await pacedLoad(nodePort, BENCH.path, loads.node, MEASURE_S, FIXED_RATE);
           const minimalFixed = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
           await quiet(stats);
           const fixed = await pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE);
           if (loads.service.wrapped()) throw new Error(`the service was sent more texts than ${PARTICIPANTS} participants have answers; raise PARTICIPANTS`);
-          return { rounds, cpu, fixed, minimalFixed, bareFixed, stats: await stats() };
-        })));
-    return report(result.result.result.result, Date.now() - started);
+          return { rounds, cpu, fixed, minimalFixed, bareFixed, nodeFixed, stats: await stats() };
+        }))));
+    return report(result.result.result.result.result, Date.now() - started);
   },
 };
 
-function report(run: { rounds: Round[]; cpu: CpuPerText; fixed: Measured; minimalFixed: Measured; bareFixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
+function report(run: { rounds: Round[]; cpu: CpuPerText; fixed: Measured; minimalFixed: Measured; bareFixed: Measured; nodeFixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
   const line = (name: string, m: Measured) =>
     `${name.padEnd(34)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
-  const { rounds, cpu, fixed, minimalFixed, bareFixed, stats } = run;
-  const ratios = (of: 'minimal' | 'service') => rounds.map((round) => round[of].rate / round.bare.rate);
+  const { rounds, cpu, fixed, minimalFixed, bareFixed, nodeFixed, stats } = run;
+  const ratios = (of: 'minimal' | 'service', to: 'bare' | 'node') => rounds.map((round) => round[of].rate / round[to].rate);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const summary = (of: 'minimal' | 'service') => `${pct(median(ratios(of)))}, the median of ${rounds.length} rounds (${ratios(of).map(pct).join(', ')})`;
+  const summary = (of: 'minimal' | 'service', to: 'bare' | 'node' = 'bare') =>
+    `${pct(median(ratios(of, to)))}, the median of ${rounds.length} rounds (${ratios(of, to).map(pct).join(', ')})`;
   return [
     `machine: ${availableParallelism()} CPU (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     ...rounds.flatMap((round, i) => [
       line(`round ${i + 1}: bare express`, round.bare),
+      line(`round ${i + 1}: bare node http`, round.node),
       line(`round ${i + 1}: minimal durable pipeline`, round.minimal),
       line(`round ${i + 1}: service (max)`, round.service),
     ]),
     `ratio minimal pipeline / bare: ${summary('minimal')}`,
     `ratio service / bare: ${summary('service')} (target ≥ 50%)`,
+    `ratio service / bare node http: ${summary('service', 'node')} (the service answers webhooks ahead of express)`,
     ...cpuLines(cpu),
     line(`bare express, paced ${FIXED_RATE} msg/s`, bareFixed),
+    line(`bare node http, paced ${FIXED_RATE} msg/s`, nodeFixed),
     line(`minimal pipeline, paced ${FIXED_RATE} msg/s`, minimalFixed),
     line(`service, paced ${FIXED_RATE} msg/s`, fixed),
-    `p99 at an even ${FIXED_RATE} msg/s: ${fixed.p99} ms (target < 25 ms); bare express ${bareFixed.p99} ms, the minimal pipeline ${minimalFixed.p99} ms`,
+    `p99 at an even ${FIXED_RATE} msg/s: ${fixed.p99} ms (target < 25 ms); bare express ${bareFixed.p99} ms, bare node http ${nodeFixed.p99} ms, the minimal pipeline ${minimalFixed.p99} ms`,
     `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,

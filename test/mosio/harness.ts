@@ -1,6 +1,7 @@
 import request from 'supertest';
 import express from 'express';
 import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
+import { answeringFirst } from '../../src/adapters/http/plain-routes.js';
 import { SqliteDeliveryStore } from '../../src/adapters/delivery/sqlite-delivery-store.js';
 import { participantKeyer } from '../../src/adapters/logging/logger.js';
 import { createFakeMosioApi, createMosioProvider } from '../../src/adapters/mosio/index.js';
@@ -60,9 +61,7 @@ export async function mosioWorld(options: { project?: ProjectConfig; setup?: Pro
     recordStatus: (status) => recordDeliveryStatus(delivery, events, status),
     afterCommit: () => undefined,
   });
-  const app = express();
-  if (hooks !== undefined) app.use(hooks.path, hooks.router);
-  const http = request(app);
+  const http = request(answeringFirst(express(), hooks ?? [], logs.logger));
   return {
     clock, db, store, deps, fake, provider, dispatcher, logs, http, project,
     /** Mosio posting a participant's text to our webhook. */

@@ -7,6 +7,7 @@ import { adminApi, type Invitations } from './admin-api.js';
 import { assets } from './assets.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { jsonErrors } from './http-error.js';
+import { answeringFirst } from './plain-routes.js';
 import { projectsApi, type ProjectsApiDeps } from './projects-api.js';
 import { redcapDetWebhook, type RedcapDetDeps } from './redcap-det.js';
 import type { TwilioWebhookDeps } from './twilio-webhooks.js';
@@ -30,7 +31,7 @@ export interface HttpDeps extends TwilioWebhookDeps {
   /** The study dashboard's figures; absent, /dashboard 404s. */
   readonly dashboard?: DashboardQueries | undefined;
   /** The SMS provider's inbound routes (Twilio's or Mosio's webhooks). */
-  readonly providerWebhooks: (deps: InboundDeps) => readonly ProviderWebhooks[];
+  readonly providerWebhooks: (deps: InboundDeps) => ProviderWebhooks;
 }
 
 /** The one express app (DESIGN §3). Tests drive it with supertest; `serve` listens with it. */
@@ -48,7 +49,6 @@ export function createApp(deps: HttpDeps): Express {
       ...(readiness.detail === undefined ? {} : { detail: readiness.detail }),
     });
   });
-  for (const hooks of deps.providerWebhooks(deps)) app.use(hooks.path, hooks.router);
   if (deps.redcap !== undefined) {
     app.use('/webhooks/redcap', redcapDetWebhook({ handleDet: deps.redcap.handleDet, logger: deps.logger }));
     app.use('/api', requireAdminToken(deps.adminToken), projectsApi(deps.redcap));
@@ -58,5 +58,5 @@ export function createApp(deps: HttpDeps): Express {
   if (deps.dashboard !== undefined) app.use(dashboardRoutes(deps.dashboard, deps.adminToken, deps.now));
   app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   app.use(jsonErrors(deps.logger));
-  return app;
+  return answeringFirst(app, deps.providerWebhooks(deps), deps.logger);
 }

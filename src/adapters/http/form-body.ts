@@ -14,15 +14,28 @@ export const FORM_LIMIT_BYTES = 64 * 1024;
 
 export function formBody(limitBytes: number): RequestHandler {
   return (req, _res, next) => {
-    if (!isForm(req.headers['content-type'])) return next();
-    const refusal = refusalOf(req, limitBytes);
-    readBody(req, limitBytes, (text) => {
-      if (refusal !== undefined) return next(refusal);
-      if (text === undefined) return next(new HttpError(413, `the request body is larger than ${limitBytes} bytes`));
-      req.body = formFields(text);
+    readForm(req, limitBytes).then((fields) => {
+      if (fields !== undefined) req.body = fields;
       next();
-    });
+    }, next);
   };
+}
+
+/**
+ * The request's form fields; `undefined` when the body is not a form. A refused body (too large, not
+ * UTF-8, compressed) rejects with its HttpError once the body has been read, so the answer reaches a
+ * client that is still sending. A client that goes away mid-body never settles it: nothing is handled.
+ */
+export function readForm(req: IncomingMessage, limitBytes: number): Promise<Record<string, string | string[]> | undefined> {
+  if (!isForm(req.headers['content-type'])) return Promise.resolve(undefined);
+  const refusal = refusalOf(req, limitBytes);
+  return new Promise((resolve, reject) => {
+    readBody(req, limitBytes, (text) => {
+      if (refusal !== undefined) return reject(refusal);
+      if (text === undefined) return reject(new HttpError(413, `the request body is larger than ${limitBytes} bytes`));
+      resolve(formFields(text));
+    });
+  });
 }
 
 /** The fields of a form; a name given twice keeps every value, in order (as body-parser did). */

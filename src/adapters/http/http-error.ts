@@ -14,12 +14,18 @@ export class HttpError extends Error {
  */
 export function jsonErrors(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
-    if (error instanceof HttpError) return void res.status(error.status).json({ error: error.message });
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return void res.status(400).json({ error: 'the request body could not be read' });
-    }
-    logger.error({ err: error }, 'request failed');
-    res.status(500).json({ error: 'internal error' });
+    const reply = errorReply(error, logger);
+    res.status(reply.status).json(reply.body);
   };
+}
+
+/** What a failed request is answered, in express or ahead of it; an unexpected failure is logged. */
+export function errorReply(error: unknown, logger: Logger): { status: number; body: { error: string } } {
+  if (error instanceof HttpError) return { status: error.status, body: { error: error.message } };
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status: 400, body: { error: 'the request body could not be read' } };
+  }
+  logger.error({ err: error }, 'request failed');
+  return { status: 500, body: { error: 'internal error' } };
 }

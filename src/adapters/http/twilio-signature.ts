@@ -1,11 +1,14 @@
-import type { RequestHandler } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import twilio from 'twilio';
+import { FORM_LIMIT_BYTES, readForm } from './form-body.js';
+import { HttpError } from './http-error.js';
+import { requestUrl } from './plain-routes.js';
 
 /**
  * Checks X-Twilio-Signature against the configured public URL + the path and query Twilio called,
  * never the Host header (proxies and TLS terminators change it). twilio.validateRequest also tries
- * the URL with and without the default port. Missing → 400, wrong → 403, and the handler never runs.
+ * the URL with and without the default port. Missing → 400, wrong → 403, and nothing is handled.
  */
 export interface SignatureOptions {
   readonly authToken: string;
@@ -14,18 +17,22 @@ export interface SignatureOptions {
   readonly enabled: boolean;
 }
 
-export function verifyTwilioSignature(options: SignatureOptions): RequestHandler {
-  return (req, res, next) => {
-    if (!options.enabled) return next();
-    const signature = req.header('x-twilio-signature');
-    if (signature === undefined || signature === '') return void res.status(400).json({ error: 'missing X-Twilio-Signature' });
-    const url = options.publicUrl + req.originalUrl;
-    const params = (req.body ?? {}) as Record<string, string>;
-    if (!signedForUrl(options.authToken, signature, url, params) && !twilio.validateRequest(options.authToken, signature, url, params)) {
-      return void res.status(403).json({ error: 'invalid X-Twilio-Signature' });
-    }
-    next();
-  };
+/** The posted form, once its signature is checked; a body that is not a form has no fields to sign. */
+export async function twilioSignedForm(req: IncomingMessage, options: SignatureOptions): Promise<Record<string, string | string[]>> {
+  const fields = (await readForm(req, FORM_LIMIT_BYTES)) ?? {};
+  const header = req.headers['x-twilio-signature'];
+  const refusal = signatureRefusal(options, typeof header === 'string' ? header : undefined, requestUrl(req), fields as Record<string, string>);
+  if (refusal !== undefined) throw refusal;
+  return fields;
+}
+
+/** Why the request must be refused, or `undefined` when Twilio signed it (or checking is off). */
+export function signatureRefusal(options: SignatureOptions, signature: string | undefined, path: string, params: Record<string, string>): HttpError | undefined {
+  if (!options.enabled) return undefined;
+  if (signature === undefined || signature === '') return new HttpError(400, 'missing X-Twilio-Signature');
+  const url = options.publicUrl + path;
+  if (signedForUrl(options.authToken, signature, url, params) || twilio.validateRequest(options.authToken, signature, url, params)) return undefined;
+  return new HttpError(403, 'invalid X-Twilio-Signature');
 }
 
 /**

@@ -1,9 +1,10 @@
-import express, { type Router } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { normaliseNumber } from '../../config/project-schema.js';
 import type { InboundDeps } from '../provider/port.js';
-import { FORM_LIMIT_BYTES, formBody } from './form-body.js';
-import { verifyTwilioSignature, type SignatureOptions } from './twilio-signature.js';
+import { HttpError } from './http-error.js';
+import { sendXml, type PlainRoute } from './plain-routes.js';
+import { twilioSignedForm, type SignatureOptions } from './twilio-signature.js';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
@@ -28,45 +29,45 @@ const StatusCallback = z.object({
 });
 
 /**
- * The two Twilio webhooks, each behind form parsing and the signature check. One flat router: every
- * layer of nesting costs each inbound text a little CPU, and these routes take every text of a study.
+ * The two Twilio webhooks, each behind form parsing and the signature check, answered ahead of express
+ * (decision 0022): these routes take every text of a study and every delivery report.
  */
-export function twilioWebhooks(deps: TwilioWebhookDeps, signature: SignatureOptions): Router {
-  const router = express.Router();
-  const signed = [formBody(FORM_LIMIT_BYTES), verifyTwilioSignature(signature)];
-  router.post('/sms', ...signed, async (req, res) => {
-    const form = InboundSms.safeParse(req.body);
-    if (!form.success) return void res.status(400).json({ error: `not a Twilio SMS webhook: ${fieldsIn(form.error)}` });
-    const project = deps.projects.forInboundNumber(form.data.To);
-    const from = normaliseNumber(form.data.From);
-    const log = { messageSid: form.data.MessageSid, participantKey: deps.participantKey(from) };
-    if (project === undefined) {
-      deps.logger.warn(log, 'inbound text to a number no project owns; ignored');
-    } else {
-      const result = await deps.receiveText({
-        provider: 'twilio', providerMessageId: form.data.MessageSid, project: project.id,
-        from, body: form.data.Body, optOutType: form.data.OptOutType,
+export function twilioWebhooks(deps: TwilioWebhookDeps, signature: SignatureOptions): readonly PlainRoute[] {
+  const signedForm = (req: IncomingMessage) => twilioSignedForm(req, signature);
+  return [
+    { method: 'POST', path: '/webhooks/twilio/sms', handle: async (req, res) => {
+      const form = InboundSms.safeParse(await signedForm(req));
+      if (!form.success) throw new HttpError(400, `not a Twilio SMS webhook: ${fieldsIn(form.error)}`);
+      const project = deps.projects.forInboundNumber(form.data.To);
+      const from = normaliseNumber(form.data.From);
+      const log = { messageSid: form.data.MessageSid, participantKey: deps.participantKey(from) };
+      if (project === undefined) {
+        deps.logger.warn(log, 'inbound text to a number no project owns; ignored');
+      } else {
+        const result = await deps.receiveText({
+          provider: 'twilio', providerMessageId: form.data.MessageSid, project: project.id,
+          from, body: form.data.Body, optOutType: form.data.OptOutType,
+        });
+        deps.logger.info({ ...log, project: project.id, duplicate: result.duplicate, optOutType: form.data.OptOutType }, 'inbound text');
+        if (!result.duplicate) deps.afterCommit();
+      }
+      // Replies go through the outbox, so the webhook always answers an empty TwiML response.
+      sendXml(res, EMPTY_TWIML);
+    } },
+    { method: 'POST', path: '/webhooks/twilio/status', handle: async (req, res) => {
+      const form = StatusCallback.safeParse(await signedForm(req));
+      if (!form.success) throw new HttpError(400, `not a Twilio status callback: ${fieldsIn(form.error)}`);
+      const { MessageSid, MessageStatus, ErrorCode, From, To } = form.data;
+      await deps.recordStatus({
+        providerMessageId: MessageSid, status: MessageStatus, errorCode: ErrorCode ?? null,
+        project: From === undefined ? undefined : deps.projects.forInboundNumber(From)?.id,
+        to: To === undefined ? undefined : normaliseNumber(To), at: deps.now().toISOString(),
       });
-      deps.logger.info({ ...log, project: project.id, duplicate: result.duplicate, optOutType: form.data.OptOutType }, 'inbound text');
-      if (!result.duplicate) deps.afterCommit();
-    }
-    // Replies go through the outbox, so the webhook always answers an empty TwiML response.
-    res.type('text/xml').send(EMPTY_TWIML);
-  });
-  router.post('/status', ...signed, async (req, res) => {
-    const form = StatusCallback.safeParse(req.body);
-    if (!form.success) return void res.status(400).json({ error: `not a Twilio status callback: ${fieldsIn(form.error)}` });
-    const { MessageSid, MessageStatus, ErrorCode, From, To } = form.data;
-    await deps.recordStatus({
-      providerMessageId: MessageSid, status: MessageStatus, errorCode: ErrorCode ?? null,
-      project: From === undefined ? undefined : deps.projects.forInboundNumber(From)?.id,
-      to: To === undefined ? undefined : normaliseNumber(To), at: deps.now().toISOString(),
-    });
-    deps.logger.info({ messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode }, 'delivery status');
-    deps.afterCommit();
-    res.type('text/xml').send(EMPTY_TWIML);
-  });
-  return router;
+      deps.logger.info({ messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode }, 'delivery status');
+      deps.afterCommit();
+      sendXml(res, EMPTY_TWIML);
+    } },
+  ];
 }
 
 /** Names the fields at fault, never their values (which may be a phone number or a text). */

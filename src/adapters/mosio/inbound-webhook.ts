@@ -1,7 +1,8 @@
-import express, { type Router } from 'express';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-import { FORM_LIMIT_BYTES, formBody } from '../http/form-body.js';
+import { FORM_LIMIT_BYTES, readForm } from '../http/form-body.js';
+import { HttpError } from '../http/http-error.js';
+import { sendJson, type PlainRoute } from '../http/plain-routes.js';
 import type { InboundDeps } from '../provider/port.js';
 import { projectForApiKey } from './api-key-match.js';
 import type { InboundRepeats } from './inbound-repeats.js';
@@ -17,28 +18,26 @@ const InboundForm = z.object({
  * `POST /webhooks/mosio/sms`: Mosio's only proof is the project's API key in the form, so a wrong or
  * missing key is 403 and a form without a usable `From` is 400, both before anything is stored.
  */
-export function mosioWebhooks(deps: InboundDeps, repeats: InboundRepeats): Router {
-  const router = express.Router();
-  router.use(formBody(FORM_LIMIT_BYTES));
-  router.post('/sms', async (req, res) => {
-    const posted = (req.body ?? {}) as Record<string, unknown>;
+export function mosioWebhooks(deps: InboundDeps, repeats: InboundRepeats): readonly PlainRoute[] {
+  return [{ method: 'POST', path: '/webhooks/mosio/sms', handle: async (req, res) => {
+    const posted: Record<string, unknown> = (await readForm(req, FORM_LIMIT_BYTES)) ?? {};
     const project = typeof posted.ApiKey === 'string' ? projectForApiKey(deps.projects.projects, posted.ApiKey) : undefined;
     if (project === undefined) {
       deps.logger.warn('Mosio webhook with a wrong or missing API key; refused');
-      return void res.status(403).json({ error: 'invalid ApiKey' });
+      throw new HttpError(403, 'invalid ApiKey');
     }
     const form = InboundForm.safeParse(posted);
     const from = form.success ? e164(form.data.From) : undefined;
     if (!form.success || from === undefined) {
       const fields = form.success ? 'From' : [...new Set(form.error.issues.map((issue) => String(issue.path[0])))].join(', ');
-      return void res.status(400).json({ error: `not a Mosio SMS webhook: ${fields} missing or invalid` });
+      throw new HttpError(400, `not a Mosio SMS webhook: ${fields} missing or invalid`);
     }
     const text = { project: project.id, phone: from, body: form.data.Body };
     const now = deps.now();
     const log = { project: project.id, participantKey: deps.participantKey(from) };
     if (repeats.isRepeat(text, now)) {
       deps.logger.info({ ...log, duplicate: true }, 'inbound Mosio text repeated within the window; ignored');
-      return void res.json({ received: true, duplicate: true });
+      return sendJson(res, 200, { received: true, duplicate: true });
     }
     const result = await deps.receiveText({
       provider: 'mosio', providerMessageId: repeats.syntheticId(text, now), project: project.id,
@@ -46,9 +45,8 @@ export function mosioWebhooks(deps: InboundDeps, repeats: InboundRepeats): Route
     });
     deps.logger.info({ ...log, duplicate: result.duplicate }, 'inbound text');
     if (!result.duplicate) deps.afterCommit();
-    res.json({ received: true, duplicate: result.duplicate });
-  });
-  return router;
+    sendJson(res, 200, { received: true, duplicate: result.duplicate });
+  } }];
 }
 
 /** Mosio's `From` may be national (`6155551234`) or formatted; North America is assumed without a `+`. */

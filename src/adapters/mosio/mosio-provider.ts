@@ -32,6 +32,6 @@ export function createMosioProvider(options: MosioProviderOptions): SmsProvider 
     name: 'mosio',
     send: (request) => sender.send(request),
     checkAccount: () => verifyMosioAccounts({ api, inboundUrl, projects: options.projects.projects, now: options.now }),
-    webhooks: (deps) => ({ path: '/webhooks/mosio', router: mosioWebhooks(deps, repeats) }),
+    webhooks: (deps) => mosioWebhooks(deps, repeats),
   };
 }

@@ -1,8 +1,8 @@
-import type { Router } from 'express';
 import type { DeliveryStatus } from '../../app/record-delivery-status.js';
 import type { ProviderText } from '../../app/receive-provider-text.js';
 import type { SmsProviderName } from '../../config/env.js';
 import type { ProjectRegistry } from '../../config/projects.js';
+import type { PlainRoute } from '../http/plain-routes.js';
 import type { Logger, ParticipantKey } from '../logging/logger.js';
 
 /**
@@ -68,11 +68,8 @@ export interface InboundDeps {
   readonly now: () => Date;
 }
 
-/** Routes mounted at `path` (`/webhooks/<provider>`): verify, parse, then hand to the unit of work. */
-export interface ProviderWebhooks {
-  readonly path: string;
-  readonly router: Router;
-}
+/** The routes under `/webhooks/<provider>`: verify, parse, then hand to the unit of work. */
+export type ProviderWebhooks = readonly PlainRoute[];
 
 export interface SmsProvider extends SmsSender {
   readonly name: ProviderName;

@@ -11,9 +11,6 @@ export function createTwilioProvider(account: TwilioAccountConfig, publicUrl: st
     send: (request) => sender.send(request),
     // No account call is made at start-up: the first send tells, and the status webhook reports.
     checkAccount: () => Promise.resolve({ ok: true, detail: 'not checked (Twilio reports per send)', checkedAt: now().toISOString() }),
-    webhooks: (deps) => ({
-      path: '/webhooks/twilio',
-      router: twilioWebhooks(deps, { authToken: account.authToken, publicUrl, enabled: account.validateSignature }),
-    }),
+    webhooks: (deps) => twilioWebhooks(deps, { authToken: account.authToken, publicUrl, enabled: account.validateSignature }),
   };
 }

@@ -27,6 +27,8 @@ describe('plain routes answered ahead of express', () => {
   test.each([
     { case: 'its method and path', method: 'post', path: '/webhooks/example/sms', answeredBy: 'plain route' },
     { case: 'its path with a query string', method: 'post', path: '/webhooks/example/sms?study=a', answeredBy: 'plain route' },
+    { case: 'its path with a trailing slash', method: 'post', path: '/webhooks/example/sms/', answeredBy: 'plain route' },
+    { case: 'its path in other letter case', method: 'post', path: '/Webhooks/Example/SMS', answeredBy: 'plain route' },
     { case: 'its path with another method', method: 'get', path: '/webhooks/example/sms', answeredBy: 'express' },
     { case: 'another path', method: 'post', path: '/other', answeredBy: 'express' },
   ] as const)('when a request has $case, then it is answered by the $answeredBy', async ({ method, path, answeredBy }) => {

@@ -11,7 +11,7 @@ import { errorReply } from './http-error.js';
  */
 export interface PlainRoute {
   readonly method: 'POST';
-  /** The exact path; any query string is ignored here (a signature still covers it). */
+  /** The path; as in express, its case and a trailing slash do not matter, nor does a query string (a signature still covers it). */
   readonly path: string;
   /** Answers the request; a throw becomes the same JSON error express's last middleware gives. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -26,12 +26,12 @@ type Handle = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknow
  */
 export function answeringFirst(app: Express, routes: readonly PlainRoute[], logger: Logger): Express {
   if (routes.length === 0) return app;
-  const byRoute = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  const byRoute = new Map(routes.map((route) => [`${route.method} ${routeKey(route.path)}`, route]));
   // `handle` is express's own entry point, not in its type declarations.
   const entry = app as unknown as { handle: Handle };
   const viaExpress = entry.handle.bind(app);
   entry.handle = (req, res, next) => {
-    const route = byRoute.get(`${req.method} ${pathOf(req.url ?? '/')}`);
+    const route = byRoute.get(`${req.method} ${routeKey(req.url ?? '/')}`);
     if (route === undefined) return viaExpress(req, res, next);
     route.handle(req, res).catch((error: unknown) => {
       const reply = errorReply(error, logger);
@@ -60,7 +60,9 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.end(body);
 }
 
-function pathOf(url: string): string {
+/** What decides the route, as express's default routing does: no query, any case, one trailing slash or none. */
+function routeKey(url: string): string {
   const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
+  const path = (query === -1 ? url : url.slice(0, query)).toLowerCase();
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }

@@ -36,38 +36,43 @@ export function twilioWebhooks(deps: TwilioWebhookDeps, signature: SignatureOpti
   const signedForm = (req: IncomingMessage) => twilioSignedForm(req, signature);
   return [
     { method: 'POST', path: '/webhooks/twilio/sms', handle: async (req, res) => {
-      const form = InboundSms.safeParse(await signedForm(req));
-      if (!form.success) throw new HttpError(400, `not a Twilio SMS webhook: ${fieldsIn(form.error)}`);
-      const project = deps.projects.forInboundNumber(form.data.To);
-      const from = normaliseNumber(form.data.From);
-      const log = { messageSid: form.data.MessageSid, participantKey: deps.participantKey(from) };
-      if (project === undefined) {
-        deps.logger.warn(log, 'inbound text to a number no project owns; ignored');
-      } else {
-        const result = await deps.receiveText({
-          provider: 'twilio', providerMessageId: form.data.MessageSid, project: project.id,
-          from, body: form.data.Body, optOutType: form.data.OptOutType,
-        });
-        deps.logger.info({ ...log, project: project.id, duplicate: result.duplicate, optOutType: form.data.OptOutType }, 'inbound text');
-        if (!result.duplicate) deps.afterCommit();
-      }
+      await receiveInboundSms(deps, await signedForm(req));
       // Replies go through the outbox, so the webhook always answers an empty TwiML response.
       sendXml(res, EMPTY_TWIML);
     } },
     { method: 'POST', path: '/webhooks/twilio/status', handle: async (req, res) => {
-      const form = StatusCallback.safeParse(await signedForm(req));
-      if (!form.success) throw new HttpError(400, `not a Twilio status callback: ${fieldsIn(form.error)}`);
-      const { MessageSid, MessageStatus, ErrorCode, From, To } = form.data;
-      await deps.recordStatus({
-        providerMessageId: MessageSid, status: MessageStatus, errorCode: ErrorCode ?? null,
-        project: From === undefined ? undefined : deps.projects.forInboundNumber(From)?.id,
-        to: To === undefined ? undefined : normaliseNumber(To), at: deps.now().toISOString(),
-      });
-      deps.logger.info({ messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode }, 'delivery status');
-      deps.afterCommit();
+      await recordStatusCallback(deps, await signedForm(req));
       sendXml(res, EMPTY_TWIML);
     } },
   ];
+}
+
+async function receiveInboundSms(deps: TwilioWebhookDeps, posted: unknown): Promise<void> {
+  const form = InboundSms.safeParse(posted);
+  if (!form.success) throw new HttpError(400, `not a Twilio SMS webhook: ${fieldsIn(form.error)}`);
+  const project = deps.projects.forInboundNumber(form.data.To);
+  const from = normaliseNumber(form.data.From);
+  const log = { messageSid: form.data.MessageSid, participantKey: deps.participantKey(from) };
+  if (project === undefined) return void deps.logger.warn(log, 'inbound text to a number no project owns; ignored');
+  const result = await deps.receiveText({
+    provider: 'twilio', providerMessageId: form.data.MessageSid, project: project.id,
+    from, body: form.data.Body, optOutType: form.data.OptOutType,
+  });
+  deps.logger.info({ ...log, project: project.id, duplicate: result.duplicate, optOutType: form.data.OptOutType }, 'inbound text');
+  if (!result.duplicate) deps.afterCommit();
+}
+
+async function recordStatusCallback(deps: TwilioWebhookDeps, posted: unknown): Promise<void> {
+  const form = StatusCallback.safeParse(posted);
+  if (!form.success) throw new HttpError(400, `not a Twilio status callback: ${fieldsIn(form.error)}`);
+  const { MessageSid, MessageStatus, ErrorCode, From, To } = form.data;
+  await deps.recordStatus({
+    providerMessageId: MessageSid, status: MessageStatus, errorCode: ErrorCode ?? null,
+    project: From === undefined ? undefined : deps.projects.forInboundNumber(From)?.id,
+    to: To === undefined ? undefined : normaliseNumber(To), at: deps.now().toISOString(),
+  });
+  deps.logger.info({ messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode }, 'delivery status');
+  deps.afterCommit();
 }
 
 /** Names the fields at fault, never their values (which may be a phone number or a text). */

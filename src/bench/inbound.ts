@@ -6,25 +6,26 @@
  * drained before each bare turn), with two more between them: (c) a bare node HTTP endpoint, since the
  * service answers its webhooks ahead of express (decision 0022), and (d) the minimal durable pipeline:
  * the same signature check and group commit storing only the inbound row. It reports messages/s and
- * p50/p99 for each turn, the median ratios, and latency at an evenly paced 1,000 messages/s for all four
- * (paced-load.ts).
+ * p50/p99 for each turn, the median ratios, and latency at an evenly paced 1,000 messages/s for all four,
+ * again turn about in rounds and pooled (paced-load.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest } from './inbound-load.js';
-import { pacedLoad } from './paced-load.js';
+import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
 import type { Benchmark } from './registry.js';
 import { cpuSplit, threadCpu, type CpuSplit } from './thread-cpu.js';
 
 /**
  * Every text the service is measured on answers a question: each participant answers the whole survey
- * once (DAILY_ANSWERS), so this many participants give 54,000 answers, enough for about 2,500 msg/s over
- * the measured turns and the paced run. A text after the end of the survey takes a much cheaper path
- * (no conversation to step), so running out must not pass unnoticed: the run fails instead.
+ * once (DAILY_ANSWERS), so this many participants give 81,000 answers: enough for about 2,600 msg/s over
+ * the warm-up and the measured turns, with the paced rounds' 15,000 besides. A text after the end of the
+ * survey takes a much cheaper path (no conversation to step), so running out must not pass unnoticed:
+ * the run fails instead.
  */
-const PARTICIPANTS = 6_000;
+const PARTICIPANTS = 9_000;
 const CONNECTIONS = 32;
 /**
  * Long enough for V8 to finish optimising: the service runs far more code than bare express, and after
@@ -62,6 +63,9 @@ interface Round {
   service: Measured;
 }
 
+/** The same four servers at an even FIXED_RATE, one after another, in each of ROUNDS rounds. */
+type Paced = Record<keyof Round, PacedResult>;
+
 export const inboundBenchmark: Benchmark = {
   name: `inbound webhooks: bare express vs the service (${PARTICIPANTS} participants, synchronous=FULL)`,
   async run() {
@@ -94,24 +98,32 @@ export const inboundBenchmark: Benchmark = {
             rounds.push({ bare, node, minimal, service });
           }
           const cpu: CpuPerText = { bare: bareCpu.perText(), service: serviceCpu.perText() };
-          await quiet(stats);
-          const bareFixed = await pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE);
-          const nodeFixed = await pacedLoad(nodePort, BENCH.path, loads.node, MEASURE_S, FIXED_RATE);
-          const minimalFixed = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
-          await quiet(stats);
-          const fixed = await pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE);
+          const paced: Paced[] = [];
+          for (let round = 0; round < ROUNDS; round += 1) {
+            await quiet(stats);
+            const bare = await pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE);
+            const node = await pacedLoad(nodePort, BENCH.path, loads.node, MEASURE_S, FIXED_RATE);
+            const minimal = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
+            await quiet(stats);
+            const service = await pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE);
+            paced.push({ bare, node, minimal, service });
+          }
           if (loads.service.wrapped()) throw new Error(`the service was sent more texts than ${PARTICIPANTS} participants have answers; raise PARTICIPANTS`);
-          return { rounds, cpu, fixed, minimalFixed, bareFixed, nodeFixed, stats: await stats() };
+          return { rounds, cpu, paced, stats: await stats() };
         }))));
     return report(result.result.result.result.result, Date.now() - started);
   },
 };
 
-function report(run: { rounds: Round[]; cpu: CpuPerText; fixed: Measured; minimalFixed: Measured; bareFixed: Measured; nodeFixed: Measured; stats: ServerStats }, elapsedMs: number): string[] {
+function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; stats: ServerStats }, elapsedMs: number): string[] {
   const line = (name: string, m: Measured) =>
     `${name.padEnd(34)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
-  const { rounds, cpu, fixed, minimalFixed, bareFixed, nodeFixed, stats } = run;
+  const { rounds, cpu, paced, stats } = run;
+  const all = (server: keyof Round) => pooled(paced.map((round) => round[server]));
+  const [bareFixed, nodeFixed, minimalFixed, fixed] = (['bare', 'node', 'minimal', 'service'] as const).map(all) as [PacedResult, PacedResult, PacedResult, PacedResult];
+  const pacedLine = (name: string, server: keyof Round) =>
+    `${line(`${name}, paced ${FIXED_RATE} msg/s`, all(server))}   (rounds: p99 ${paced.map((round) => round[server].p99).join(', ')} ms)`;
   const ratios = (of: 'minimal' | 'service', to: 'bare' | 'node') => rounds.map((round) => round[of].rate / round[to].rate);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = (of: 'minimal' | 'service', to: 'bare' | 'node' = 'bare') =>
@@ -128,11 +140,12 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; fixed: Measured; minima
     `ratio service / bare: ${summary('service')} (target ≥ 50%)`,
     `ratio service / bare node http: ${summary('service', 'node')} (the service answers webhooks ahead of express)`,
     ...cpuLines(cpu),
-    line(`bare express, paced ${FIXED_RATE} msg/s`, bareFixed),
-    line(`bare node http, paced ${FIXED_RATE} msg/s`, nodeFixed),
-    line(`minimal pipeline, paced ${FIXED_RATE} msg/s`, minimalFixed),
-    line(`service, paced ${FIXED_RATE} msg/s`, fixed),
-    `p99 at an even ${FIXED_RATE} msg/s: ${fixed.p99} ms (target < 25 ms); bare express ${bareFixed.p99} ms, bare node http ${nodeFixed.p99} ms, the minimal pipeline ${minimalFixed.p99} ms`,
+    pacedLine('bare express', 'bare'),
+    pacedLine('bare node http', 'node'),
+    pacedLine('minimal pipeline', 'minimal'),
+    pacedLine('service', 'service'),
+    `p99 at an even ${FIXED_RATE} msg/s over ${paced.length} × ${MEASURE_S} s taken turn about: ${fixed.p99} ms (target < 25 ms); ` +
+      `bare express ${bareFixed.p99} ms, bare node http ${nodeFixed.p99} ms, the minimal pipeline ${minimalFixed.p99} ms`,
     `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,

@@ -16,6 +16,27 @@ export interface PacedResult {
   p50: number;
   p99: number;
   failures: number;
+  /** Every request's latency in ms, in the order they were due. */
+  latencies: Float64Array;
+}
+
+/**
+ * Several runs as one: percentiles over all their requests together, the mean rate. One run of a few
+ * seconds puts its p99 at the mercy of one stall of the machine; runs taken turn about with other
+ * servers meet the same machine the others met.
+ */
+export function pooled(runs: readonly PacedResult[]): PacedResult {
+  const latencies = new Float64Array(runs.reduce((total, run) => total + run.latencies.length, 0));
+  runs.reduce((offset, run) => (latencies.set(run.latencies, offset), offset + run.latencies.length), 0);
+  const rate = runs.reduce((total, run) => total + run.rate, 0) / Math.max(1, runs.length);
+  const failures = runs.reduce((total, run) => total + run.failures, 0);
+  return { rate, failures, latencies, ...percentiles(latencies) };
+}
+
+function percentiles(latencies: Float64Array): { p50: number; p99: number } {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 export function pacedLoad(port: number, path: string, next: () => SignedRequest, seconds: number, rate: number): Promise<PacedResult> {
@@ -30,9 +51,7 @@ export function pacedLoad(port: number, path: string, next: () => SignedRequest,
   return new Promise((resolve) => {
     const finish = () => {
       agent.destroy();
-      const sorted = Array.from(latencies).sort((a, b) => a - b);
-      const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-      resolve({ rate: total / ((performance.now() - start) / 1000), p50: at(0.5), p99: at(0.99), failures });
+      resolve({ rate: total / ((performance.now() - start) / 1000), failures, latencies, ...percentiles(latencies) });
     };
     const settle = (i: number, ok: boolean) => {
       latencies[i] = performance.now() - dueAt(i);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildServer } from '../reliability/harness/build-server.js';
 
@@ -20,5 +20,19 @@ describe('the stdout log destination', () => {
     const logged = child.stdout.trim().split('\n').map((line) => JSON.parse(line) as { line: number; phone: string });
     expect(logged.map((entry) => entry.line)).toEqual([...Array(lines).keys()]);
     expect(new Set(logged.map((entry) => entry.phone))).toEqual(new Set(['[redacted]']));
+  });
+
+  test('when a quiet service logs one line and goes on running, then the line reaches stdout within a second, not at the exit', async () => {
+    const child = spawn(process.execPath, [built.entry, '1', '0', 'lingering'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    try {
+      const arrived = new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))));
+      await new Promise((resolve) => child.once('message', resolve));
+      const waited = new Promise<string>((resolve) => setTimeout(() => resolve('nothing within a second'), 1_000));
+      const line = await Promise.race([arrived, waited]);
+      expect(line).not.toBe('nothing within a second');
+      expect(JSON.parse(line)).toMatchObject({ line: 0, phone: '[redacted]', msg: 'inbound text' });
+    } finally {
+      child.kill();
+    }
   });
 });

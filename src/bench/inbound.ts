@@ -121,9 +121,9 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; stats: 
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
   const { rounds, cpu, paced, stats } = run;
   const all = (server: keyof Round) => pooled(paced.map((round) => round[server]));
-  const [bareFixed, nodeFixed, minimalFixed, fixed] = (['bare', 'node', 'minimal', 'service'] as const).map(all) as [PacedResult, PacedResult, PacedResult, PacedResult];
+  const fixed: Paced = { bare: all('bare'), node: all('node'), minimal: all('minimal'), service: all('service') };
   const pacedLine = (name: string, server: keyof Round) =>
-    `${line(`${name}, paced ${FIXED_RATE} msg/s`, all(server))}   (rounds: p99 ${paced.map((round) => round[server].p99).join(', ')} ms)`;
+    `${line(`${name}, paced ${FIXED_RATE} msg/s`, fixed[server])}   (rounds: p99 ${paced.map((round) => round[server].p99).join(', ')} ms)`;
   const ratios = (of: 'minimal' | 'service', to: 'bare' | 'node') => rounds.map((round) => round[of].rate / round[to].rate);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = (of: 'minimal' | 'service', to: 'bare' | 'node' = 'bare') =>
@@ -144,8 +144,8 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; stats: 
     pacedLine('bare node http', 'node'),
     pacedLine('minimal pipeline', 'minimal'),
     pacedLine('service', 'service'),
-    `p99 at an even ${FIXED_RATE} msg/s over ${paced.length} × ${MEASURE_S} s taken turn about: ${fixed.p99} ms (target < 25 ms); ` +
-      `bare express ${bareFixed.p99} ms, bare node http ${nodeFixed.p99} ms, the minimal pipeline ${minimalFixed.p99} ms`,
+    `p99 at an even ${FIXED_RATE} msg/s over ${paced.length} × ${MEASURE_S} s taken turn about: ${fixed.service.p99} ms (target < 25 ms); ` +
+      `bare express ${fixed.bare.p99} ms, bare node http ${fixed.node.p99} ms, the minimal pipeline ${fixed.minimal.p99} ms`,
     `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,

@@ -27,7 +27,11 @@ export interface PacedResult {
  */
 export function pooled(runs: readonly PacedResult[]): PacedResult {
   const latencies = new Float64Array(runs.reduce((total, run) => total + run.latencies.length, 0));
-  runs.reduce((offset, run) => (latencies.set(run.latencies, offset), offset + run.latencies.length), 0);
+  let offset = 0;
+  for (const run of runs) {
+    latencies.set(run.latencies, offset);
+    offset += run.latencies.length;
+  }
   const rate = runs.reduce((total, run) => total + run.rate, 0) / Math.max(1, runs.length);
   const failures = runs.reduce((total, run) => total + run.failures, 0);
   return { rate, failures, latencies, ...percentiles(latencies) };

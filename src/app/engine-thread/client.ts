@@ -3,6 +3,7 @@ import type { Readiness } from '../../adapters/http/app.js';
 import type { Config } from '../../config/env.js';
 import type { ProjectRegistry } from '../../config/projects.js';
 import type { EngineCalls } from '../service.js';
+import { keepStepObjectsYoung } from './gc-tuning.js';
 import type { CrossedError, EngineCallName, EngineReply, EngineThreadData } from './protocol.js';
 
 /** The HTTP thread's handle on the engine thread. */
@@ -27,6 +28,7 @@ export class EngineError extends Error {
  */
 export async function startEngineThread(config: Config, projects: ProjectRegistry, onExit: (error: Error) => void): Promise<EngineThread> {
   const data: EngineThreadData = { config, projects: projects.projects };
+  keepStepObjectsYoung();
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;

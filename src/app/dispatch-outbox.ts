@@ -22,6 +22,9 @@ export interface RetryPolicy {
   readonly maxAttempts: number;
 }
 
+/** A sender with a high rate still sends in rounds of at most this many texts. */
+const MAX_TEXTS_PER_ROUND = 100;
+
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2_000, maxDelayMs: 5 * 60_000, maxAttempts: 8 };
 
 export interface DispatcherDeps {
@@ -58,6 +61,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   const buckets = new Map<string, TokenBucket>();
   // Set by stop(): the send in progress finishes, the rest of the round waits for the next start.
   let stopping = false;
+  // The configuration is fixed for the process, so texts of unconfigured projects are looked for once.
+  let checkedOthers = false;
+  let firstProject = 0;
 
   function bucketFor(project: ProjectConfig): TokenBucket {
     const key = project.sender.messagingServiceSid ?? project.sender.from ?? project.id;
@@ -71,22 +77,40 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
 
   async function runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, retried: 0, failed: 0, suppressed: 0, rateLimitedForMs: undefined };
-    for (const text of deps.delivery.dueTexts(deps.clock.now().toISOString())) {
-      if (stopping) break;
-      const project = deps.projects.byId(text.project);
-      if (project === undefined) {
-        fail(text, 'no such project in the configuration', null, report);
-        continue;
-      }
-      const bucket = bucketFor(project);
+    if (!checkedOthers) failTextsOfOtherProjects(report);
+    checkedOthers = true;
+    // A different project goes first each round: projects sharing a Messaging Service share its rate.
+    const projects = deps.projects.projects;
+    for (let i = 0; i < projects.length && !stopping; i += 1) {
+      await sendDue(projects[(firstProject + i) % projects.length]!, report);
+    }
+    firstProject = (firstProject + 1) % Math.max(1, projects.length);
+    return report;
+  }
+
+  /**
+   * Reads only as many of the project's due texts as its sender may send now, and one more to learn
+   * whether the rest must wait for the rate: a backlog is never read again and again while it waits,
+   * and never holds back another project's texts.
+   */
+  async function sendDue(project: ProjectConfig, report: DispatchReport): Promise<void> {
+    const bucket = bucketFor(project);
+    const allowed = Math.min(MAX_TEXTS_PER_ROUND, bucket.available(deps.clock.now().getTime()));
+    for (const text of deps.delivery.dueTexts(project.id, deps.clock.now().toISOString(), allowed + 1)) {
+      if (stopping) return;
       const nowMs = deps.clock.now().getTime();
       if (!bucket.tryTake(nowMs)) {
         report.rateLimitedForMs = Math.min(report.rateLimitedForMs ?? Infinity, bucket.waitMs(nowMs));
-        continue;
+        return;
       }
       await deliver(text, project, report);
     }
-    return report;
+  }
+
+  /** Texts queued for a project the configuration no longer has: no sender is known, so none can go. */
+  function failTextsOfOtherProjects(report: DispatchReport): void {
+    const configured = deps.projects.projects.map((project) => project.id);
+    for (const text of deps.delivery.textsOutside(configured)) fail(text, 'no such project in the configuration', null, report);
   }
 
   async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport): Promise<void> {

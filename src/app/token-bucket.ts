@@ -23,6 +23,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** How many whole tokens could be taken at `nowMs`. */
+  available(nowMs: number): number {
+    this.refill(nowMs);
+    return Math.floor(this.tokens);
+  }
+
   /** Milliseconds until a token is available (0 when one is). */
   waitMs(nowMs: number): number {
     this.refill(nowMs);

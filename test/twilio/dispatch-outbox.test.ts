@@ -3,7 +3,7 @@ import { FAILURES } from '../../src/adapters/twilio/fake-twilio-api.js';
 import { createOutboxDispatcher, type RetryPolicy } from '../../src/app/dispatch-outbox.js';
 import { engineDeliveryEvents } from '../../src/app/delivery-events.js';
 import type { ProjectConfig } from '../../src/config/projects.js';
-import { ALICE, BOB, CAROL, MESSAGING_SERVICE_SID, PUBLIC_URL, SENDER, outboxWorld, project } from './harness.js';
+import { ALICE, BOB, CAROL, MESSAGING_SERVICE_SID, OTHER_SENDER, PUBLIC_URL, SENDER, outboxWorld, project } from './harness.js';
 
 const STATUS_CALLBACK = `${PUBLIC_URL}/webhooks/twilio/status`;
 const RETRY: RetryPolicy = { baseMs: 1_000, maxDelayMs: 8_000, maxAttempts: 3 };
@@ -92,6 +92,46 @@ describe('rate per sender', () => {
     expect(report.sent).toBe(2);
     expect(report.rateLimitedForMs).toBe(1_000);
     expect(world.twilioApi.messages().map((m) => m.form.To)).toEqual([ALICE, CAROL]);
+  });
+});
+
+describe('several projects', () => {
+  test('when one project’s backlog is longer than a round, then another project’s text still goes in that round', async () => {
+    const dispatcher = await setUp([project('a'), project('b', { from: OTHER_SENDER })]);
+    for (let i = 0; i < 150; i += 1) world.queueText(`+1555222${String(i).padStart(4, '0')}`, 'invitation', 'a');
+    world.queueText(CAROL, 'from b', 'b');
+
+    const report = await dispatcher.runOnce();
+
+    expect(report).toMatchObject({ sent: 2, rateLimitedForMs: 1_000 });
+    expect(world.twilioApi.messages().map((m) => m.form.To)).toEqual(['+15552220000', CAROL]);
+  });
+
+  test('when two projects share a Messaging Service, then they take turns at its rate', async () => {
+    const shared = { from: undefined, messagingServiceSid: MESSAGING_SERVICE_SID };
+    const dispatcher = await setUp([project('a', shared), project('b', shared)]);
+    for (const to of [ALICE, BOB]) world.queueText(to, 'from a', 'a');
+    world.queueText(CAROL, 'from b', 'b');
+    const start = world.clock.now().getTime();
+
+    for (const offset of [0, 1_000, 2_000]) {
+      world.clock.set(new Date(start + offset));
+      await dispatcher.runOnce();
+    }
+
+    expect(world.twilioApi.messages().map((m) => m.form.To)).toEqual([ALICE, CAROL, BOB]);
+  });
+
+  test('when a text belongs to a project the configuration no longer has, then it is failed, never sent', async () => {
+    const dispatcher = await setUp([project('study')]);
+    const orphan = world.queueText(ALICE, 'from a removed project', 'removed');
+    world.queueText(BOB, 'from study');
+
+    const report = await dispatcher.runOnce();
+
+    expect(report).toMatchObject({ sent: 1, failed: 1 });
+    expect(world.outboxStatus(orphan)).toBe('failed');
+    expect(world.twilioApi.messages().map((m) => m.form.To)).toEqual([BOB]);
   });
 });
 

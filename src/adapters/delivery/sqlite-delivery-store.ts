@@ -47,11 +47,17 @@ export class SqliteDeliveryStore {
   }
 
   /**
-   * Pending texts whose time has come, each the oldest pending text of its phone, so a text waiting
-   * for a retry holds back the ones queued after it (participants read questions in order).
+   * One project's pending texts whose time has come, oldest first, each the oldest pending text of its
+   * phone, so a text waiting for a retry holds back the ones queued after it (participants read
+   * questions in order).
    */
-  dueTexts(now: string, limit = 100): DueText[] {
-    return (this.sql.due!.all(now, limit) as OutboxTextRecord[]).flatMap(toDueText);
+  dueTexts(project: string, now: string, limit: number): DueText[] {
+    return (this.sql.due!.all(project, now, limit) as OutboxTextRecord[]).flatMap(toDueText);
+  }
+
+  /** Pending texts of projects this deployment does not configure (any more): nothing could send them. */
+  textsOutside(projects: readonly string[]): DueText[] {
+    return (this.sql.outside!.all(JSON.stringify(projects)) as OutboxTextRecord[]).flatMap(toDueText);
   }
 
   /**
@@ -110,10 +116,12 @@ function prepareAll(db: Database): Record<string, Statement> {
   const recordId = `(SELECT c.record_id FROM conversations c WHERE c.id = o.conversation_id)`;
   const statements = {
     due: `SELECT o.*, ${optedOut} AS opted_out, ${recordId} AS record_id FROM outbox o
-      WHERE o.channel = 'sms' AND o.status = 'pending' AND o.next_attempt_at <= ?
+      WHERE o.channel = 'sms' AND o.status = 'pending' AND o.project = ? AND o.next_attempt_at <= ?
         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.project = o.project AND e.phone = o.phone
           AND e.channel = 'sms' AND e.status = 'pending' AND e.id < o.id)
       ORDER BY o.next_attempt_at, o.id LIMIT ?`,
+    outside: `SELECT o.*, 0 AS opted_out, ${recordId} AS record_id FROM outbox o
+      WHERE o.channel = 'sms' AND o.status = 'pending' AND o.project NOT IN (SELECT value FROM json_each(?)) ORDER BY o.id`,
     claim: `SELECT o.*, ${optedOut} AS opted_out, ${recordId} AS record_id FROM outbox o WHERE o.id = ? AND o.channel = 'sms'`,
     suppress: `UPDATE outbox SET status = 'suppressed', last_error = 'opted out' WHERE id = ?`,
     markSent: `UPDATE outbox SET status = 'sent', provider_message_id = ?, delivery_status = ?,

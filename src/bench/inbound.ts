@@ -7,16 +7,18 @@
  * service answers its webhooks ahead of express (decision 0022), and (d) the minimal durable pipeline:
  * the same signature check and group commit storing only the inbound row. It reports messages/s and
  * p50/p99 for each turn, the median ratios, and latency at an evenly paced 1,000 messages/s for all four,
- * again turn about in rounds and pooled (paced-load.ts).
+ * again turn about in rounds and pooled (paced-load.ts), with how long the threads of bare express, of
+ * the service and of the load generator waited for one of the machine's cores meanwhile.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest } from './inbound-load.js';
 import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
 import type { Benchmark } from './registry.js';
-import { cpuSplit, threadCpu, type CpuSplit } from './thread-cpu.js';
+import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } from './thread-cpu.js';
 
 /**
  * Every text the service is measured on answers a question: each participant answers the whole survey
@@ -66,6 +68,17 @@ interface Round {
 /** The same four servers at an even FIXED_RATE, one after another, in each of ROUNDS rounds. */
 type Paced = Record<keyof Round, PacedResult>;
 
+/**
+ * Time spent ready to run but waiting for a CPU, in ms per second, over the paced turns of bare express
+ * and of the service, for the server's threads and the load generator's (Linux only).
+ */
+interface WaitsForCpu {
+  bare: CpuSplit | undefined;
+  generatorWithBare: CpuSplit | undefined;
+  service: CpuSplit | undefined;
+  generatorWithService: CpuSplit | undefined;
+}
+
 export const inboundBenchmark: Benchmark = {
   name: `inbound webhooks: bare express vs the service (${PARTICIPANTS} participants, synchronous=FULL)`,
   async run() {
@@ -99,27 +112,32 @@ export const inboundBenchmark: Benchmark = {
           }
           const cpu: CpuPerText = { bare: bareCpu.perText(), service: serviceCpu.perText() };
           const paced: Paced[] = [];
+          const waits = { bare: waitTally(barePid), generatorWithBare: waitTally(process.pid), service: waitTally(servicePid), generatorWithService: waitTally(process.pid) };
           for (let round = 0; round < ROUNDS; round += 1) {
             await quiet(stats);
-            const bare = await pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE);
+            const bare = await waits.generatorWithBare.during(() => waits.bare.during(() => pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE)));
             const node = await pacedLoad(nodePort, BENCH.path, loads.node, MEASURE_S, FIXED_RATE);
             const minimal = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
             await quiet(stats);
-            const service = await pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE);
+            const service = await waits.generatorWithService.during(() => waits.service.during(() => pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE)));
             paced.push({ bare, node, minimal, service });
           }
           if (loads.service.wrapped()) throw new Error(`the service was sent more texts than ${PARTICIPANTS} participants have answers; raise PARTICIPANTS`);
-          return { rounds, cpu, paced, stats: await stats() };
+          const waited: WaitsForCpu = {
+            bare: waits.bare.perSecond(), generatorWithBare: waits.generatorWithBare.perSecond(),
+            service: waits.service.perSecond(), generatorWithService: waits.generatorWithService.perSecond(),
+          };
+          return { rounds, cpu, paced, waited, stats: await stats() };
         }))));
     return report(result.result.result.result.result, Date.now() - started);
   },
 };
 
-function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; stats: ServerStats }, elapsedMs: number): string[] {
+function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; waited: WaitsForCpu; stats: ServerStats }, elapsedMs: number): string[] {
   const line = (name: string, m: Measured) =>
     `${name.padEnd(34)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
-  const { rounds, cpu, paced, stats } = run;
+  const { rounds, cpu, paced, waited, stats } = run;
   const all = (server: keyof Round) => pooled(paced.map((round) => round[server]));
   const fixed: Paced = { bare: all('bare'), node: all('node'), minimal: all('minimal'), service: all('service') };
   const pacedLine = (name: string, server: keyof Round) =>
@@ -146,6 +164,7 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; stats: 
     pacedLine('service', 'service'),
     `p99 at an even ${FIXED_RATE} msg/s over ${paced.length} × ${MEASURE_S} s taken turn about: ${fixed.service.p99} ms (target < 25 ms); ` +
       `bare express ${fixed.bare.p99} ms, bare node http ${fixed.node.p99} ms, the minimal pipeline ${fixed.minimal.p99} ms`,
+    waitLine(waited),
     `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
@@ -161,6 +180,15 @@ function cpuLines(cpu: CpuPerText): string[] {
   ];
 }
 
+function waitLine(waited: WaitsForCpu): string {
+  const { bare, generatorWithBare, service, generatorWithService } = waited;
+  if (bare === undefined || generatorWithBare === undefined || service === undefined || generatorWithService === undefined) {
+    return 'waiting for a CPU: not measured (needs Linux /proc schedstat)';
+  }
+  return `waiting for a CPU while ready to run, paced turns, ms per s: bare express ${bare.main} (load generator ${generatorWithBare.main}); ` +
+    `service HTTP thread ${service.main}, engine thread ${service.busiestOther}, other threads ${service.rest} (load generator ${generatorWithService.main})`;
+}
+
 /** Adds up a server's thread CPU over the measured turns, and the texts it served in them. */
 function cpuTally(pid: number | undefined) {
   const spent = new Map<number, number>();
@@ -170,11 +198,30 @@ function cpuTally(pid: number | undefined) {
       if (pid === undefined) return turn();
       const before = threadCpu(pid);
       const measured = await turn();
-      for (const [tid, ms] of threadCpu(pid)) spent.set(tid, (spent.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
+      addGrowth(spent, before, threadCpu(pid));
       texts += measured.rate * MEASURE_S;
       return measured;
     },
     perText: (): CpuSplit | undefined => (pid === undefined ? undefined : cpuSplit(pid, new Map(), spent, texts)),
+  };
+}
+
+/** Adds up how long a process's threads waited for a CPU over some turns, and the CPU each used (to tell the engine). */
+function waitTally(pid: number | undefined) {
+  const cpu = new Map<number, number>();
+  const wait = new Map<number, number>();
+  let seconds = 0;
+  return {
+    async during<T>(turn: () => Promise<T>): Promise<T> {
+      if (pid === undefined) return turn();
+      const before = { cpu: threadCpu(pid), wait: threadWait(pid), at: performance.now() };
+      const result = await turn();
+      addGrowth(cpu, before.cpu, threadCpu(pid));
+      addGrowth(wait, before.wait, threadWait(pid));
+      seconds += (performance.now() - before.at) / 1000;
+      return result;
+    },
+    perSecond: (): CpuSplit | undefined => (pid === undefined ? undefined : waitSplit(pid, cpu, wait, seconds)),
   };
 }
 

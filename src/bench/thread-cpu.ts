@@ -12,6 +12,19 @@ export type ThreadCpu = ReadonlyMap<number, number>;
 const TICKS_PER_SECOND = 100;
 
 export function threadCpu(pid: number): ThreadCpu {
+  return readTasks(pid, 'stat', cpuMsOf);
+}
+
+/**
+ * How long each thread of a process has waited for a CPU while ready to run, in ms (Linux's schedstat;
+ * empty elsewhere). With more busy threads than cores, a paced load's latency is partly this queueing,
+ * so the benchmark prints it beside the latency.
+ */
+export function threadWait(pid: number): ThreadCpu {
+  return readTasks(pid, 'schedstat', waitMsOf);
+}
+
+function readTasks(pid: number, file: 'stat' | 'schedstat', parse: (line: string) => number): ThreadCpu {
   const times = new Map<number, number>();
   let tasks: string[];
   try {
@@ -21,7 +34,7 @@ export function threadCpu(pid: number): ThreadCpu {
   }
   for (const task of tasks) {
     try {
-      times.set(Number(task), cpuMsOf(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8')));
+      times.set(Number(task), parse(readFileSync(`/proc/${pid}/task/${task}/${file}`, 'utf8')));
     } catch {
       // The thread ended between the listing and the read.
     }
@@ -33,6 +46,16 @@ export function threadCpu(pid: number): ThreadCpu {
 export function cpuMsOf(statLine: string): number {
   const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** The second of schedstat's three fields: nanoseconds spent runnable on a run queue, in ms. */
+export function waitMsOf(schedstatLine: string): number {
+  return Number(schedstatLine.trim().split(' ')[1]) / 1e6;
+}
+
+/** Adds each thread's growth between two readings to `total` (threads that started in between count from 0). */
+export function addGrowth(total: Map<number, number>, before: ThreadCpu, after: ThreadCpu): void {
+  for (const [tid, ms] of after) total.set(tid, (total.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
 }
 
 export interface CpuSplit {
@@ -51,4 +74,17 @@ export function cpuSplit(pid: number, before: ThreadCpu, after: ThreadCpu, units
   const rest = others.slice(1).reduce((sum, ms) => sum + ms, 0);
   const perUnit = (ms: number) => Math.round((ms * 1000) / units);
   return { main: perUnit(main), busiestOther: perUnit(busiestOther), rest: perUnit(rest) };
+}
+
+/**
+ * How long each kind of thread waited for a CPU, in ms per second of the readings: the main thread, the
+ * engine (the other thread that used the most CPU over the same span) and the rest.
+ */
+export function waitSplit(pid: number, cpu: ThreadCpu, wait: ThreadCpu, seconds: number): CpuSplit | undefined {
+  if (wait.size === 0 || seconds <= 0) return undefined;
+  const engine = [...cpu].filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1])[0]?.[0];
+  const waited = (tid: number | undefined) => (tid === undefined ? 0 : wait.get(tid) ?? 0);
+  const rest = [...wait].filter(([tid]) => tid !== pid && tid !== engine).reduce((sum, [, ms]) => sum + ms, 0);
+  const perSecond = (ms: number) => Math.round(ms / seconds);
+  return { main: perSecond(waited(pid)), busiestOther: perSecond(waited(engine)), rest: perSecond(rest) };
 }

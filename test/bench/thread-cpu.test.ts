@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cpuMsOf, cpuSplit, threadCpu } from '../../src/bench/thread-cpu.js';
+import { addGrowth, cpuMsOf, cpuSplit, threadCpu, threadWait, waitMsOf, waitSplit } from '../../src/bench/thread-cpu.js';
 
 /** A /proc/<pid>/task/<tid>/stat line with the given utime and stime (clock ticks) and thread name. */
 const statLine = (name: string, utime: number, stime: number) =>
@@ -20,6 +20,61 @@ describe('reading a thread’s CPU time', () => {
 
   test('when a process is gone, then nothing is read', () => {
     expect(threadCpu(2 ** 30).size).toBe(0);
+  });
+});
+
+describe('reading how long a thread waited for a CPU', () => {
+  test.each([
+    { case: 'a thread that waited', line: '1532000000 287000000 4127\n', ms: 287 },
+    { case: 'a thread that never waited', line: '5000 0 1\n', ms: 0 },
+    { case: 'a fraction of a millisecond', line: '100 2500000 3', ms: 2.5 },
+  ])('when schedstat reads $case, then the run-queue time is read in ms', ({ line, ms }) => {
+    expect(waitMsOf(line)).toBe(ms);
+  });
+
+  test('when this process is read, then its main thread is there', () => {
+    expect(threadWait(process.pid).get(process.pid)).toBeGreaterThanOrEqual(0);
+  });
+
+  test('when a process is gone, then nothing is read', () => {
+    expect(threadWait(2 ** 30).size).toBe(0);
+  });
+});
+
+describe('adding up readings over several turns', () => {
+  test('when two turns are read, then each thread’s growth in both is summed, a new thread from 0', () => {
+    const total = new Map<number, number>();
+
+    addGrowth(total, new Map([[10, 100], [11, 40]]), new Map([[10, 160], [11, 45]]));
+    addGrowth(total, new Map([[10, 500], [11, 50]]), new Map([[10, 520], [11, 60], [12, 7]]));
+
+    expect(total).toEqual(new Map([[10, 80], [11, 15], [12, 7]]));
+  });
+});
+
+describe('splitting the waits between threads', () => {
+  test.each([
+    {
+      case: 'the engine used the most CPU but waited less than a helper',
+      cpu: [[10, 3000], [11, 6000], [12, 200]], wait: [[10, 1500], [11, 500], [12, 900]], seconds: 10,
+      split: { main: 150, busiestOther: 50, rest: 90 },
+    },
+    {
+      case: 'a process with one thread',
+      cpu: [[10, 2000]], wait: [[10, 1000]], seconds: 5,
+      split: { main: 200, busiestOther: 0, rest: 0 },
+    },
+  ])('when $case, then each kind gets its ms per second', ({ cpu, wait, seconds, split }) => {
+    const read = (pairs: number[][]) => new Map(pairs.map(([tid, ms]) => [tid!, ms!]));
+
+    expect(waitSplit(10, read(cpu), read(wait), seconds)).toEqual(split);
+  });
+
+  test.each([
+    { case: 'nothing could be read', wait: new Map<number, number>(), seconds: 5 },
+    { case: 'no time passed', wait: new Map([[10, 5]]), seconds: 0 },
+  ])('when $case, then there is no split', ({ wait, seconds }) => {
+    expect(waitSplit(10, new Map(), wait, seconds)).toBeUndefined();
   });
 });
 

@@ -112,7 +112,10 @@ export const inboundBenchmark: Benchmark = {
           }
           const cpu: CpuPerText = { bare: bareCpu.perText(), service: serviceCpu.perText() };
           const paced: Paced[] = [];
-          const waits = { bare: waitTally(barePid), generatorWithBare: waitTally(process.pid), service: waitTally(servicePid), generatorWithService: waitTally(process.pid) };
+          const waits = {
+            bare: waitTally(barePid), generatorWithBare: waitTally(process.pid),
+            service: waitTally(servicePid), generatorWithService: waitTally(process.pid),
+          };
           for (let round = 0; round < ROUNDS; round += 1) {
             await quiet(stats);
             const bare = await waits.generatorWithBare.during(() => waits.bare.during(() => pacedLoad(barePort, BENCH.path, loads.bare, MEASURE_S, FIXED_RATE)));

@@ -1,15 +1,30 @@
 import { isRedcapError } from '../adapters/redcap/index.js';
 
 /**
- * How the REDCap workers judge a failure. Retrying cannot fix a refused value or a missing record;
- * anything else (REDCap down, slow, rate-limiting, a revoked token being fixed) may pass later.
+ * Work queued for a project the configuration does not have (any more, if the project file lost it):
+ * with no REDCap URL or token there is nowhere to send it.
  */
-export function isPermanentFailure(error: unknown): boolean {
-  return isRedcapError(error) && (error.kind === 'validation' || error.kind === 'not_found');
+export class ProjectNotConfigured extends Error {
+  constructor(project: string) {
+    super(`project ${project} is not configured`);
+    this.name = 'ProjectNotConfigured';
+  }
 }
 
-/** Safe to store and log: RedcapError messages carry no token or value; anything else is named, not quoted. */
+/**
+ * How the REDCap workers judge a failure. Retrying cannot fix a refused value, a missing record or a
+ * project that is not configured; anything else (REDCap down, slow, rate-limiting, a revoked token
+ * being fixed) may pass later.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return (isRedcapError(error) && (error.kind === 'validation' || error.kind === 'not_found')) || error instanceof ProjectNotConfigured;
+}
+
+/**
+ * Safe to store and log: RedcapError messages carry no token or value, and ProjectNotConfigured only the
+ * project's id; anything else is named, not quoted.
+ */
 export function failureReason(error: unknown): string {
-  if (isRedcapError(error)) return error.message;
+  if (isRedcapError(error) || error instanceof ProjectNotConfigured) return error.message;
   return `unexpected ${error instanceof Error ? error.name : 'failure'}`;
 }

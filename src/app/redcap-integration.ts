@@ -12,7 +12,7 @@ import type { ConversationDeps } from './deps.js';
 import { activeSurvey, describeProject, ensureSurvey, pullSurvey, type ProjectSurveyView, type SurveyLoad } from './load-survey.js';
 import { createOptOutSync, webhookNotifier, type OptOutNotice } from './opt-out-sync.js';
 import { createPollingLoop, type PollingLoop } from './polling-loop.js';
-import { failureReason } from './redcap-failure.js';
+import { failureReason, ProjectNotConfigured } from './redcap-failure.js';
 import {
   continueSurveyQueue, receiveDataEntryTrigger, retryQueuedTriggers, sendDueInvitations, type DataEntryTrigger, type DetOutcome, type RedcapInvitationDeps,
 } from './redcap-invitations.js';
@@ -124,6 +124,6 @@ function clientFactory(options: RedcapIntegrationOptions): (project: ProjectConf
 
 function projectOrThrow(projects: ProjectRegistry, id: string): ProjectConfig {
   const project = projects.byId(id);
-  if (project === undefined) throw new Error(`project ${id} is not configured`);
+  if (project === undefined) throw new ProjectNotConfigured(id);
   return project;
 }

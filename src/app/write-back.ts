@@ -131,8 +131,8 @@ const addsInstance = (batch: WriteBatch): boolean => batch.rows.some(rowAddsInst
 /** Imports the groups in one request; when REDCap refuses it for good, one request per group instead. */
 async function importTogether(deps: WriteBackDeps, report: WriteBackReport, batches: readonly WriteBatch[]): Promise<void> {
   const project = batches[0]!.project;
-  const client = deps.redcap(project);
-  const send = () => client.importRecords(batches.flatMap((batch) => batch.rows));
+  // The client is looked up inside the attempt: a project the configuration lost fails its own writes only.
+  const send = () => deps.redcap(project).importRecords(batches.flatMap((batch) => batch.rows));
   const ids = batches.flatMap((batch) => batch.outboxIds);
   const attempts = Math.max(...batches.map((batch) => batch.attempts));
   const outcome = await attempt(deps, report, ids, attempts, send, project, batches.length > 1);

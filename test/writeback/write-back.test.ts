@@ -177,6 +177,23 @@ describe('a write REDCap refuses', () => {
     for (const secret of [PHONE, '6503803405', 'Good']) expect(text).not.toContain(secret);
   });
 
+  test('when a pending write belongs to a project the configuration no longer has, then it is kept as failed and the other answers still land', async () => {
+    world = await startWorld(classicStudy({ records: [{ record_id: '1', phone: PHONE }] }));
+    await inviteToDaily(world);
+    world.reply('1');
+    // As if the project file had lost the project that queued this answer, before it reached REDCap.
+    world.conversations.store.db.prepare(`UPDATE outbox SET project = 'removed' WHERE channel = 'redcap'`).run();
+    world.reply('1,3');
+
+    const report = await world.redcap.writer.runOnce();
+
+    expect(report).toMatchObject({ sent: 1, failed: 1 });
+    expect(world.records('1')[0]).toMatchObject({ symptoms___1: '1', symptoms___3: '1' });
+    const orphan = world.conversations.store.db.prepare(`SELECT status, last_error FROM outbox WHERE project = 'removed'`).get();
+    expect(orphan).toEqual({ status: 'failed', last_error: 'project removed is not configured' });
+    expect(world.logs.some((line) => /refused a write for good/.test(line))).toBe(true);
+  });
+
   test('when a write was refused, then GET /api/conversations/:id shows it with REDCap\'s reason', async () => {
     const service = await startService(misdesignated(), { invitationRules: [{ instrument: 'daily', event: 'baseline_arm_1' }] });
     try {

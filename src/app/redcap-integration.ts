@@ -60,7 +60,7 @@ export function createRedcapIntegration(options: RedcapIntegrationOptions): Redc
   const invitationDeps: RedcapInvitationDeps = { conversations, sync, projects: projects.projects, redcap, survey, logger };
   const post = options.postJson ?? ((url: string, body: OptOutNotice) => axios.post(url, body, { timeout: 10_000 }));
   const writer = createRedcapWriter({
-    store: conversations.store, sync, redcap, clock: conversations.clock, logger,
+    store: conversations.store, sync, redcap, clock: conversations.clock, logger, projects: projects.projects.map((project) => project.id),
     ...(options.commit === undefined ? {} : { commit: options.commit }),
     syncOptOut: createOptOutSync({
       project: (id) => projects.byId(id), redcap, survey, logger,

@@ -12,7 +12,7 @@ import { backoffMs, type RetryPolicy } from './dispatch-outbox.js';
 import { planOptOutChanges, type OptOutChange } from './opt-out-plan.js';
 import type { SharedCommit } from './group-commit.js';
 import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
-import { failureReason, isPermanentFailure } from './redcap-failure.js';
+import { failureReason, isPermanentFailure, ProjectNotConfigured } from './redcap-failure.js';
 import { planWrites, type WriteBatch } from './write-back-plan.js';
 
 export interface CompletedInstrument {
@@ -25,6 +25,8 @@ export interface CompletedInstrument {
 export interface WriteBackDeps {
   store: SqliteStore;
   sync: RedcapSyncStore;
+  /** The configured projects' ids: each one's writes are read on their own. */
+  projects: readonly string[];
   redcap: (project: string) => RedcapClient;
   clock: Clock;
   logger: Logger;
@@ -65,8 +67,18 @@ export interface RedcapWriter extends PollingLoop {
   round(): Promise<void>;
 }
 
+/** A round reads at most this many of each project's pending rows. */
+export const ROWS_PER_PROJECT = 5_000;
+
 export function createRedcapWriter(deps: WriteBackDeps): RedcapWriter {
-  const runOnce = () => writeDue(deps);
+  // The configuration is fixed for the process, so writes of unconfigured projects are looked for once.
+  let checkedOthers = false;
+  const runOnce = async () => {
+    const failed = checkedOthers ? 0 : await failWritesOfOtherProjects(deps);
+    checkedOthers = true;
+    const report = await writeDue(deps);
+    return { ...report, failed: report.failed + failed };
+  };
   const round = skippingRounds(deps.clock, runOnce, (report) => restAfterOutage(report, deps.clock.now()));
   const loop = createPollingLoop({
     name: 'redcap-write-back', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 1_000, minGapMs: WRITE_BACK_GAP_MS,
@@ -93,11 +105,29 @@ function restAfterOutage(report: WriteBackReport, now: Date): number {
  */
 export const GROUPS_PER_IMPORT = 100;
 
-/** One round: every due group, oldest first, as few REDCap requests as the groups allow. */
+/**
+ * Writes queued for a project the configuration no longer has cannot be sent (no REDCap URL or token):
+ * kept as failed for staff, with the reason, rather than pending for ever.
+ */
+async function failWritesOfOtherProjects(deps: WriteBackDeps): Promise<number> {
+  const rows = deps.sync.pendingOutside(deps.projects);
+  for (const project of new Set(rows.map((row) => row.project))) {
+    const ids = rows.filter((row) => row.project === project).map((row) => row.id);
+    const reason = new ProjectNotConfigured(project).message;
+    await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
+    deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap writes of a project that is not configured; kept for staff');
+  }
+  return rows.length;
+}
+
+/**
+ * One round: every due group, oldest first, as few REDCap requests as the groups allow. Each project's
+ * rows are read on their own, so one project's backlog (writes waiting out an outage) hides no other's.
+ */
 export async function writeDue(deps: WriteBackDeps): Promise<WriteBackReport> {
   const report: WriteBackReport = { sent: 0, retried: 0, failed: 0 };
   const now = deps.clock.now().toISOString();
-  const pending = deps.sync.pendingRedcapRows();
+  const pending = deps.projects.flatMap((project) => deps.sync.pendingRedcapRows(project, ROWS_PER_PROJECT));
   for (const imports of importsOf(planWrites(pending, now, (version) => deps.store.loadSurvey(version)))) {
     await importTogether(deps, report, imports);
   }

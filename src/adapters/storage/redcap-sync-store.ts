@@ -92,14 +92,19 @@ export class RedcapSyncStore {
     return this.inTransaction(work);
   }
 
-  /** Every pending REDCap row, oldest first; the writer decides which groups are due. */
-  pendingRedcapRows(limit = 5000): PendingRedcapRow[] {
-    return (this.sql.pending!.all(limit) as PendingRecord[]).map((row) => ({
+  /** One project's pending REDCap rows, oldest first, at most `limit`; the writer decides which groups are due. */
+  pendingRedcapRows(project: string, limit: number): PendingRedcapRow[] {
+    return (this.sql.pending!.all(project, limit) as PendingRecord[]).map((row) => ({
       id: row.id, project: row.project, kind: row.kind, conversationId: row.conversation_id, phone: row.phone,
       payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, nextAttemptAt: row.next_attempt_at,
       surveyVersion: row.survey_version,
       target: { event: row.event, repeatInstrument: row.repeat_instrument, repeatInstance: row.repeat_instance },
     }));
+  }
+
+  /** Pending REDCap rows of projects this deployment does not configure (any more): nowhere to send them. */
+  pendingOutside(projects: readonly string[]): { id: number; project: string }[] {
+    return this.sql.pendingOutside!.all(JSON.stringify(projects)) as { id: number; project: string }[];
   }
 
   // An import carries up to a hundred records' rows; one statement marks them all.
@@ -182,7 +187,9 @@ function prepareAll(db: Database): Record<string, Statement> {
         c.survey_version, t.event, t.repeat_instrument, t.repeat_instance
       FROM outbox o LEFT JOIN conversations c ON c.id = o.conversation_id
         LEFT JOIN conversation_targets t ON t.conversation_id = o.conversation_id
-      WHERE o.channel = 'redcap' AND o.status = 'pending' ORDER BY o.id LIMIT ?`,
+      WHERE o.channel = 'redcap' AND o.status = 'pending' AND o.project = ? ORDER BY o.id LIMIT ?`,
+    pendingOutside: `SELECT id, project FROM outbox
+      WHERE channel = 'redcap' AND status = 'pending' AND project NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
     sent: `UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL WHERE id IN (SELECT value FROM json_each(?))`,
     retry: `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))`,
     fail: `UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))`,

@@ -115,7 +115,8 @@ async function failWritesOfOtherProjects(deps: WriteBackDeps): Promise<number> {
     const ids = rows.filter((row) => row.project === project).map((row) => row.id);
     const reason = new ProjectNotConfigured(project).message;
     await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
-    deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap writes of a project that is not configured; kept for staff');
+    // A count, not the ids: after a long outage there can be thousands.
+    deps.logger.error({ project, writes: ids.length, reason }, 'REDCap writes of a project that is not configured; kept for staff');
   }
   return rows.length;
 }

@@ -2,16 +2,41 @@ import type { TimerRow } from '../adapters/storage/index.js';
 import type { ConversationDeps } from './deps.js';
 import type { PhoneScope } from './phone.js';
 import { continueWithWaiting } from './phone.js';
+import { ProjectNotConfigured } from './project-not-configured.js';
 import { stepStored } from './run-step.js';
+
+/** A due timer that could not be delivered; the other due timers were. */
+export interface TimerFailure {
+  timerId: number;
+  conversationId: string;
+  reason: string;
+  error: unknown;
+}
 
 /**
  * Delivers every timer due at the clock's now, oldest first, each in its own transaction. A timer set
  * for an older revision reaches the machine, which ignores it: a stale reminder changes nothing.
+ *
+ * One timer that cannot be delivered never holds back the others: each failure goes to `onFailure`, and
+ * without one the first failure is thrown once every other due timer has fired. A timer of a project the
+ * configuration no longer has can never fire, so its conversation's timers are cancelled; any other
+ * failure leaves the timer pending, to be tried again.
  */
-export function fireDueTimers(deps: ConversationDeps): number {
+export function fireDueTimers(deps: ConversationDeps, onFailure?: (failure: TimerFailure) => void): number {
   const now = deps.clock.now();
   const due = deps.store.dueTimers(now.toISOString());
-  for (const timer of due) fireTimer(deps, timer, now);
+  const failures: TimerFailure[] = [];
+  for (const timer of due) {
+    try {
+      fireTimer(deps, timer, now);
+    } catch (error) {
+      if (error instanceof ProjectNotConfigured) deps.store.transaction(() => deps.store.cancelTimers(timer.conversationId));
+      const failure = { timerId: timer.id, conversationId: timer.conversationId, reason: error instanceof Error ? error.message : String(error), error };
+      if (onFailure === undefined) failures.push(failure);
+      else onFailure(failure);
+    }
+  }
+  if (failures.length > 0) throw failures[0]!.error;
   return due.length;
 }
 

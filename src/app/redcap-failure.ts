@@ -1,15 +1,5 @@
 import { isRedcapError } from '../adapters/redcap/index.js';
-
-/**
- * Work queued for a project the configuration does not have (any more, if the project file lost it):
- * with no REDCap URL or token there is nowhere to send it.
- */
-export class ProjectNotConfigured extends Error {
-  constructor(project: string) {
-    super(`project ${project} is not configured`);
-    this.name = 'ProjectNotConfigured';
-  }
-}
+import { ProjectNotConfigured } from './project-not-configured.js';
 
 /**
  * How the REDCap workers judge a failure. Retrying cannot fix a refused value, a missing record or a

@@ -12,7 +12,8 @@ import type { ConversationDeps } from './deps.js';
 import { activeSurvey, describeProject, ensureSurvey, pullSurvey, type ProjectSurveyView, type SurveyLoad } from './load-survey.js';
 import { createOptOutSync, webhookNotifier, type OptOutNotice } from './opt-out-sync.js';
 import { createPollingLoop, type PollingLoop } from './polling-loop.js';
-import { failureReason, ProjectNotConfigured } from './redcap-failure.js';
+import { ProjectNotConfigured } from './project-not-configured.js';
+import { failureReason } from './redcap-failure.js';
 import {
   continueSurveyQueue, receiveDataEntryTrigger, retryQueuedTriggers, sendDueInvitations, type DataEntryTrigger, type DetOutcome, type RedcapInvitationDeps,
 } from './redcap-invitations.js';

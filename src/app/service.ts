@@ -27,6 +27,7 @@ import { createInvitations } from './invitations.js';
 import { receiveProviderText, type ProviderText } from './receive-provider-text.js';
 import { createSharedCommit } from './group-commit.js';
 import { composeThreadedService } from './engine-thread/threaded-service.js';
+import { ProjectNotConfigured } from './project-not-configured.js';
 import { recordDeliveryStatus } from './record-delivery-status.js';
 import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
 import { setUpSmsProvider, type SmsProviderSetup } from './sms-provider-setup.js';
@@ -142,7 +143,10 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
   const timers = createPollingLoop({
     name: 'timers', clock, logger, idleMs: TIMER_POLL_MS,
     tick: async () => {
-      if (fireDueTimers(deps) > 0) dispatcher.nudge();
+      const due = fireDueTimers(deps, ({ error, timerId, conversationId }) => {
+        logger.error({ err: error, timerId, conversationId }, 'a timer could not fire; the other due timers did');
+      });
+      if (due > 0) dispatcher.nudge();
     },
   });
   const eraser = createDeliveredEraser({
@@ -188,7 +192,7 @@ export function projectSetup(project: ProjectConfig): ProjectSetup {
 }
 
 function missingProject(id: string): never {
-  throw new Error(`project ${id} is not configured`);
+  throw new ProjectNotConfigured(id);
 }
 
 function readiness(db: Database, dispatcher: OutboxDispatcher, clock: Clock, closing: boolean) {

@@ -12,7 +12,8 @@ import { backoffMs, type RetryPolicy } from './dispatch-outbox.js';
 import { planOptOutChanges, type OptOutChange } from './opt-out-plan.js';
 import type { SharedCommit } from './group-commit.js';
 import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
-import { failureReason, isPermanentFailure, ProjectNotConfigured } from './redcap-failure.js';
+import { ProjectNotConfigured } from './project-not-configured.js';
+import { failureReason, isPermanentFailure } from './redcap-failure.js';
 import { planWrites, type WriteBatch } from './write-back-plan.js';
 
 export interface CompletedInstrument {

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RevisionConflict } from '../../src/adapters/storage/index.js';
-import { fireDueTimers, recordDeliveryFailure, recordProviderOptOut, resumeConversation } from '../../src/app/index.js';
+import { fireDueTimers, invite, recordDeliveryFailure, recordProviderOptOut, resumeConversation } from '../../src/app/index.js';
+import { ProjectNotConfigured } from '../../src/app/project-not-configured.js';
 import { PROJECT, testWorld } from './world.js';
-import { PHONE } from '../conversation/demo-survey.js';
+import { PHONE, demoSurvey } from '../conversation/demo-survey.js';
+
+const OTHER_PHONE = '+16505550199';
+const notConfigured = (id: string): never => {
+  throw new ProjectNotConfigured(id);
+};
 
 describe('handleInbound', () => {
   it('when a webhook is retried with the same message id, then nothing changes', () => {
@@ -68,6 +74,42 @@ describe('fireDueTimers', () => {
     expect(fireDueTimers(world.deps)).toBe(1);
     expect(world.store.conversation('c0001')).toEqual(before);
     expect(world.texts()).toHaveLength(sent);
+  });
+
+  it('when one conversation’s timer cannot be stepped, then the other due timers still fire and the failure is reported', () => {
+    const world = testWorld({ reminders: ['PT4H'] });
+    world.invite();
+    invite(world.deps, { project: PROJECT, survey: demoSurvey(), instrument: 'daily', recordId: '2', phone: OTHER_PHONE, record: { record_id: '2' } });
+    // As if the project file had lost the first conversation's project while its reminder was pending.
+    world.store.db.prepare(`UPDATE conversations SET project = 'removed' WHERE id = 'c0001'`).run();
+    const configured = world.deps.project;
+    const deps = { ...world.deps, project: (id: string) => (id === 'removed' ? notConfigured(id) : configured(id)) };
+    const failures: string[] = [];
+    world.clock.set('2026-03-02T19:00:00Z');
+
+    expect(fireDueTimers(deps, (failure) => failures.push(`${failure.conversationId}: ${failure.reason}`))).toBe(2);
+
+    expect(world.texts().filter((text) => text.body.startsWith('Reminder:'))).toHaveLength(1);
+    expect(failures).toEqual(['c0001: project removed is not configured']);
+    // Its timers can never fire, so they are cancelled: the failure is reported once, not every round.
+    expect(world.store.pendingTimers('c0001')).toEqual([]);
+    expect(fireDueTimers(deps, (failure) => failures.push(failure.reason))).toBe(0);
+  });
+
+  it('when a timer cannot be stepped and nobody listens for failures, then it throws after the others have fired', () => {
+    const world = testWorld({ reminders: ['PT4H'] });
+    world.invite();
+    invite(world.deps, { project: PROJECT, survey: demoSurvey(), instrument: 'daily', recordId: '2', phone: OTHER_PHONE, record: { record_id: '2' } });
+    const original = world.store.conversation.bind(world.store);
+    world.store.conversation = (id) => {
+      if (id === 'c0001') throw new Error('disk I/O error');
+      return original(id);
+    };
+    world.clock.set('2026-03-02T19:00:00Z');
+
+    expect(() => fireDueTimers(world.deps)).toThrow('disk I/O error');
+    expect(world.texts().filter((text) => text.body.startsWith('Reminder:'))).toHaveLength(1);
+    expect(world.store.pendingTimers('c0001')).toHaveLength(1);
   });
 
   it('when the current reminder comes due, then the question goes again with the prefix', () => {

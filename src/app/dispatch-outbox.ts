@@ -5,6 +5,7 @@ import type { SendOutcome, SmsSender } from '../adapters/provider/port.js';
 import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import type { DeliveryEvents } from './delivery-events.js';
 import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
+import { ProjectNotConfigured } from './project-not-configured.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**
@@ -95,8 +96,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
    */
   async function sendDue(project: ProjectConfig, report: DispatchReport): Promise<void> {
     const bucket = bucketFor(project);
-    const allowed = Math.min(MAX_TEXTS_PER_ROUND, bucket.available(deps.clock.now().getTime()));
-    for (const text of deps.delivery.dueTexts(project.id, deps.clock.now().toISOString(), allowed + 1)) {
+    const now = deps.clock.now();
+    const allowed = Math.min(MAX_TEXTS_PER_ROUND, bucket.available(now.getTime()));
+    for (const text of deps.delivery.dueTexts(project.id, now.toISOString(), allowed + 1)) {
       if (stopping) return;
       const nowMs = deps.clock.now().getTime();
       if (!bucket.tryTake(nowMs)) {
@@ -110,7 +112,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   /** Texts queued for a project the configuration no longer has: no sender is known, so none can go. */
   function failTextsOfOtherProjects(report: DispatchReport): void {
     const configured = deps.projects.projects.map((project) => project.id);
-    for (const text of deps.delivery.textsOutside(configured)) fail(text, 'no such project in the configuration', null, report);
+    for (const text of deps.delivery.textsOutside(configured)) fail(text, new ProjectNotConfigured(text.project).message, null, report);
   }
 
   async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport): Promise<void> {

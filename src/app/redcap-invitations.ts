@@ -16,6 +16,7 @@ import { backoffMs } from './dispatch-outbox.js';
 import { baseRow, isComplete, queueInvitation, ruleInvitations, type RecordRows } from './invitation-rules.js';
 import { invite, type InviteInput, type InviteResult } from './invite.js';
 import { callingCodeOf, toE164 } from './phone-match.js';
+import { ProjectNotConfigured } from './project-not-configured.js';
 import { failureReason, isPermanentFailure } from './redcap-failure.js';
 import { enqueueText } from './run-step.js';
 import { WRITE_BACK_RETRY, type CompletedInstrument } from './write-back.js';
@@ -115,7 +116,7 @@ export async function sendDueInvitations(deps: RedcapInvitationDeps): Promise<nu
 async function sendOne(deps: RedcapInvitationDeps, invitation: InvitationRow): Promise<void> {
   const project = deps.projects.find((p) => p.id === invitation.project);
   try {
-    if (project === undefined) return deps.sync.finishInvitation(invitation.id, 'skipped', null, 'no such project in the configuration');
+    if (project === undefined) return deps.sync.finishInvitation(invitation.id, 'skipped', null, new ProjectNotConfigured(invitation.project).message);
     const outcome = await deliver(deps, project, invitation);
     deps.sync.finishInvitation(invitation.id, outcome.status, outcome.conversationId, outcome.reason);
     deps.logger.info({ project: project.id, invitationId: invitation.id, status: outcome.status, reason: outcome.reason }, 'invitation from REDCap');

@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { addGrowth, cpuMsOf, cpuSplit, threadCpu, threadWait, waitMsOf, waitSplit } from '../../src/bench/thread-cpu.js';
 
+/** Per-thread readings from [tid, ms] pairs. */
+const read = (pairs: number[][]) => new Map(pairs.map(([tid, ms]) => [tid!, ms!]));
+
 /** A /proc/<pid>/task/<tid>/stat line with the given utime and stime (clock ticks) and thread name. */
 const statLine = (name: string, utime: number, stime: number) =>
   `4242 (${name}) S 1 4242 4242 0 -1 4194560 1000 0 0 0 ${utime} ${stime} 0 0 20 0 11 0 100 1000000 5000 18446744073709551615`;
@@ -65,16 +68,7 @@ describe('splitting the waits between threads', () => {
       split: { main: 200, busiestOther: 0, rest: 0 },
     },
   ])('when $case, then each kind gets its ms per second', ({ cpu, wait, seconds, split }) => {
-    const read = (pairs: number[][]) => new Map(pairs.map(([tid, ms]) => [tid!, ms!]));
-
     expect(waitSplit(10, read(cpu), read(wait), seconds)).toEqual(split);
-  });
-
-  test.each([
-    { case: 'nothing could be read', wait: new Map<number, number>(), seconds: 5 },
-    { case: 'no time passed', wait: new Map([[10, 5]]), seconds: 0 },
-  ])('when $case, then there is no split', ({ wait, seconds }) => {
-    expect(waitSplit(10, new Map(), wait, seconds)).toBeUndefined();
   });
 });
 
@@ -91,15 +85,17 @@ describe('splitting CPU per text between threads', () => {
       split: { main: 600, busiestOther: 200, rest: 0 },
     },
   ])('when $case, then each kind gets its µs per text', ({ before, after, texts, split }) => {
-    const read = (pairs: number[][]) => new Map(pairs.map(([tid, ms]) => [tid!, ms!]));
-
     expect(cpuSplit(10, read(before), read(after), texts)).toEqual(split);
   });
+});
 
+describe('splits that cannot be made', () => {
   test.each([
-    { case: 'nothing could be read', after: new Map<number, number>(), texts: 100 },
-    { case: 'no text was served', after: new Map([[10, 5]]), texts: 0 },
-  ])('when $case, then there is no split', ({ after, texts }) => {
-    expect(cpuSplit(10, new Map(), after, texts)).toBeUndefined();
+    { case: 'no thread’s CPU could be read', split: () => cpuSplit(10, new Map(), new Map(), 100) },
+    { case: 'no text was served', split: () => cpuSplit(10, new Map(), read([[10, 5]]), 0) },
+    { case: 'no thread’s waits could be read', split: () => waitSplit(10, new Map(), new Map(), 5) },
+    { case: 'no time passed between the readings', split: () => waitSplit(10, new Map(), read([[10, 5]]), 0) },
+  ])('when $case, then there is no split', ({ split }) => {
+    expect(split()).toBeUndefined();
   });
 });

@@ -106,30 +106,66 @@ function schedule(deps: RedcapInvitationDeps, invitations: readonly NewInvitatio
   return deps.sync.transaction(() => invitations.filter((invitation) => deps.sync.scheduleInvitation(invitation)).length);
 }
 
-/** Sends every invitation whose time has come; REDCap being down only delays them. */
+/** At most this many of one project's invitations go in one round of the invitation loop. */
+export const INVITATIONS_PER_PROJECT = 100;
+
+/**
+ * Sends every invitation whose time has come; REDCap being down only delays them. Each project's are read
+ * on their own, so one project's large cohort or outage holds back no other project's invitations.
+ */
 export async function sendDueInvitations(deps: RedcapInvitationDeps): Promise<number> {
-  const due = deps.sync.dueInvitations(deps.conversations.clock.now().toISOString());
-  for (const invitation of due) await sendOne(deps, invitation);
+  let handled = skipInvitationsOfOtherProjects(deps);
+  for (const project of deps.projects) handled += await sendDueOf(deps, project);
+  return handled;
+}
+
+/**
+ * One project's due invitations, oldest first. Once its REDCap cannot be read, the rest wait with the
+ * failed one instead of each waiting out its own failed request (up to the client's timeout and retries).
+ */
+async function sendDueOf(deps: RedcapInvitationDeps, project: ProjectConfig): Promise<number> {
+  const due = deps.sync.dueInvitations(project.id, deps.conversations.clock.now().toISOString(), INVITATIONS_PER_PROJECT);
+  for (const [index, invitation] of due.entries()) {
+    const delayed = await sendOne(deps, project, invitation);
+    if (delayed === undefined) continue;
+    const rest = due.slice(index + 1).map((later) => later.id);
+    if (rest.length > 0) {
+      deps.sync.postponeInvitations(rest, delayed.retryAt, delayed.reason);
+      deps.logger.warn({ project: project.id, invitations: rest.length, retryAt: delayed.retryAt }, 'invitations wait for REDCap with the one that could not be sent');
+    }
+    break;
+  }
   return due.length;
 }
 
-async function sendOne(deps: RedcapInvitationDeps, invitation: InvitationRow): Promise<void> {
-  const project = deps.projects.find((p) => p.id === invitation.project);
+/** Invitations of a project the configuration no longer has: nothing says how to send them. */
+function skipInvitationsOfOtherProjects(deps: RedcapInvitationDeps): number {
+  const configured = deps.projects.map((project) => project.id);
+  const orphans = deps.sync.dueInvitationsOutside(configured, deps.conversations.clock.now().toISOString());
+  for (const invitation of orphans) {
+    deps.sync.finishInvitation(invitation.id, 'skipped', null, new ProjectNotConfigured(invitation.project).message);
+  }
+  return orphans.length;
+}
+
+/** Sends one invitation; when REDCap could not be read, says until when it waits. */
+async function sendOne(deps: RedcapInvitationDeps, project: ProjectConfig, invitation: InvitationRow): Promise<{ retryAt: string; reason: string } | undefined> {
   try {
-    if (project === undefined) return deps.sync.finishInvitation(invitation.id, 'skipped', null, new ProjectNotConfigured(invitation.project).message);
     const outcome = await deliver(deps, project, invitation);
     deps.sync.finishInvitation(invitation.id, outcome.status, outcome.conversationId, outcome.reason);
     deps.logger.info({ project: project.id, invitationId: invitation.id, status: outcome.status, reason: outcome.reason }, 'invitation from REDCap');
+    return undefined;
   } catch (error) {
     const reason = failureReason(error);
     if (isPermanentFailure(error)) {
       deps.sync.finishInvitation(invitation.id, 'failed', null, reason);
-      deps.logger.error({ project: invitation.project, invitationId: invitation.id, reason }, 'invitation failed');
-      return;
+      deps.logger.error({ project: project.id, invitationId: invitation.id, reason }, 'invitation failed');
+      return undefined;
     }
-    const retryAt = deps.conversations.clock.now().getTime() + backoffMs(invitation.attempts + 1, WRITE_BACK_RETRY);
-    deps.sync.retryInvitation(invitation.id, new Date(retryAt).toISOString(), reason);
-    deps.logger.warn({ project: invitation.project, invitationId: invitation.id, reason }, 'invitation delayed; will retry');
+    const retryAt = new Date(deps.conversations.clock.now().getTime() + backoffMs(invitation.attempts + 1, WRITE_BACK_RETRY)).toISOString();
+    deps.sync.retryInvitation(invitation.id, retryAt, reason);
+    deps.logger.warn({ project: project.id, invitationId: invitation.id, reason }, 'invitation delayed; will retry');
+    return { retryAt, reason };
   }
 }
 

@@ -3,59 +3,19 @@
  * one project's backlog never hides another's answers (decision 0012, addendum).
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { stringify } from 'yaml';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
-import { createLogger } from '../../src/adapters/logging/logger.js';
-import { createRedcapClient, createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../src/adapters/redcap/index.js';
+import type { FakeClock } from '../../src/adapters/clock.js';
 import { handleInbound } from '../../src/app/index.js';
 import { ROWS_PER_PROJECT } from '../../src/app/write-back.js';
-import { composeService, type Service } from '../../src/app/service.js';
-import { loadConfig } from '../../src/config/env.js';
-import { loadProjects } from '../../src/config/projects.js';
-import { serviceEnv } from '../det/service-harness.js';
-import { PHONE, STUDY_CSV, TOKEN, classicStudy, studySettings } from './harness.js';
+import type { Service } from '../../src/app/service.js';
+import { PHONE, TOKEN } from './harness.js';
+import { OTHER_PHONE, OTHER_TOKEN, startTwoProjects, type TwoProjects } from './two-projects.js';
 
-const OTHER_TOKEN = 'D0D0CAFE0123456789ABCDEF01234567';
-const OTHER_PHONE = '+16503803406';
-
-let running: RunningEmulator | undefined;
-let service: Service | undefined;
+let world: TwoProjects | undefined;
 
 afterEach(async () => {
-  await service?.close();
-  await running?.close();
-  service = undefined;
-  running = undefined;
+  await world?.close();
+  world = undefined;
 });
-
-/** Two studies on one REDCap server, each with its own token and sender, served by one service. */
-async function startTwoProjects(): Promise<{ emulator: RedcapEmulator; clock: FakeClock; service: Service }> {
-  const emulator = createRedcapEmulator({
-    projects: [
-      classicStudy({ records: [{ record_id: '1', phone: PHONE }] }),
-      { token: OTHER_TOKEN, projectId: 41, dictionary: STUDY_CSV, records: [{ record_id: '1', phone: OTHER_PHONE }] },
-    ],
-  });
-  running = await emulator.listen();
-  const file = join(mkdtempSync(join(tmpdir(), 'redcap-sms-two-')), 'projects.yaml');
-  writeFileSync(file, stringify({
-    projects: {
-      study: studySettings(running.url),
-      other: { ...studySettings(running.url), redcap: { url: running.url, token: OTHER_TOKEN }, sender: { from: '+16505550101' } },
-    },
-  }));
-  const env = serviceEnv(file);
-  const config = loadConfig(env);
-  const clock = new FakeClock('2026-03-10T14:00:00.000Z');
-  service = composeService(config, loadProjects(config, env), {
-    clock, newId: sequentialIds('conv-'), logger: createLogger({ level: 'silent' }),
-    redcapClient: (p) => createRedcapClient({ url: p.redcap.url, token: p.redcap.token, retries: 0, timeoutMs: 2_000 }),
-  });
-  return { emulator, clock, service };
-}
 
 async function inviteAndAnswer(s: Service, clock: FakeClock, project: string, phone: string, body: string): Promise<void> {
   const now = clock.now().toISOString();
@@ -66,7 +26,8 @@ async function inviteAndAnswer(s: Service, clock: FakeClock, project: string, ph
 
 describe('two projects on one service', () => {
   test('when one project has more writes waiting out an outage than a round reads, then the other project’s answer still lands', async () => {
-    const { emulator, clock, service: s } = await startTwoProjects();
+    world = await startTwoProjects();
+    const { emulator, clock, service: s } = world;
     await inviteAndAnswer(s, clock, 'study', PHONE, '1');
     emulator.failNext(1);
     expect((await s.redcap.writer.runOnce()).retried).toBe(1);

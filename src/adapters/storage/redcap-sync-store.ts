@@ -139,8 +139,14 @@ export class RedcapSyncStore {
     return this.sql.insertInvitation!.run(i.project, i.recordId, i.instrument, i.event, i.repeatInstance, i.mode, i.sendAt, i.createdAt).changes === 1;
   }
 
-  dueInvitations(now: string, limit = 100): InvitationRow[] {
-    return (this.sql.dueInvitations!.all(now, limit) as InvitationRecord[]).map(fromInvitationRecord);
+  /** One project's invitations whose time has come, oldest first. */
+  dueInvitations(project: string, now: string, limit: number): InvitationRow[] {
+    return (this.sql.dueInvitations!.all(project, now, limit) as InvitationRecord[]).map(fromInvitationRecord);
+  }
+
+  /** Due invitations of projects other than `projects`. */
+  dueInvitationsOutside(projects: readonly string[], now: string): InvitationRow[] {
+    return (this.sql.dueInvitationsOutside!.all(now, JSON.stringify(projects)) as InvitationRecord[]).map(fromInvitationRecord);
   }
 
   invitations(project: string): InvitationRow[] {
@@ -153,6 +159,11 @@ export class RedcapSyncStore {
 
   retryInvitation(id: number, sendAt: string, error: string): void {
     this.sql.retryInvitation!.run(sendAt, error, id);
+  }
+
+  /** Moves invitations that were not tried to a later time; their attempts stay as they were. */
+  postponeInvitations(ids: readonly number[], sendAt: string, error: string): void {
+    this.sql.postponeInvitations!.run(sendAt, error, JSON.stringify(ids));
   }
 
   queueTrigger(trigger: Omit<QueuedTrigger, 'id' | 'attempts'>, at: string): void {
@@ -200,12 +211,16 @@ function prepareAll(db: Database): Record<string, Statement> {
       WHERE project = ? ORDER BY id DESC LIMIT 1`,
     insertInvitation: `INSERT INTO scheduled_invitations (project, record_id, instrument, event, repeat_instance, mode,
       send_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    dueInvitations: `SELECT * FROM scheduled_invitations WHERE status = 'pending' AND send_at <= ?
+    dueInvitations: `SELECT * FROM scheduled_invitations WHERE status = 'pending' AND project = ? AND send_at <= ?
       ORDER BY send_at, id LIMIT ?`,
+    dueInvitationsOutside: `SELECT * FROM scheduled_invitations
+      WHERE status = 'pending' AND send_at <= ? AND project NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
     invitationsOf: 'SELECT * FROM scheduled_invitations WHERE project = ? ORDER BY id',
     finishInvitation: `UPDATE scheduled_invitations SET status = ?, conversation_id = ?, last_error = ?,
       attempts = attempts + 1 WHERE id = ?`,
     retryInvitation: `UPDATE scheduled_invitations SET send_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+    postponeInvitations: `UPDATE scheduled_invitations SET send_at = ?, last_error = ?
+      WHERE id IN (SELECT value FROM json_each(?))`,
     insertTrigger: `INSERT INTO redcap_triggers (redcap_project_id, record, instrument, event, next_attempt_at, received_at)
       VALUES (?, ?, ?, ?, ?, ?)`,
     dueTriggers: `SELECT id, redcap_project_id AS redcapProjectId, record, instrument, event, attempts FROM redcap_triggers

@@ -15,7 +15,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
-import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest } from './inbound-load.js';
+import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest, type SignedRequestList } from './inbound-load.js';
 import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
 import type { Benchmark } from './registry.js';
 import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } from './thread-cpu.js';
@@ -238,9 +238,9 @@ async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
 }
 
 /** Hands out the precomputed requests in order, shared by every connection; past the end it starts again. */
-function sequence(requests: SignedRequest[]): (() => SignedRequest) & { readonly wrapped: () => boolean } {
+function sequence(requests: SignedRequestList): (() => SignedRequest) & { readonly wrapped: () => boolean } {
   let next = 0;
-  return Object.assign(() => requests[next++ % requests.length] as SignedRequest, { wrapped: () => next > requests.length });
+  return Object.assign(() => requests.at(next++ % requests.length), { wrapped: () => next > requests.length });
 }
 
 async function blast(port: number, next: () => SignedRequest, seconds: number): Promise<Measured> {

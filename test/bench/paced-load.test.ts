@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { pacedLoad, pooled, type PacedResult } from '../../src/bench/paced-load.js';
+import { pacedLoad, pooled, responseHead, type PacedResult } from '../../src/bench/paced-load.js';
 
 let server: Server | undefined;
 
@@ -53,6 +53,93 @@ describe('paced load', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const result = await pacedLoad((server.address() as AddressInfo).port, '/', signed, 0.5, 40);
     expect(result.failures).toBe(20);
+  });
+});
+
+describe('paced load on the wire', () => {
+  test('when a request is sent, then the server reads it as the signed form post it stands for', async () => {
+    const seen: Array<Record<string, string | undefined>> = [];
+    server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.once('end', () => {
+        seen.push({ method: req.method, url: req.url, type: req.headers['content-type'], signature: req.headers['x-twilio-signature'] as string, body });
+        res.end('<Response/>');
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const result = await pacedLoad((server.address() as AddressInfo).port, '/webhooks/twilio/sms', () => ({ body: 'Body=caf%C3%A9&From=%2B1650', signature: 'c2lnbmVk' }), 0.1, 20);
+    expect(result.failures).toBe(0);
+    expect(seen).toEqual([{ method: 'POST', url: '/webhooks/twilio/sms', type: 'application/x-www-form-urlencoded', signature: 'c2lnbmVk', body: 'Body=caf%C3%A9&From=%2B1650' }, expect.anything()]);
+  });
+
+  test('when the server closes each connection after its answer, then the next requests open new ones and all are answered', async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.once('end', () => {
+        res.setHeader('connection', 'close');
+        res.end('<Response/>');
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const result = await pacedLoad((server.address() as AddressInfo).port, '/', signed, 0.5, 40);
+    expect(result.failures).toBe(0);
+    expect(result.latencies).toHaveLength(20);
+  });
+
+  test.each([
+    { case: 'drops the connection without answering', answer: (res: ServerResponse) => res.socket?.destroy() },
+    { case: 'answers without a length (chunked)', answer: (res: ServerResponse) => { res.write('<Resp'); res.end('onse/>'); } },
+  ])('when the server $case, then each request counts as a failure and the run still ends', async ({ answer }) => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.once('end', () => answer(res));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const result = await pacedLoad((server.address() as AddressInfo).port, '/', signed, 0.5, 20);
+    expect(result.failures).toBe(10);
+  });
+
+  test('when more requests are in flight than the connection cap, then the rest wait for a free connection and still count from their due time', async () => {
+    let open = 0;
+    let mostOpen = 0;
+    server = createServer((req, res) => {
+      req.resume();
+      req.once('end', () => setTimeout(() => res.end('<Response/>'), 20));
+    });
+    server.on('connection', (socket) => {
+      mostOpen = Math.max(mostOpen, (open += 1));
+      socket.once('close', () => (open -= 1));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    // Three connections answer at most 150 requests a second; 200 are due each second.
+    const result = await pacedLoad((server.address() as AddressInfo).port, '/', signed, 0.5, 200, 3);
+    expect(result.failures).toBe(0);
+    expect(mostOpen).toBe(3);
+    expect(result.latencies.at(-1)).toBeGreaterThan(result.latencies[0]! + 50);
+  });
+
+  test('when nothing listens on the port, then every request counts as a failure and the run still ends', async () => {
+    const port = await serve((respond) => respond());
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+    const result = await pacedLoad(port, '/', signed, 0.2, 20);
+    expect(result.failures).toBe(4);
+  });
+});
+
+describe('reading a response head', () => {
+  test.each([
+    { head: 'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 11', read: { status: 200, contentLength: 11, keepAlive: true } },
+    { head: 'HTTP/1.1 403 Forbidden\r\ncontent-length:0', read: { status: 403, contentLength: 0, keepAlive: true } },
+    { head: 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5', read: { status: 200, contentLength: 5, keepAlive: false } },
+    { head: 'HTTP/1.0 503 Service Unavailable\r\nContent-Length: 2\r\nConnection: keep-alive', read: { status: 503, contentLength: 2, keepAlive: true } },
+    { head: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked', read: undefined },
+    { head: 'HTTP/1.1 200 OK\r\nX-Content-Length: 5', read: undefined },
+    { head: 'SSH-2.0-OpenSSH\r\nContent-Length: 5', read: undefined },
+  ])('when the head is $head, then it reads as $read', ({ head, read }) => {
+    expect(responseHead(head)).toEqual(read);
   });
 });
 

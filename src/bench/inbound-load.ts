@@ -30,7 +30,7 @@ export function participantPhone(index: number): string {
 
 /**
  * Signed requests kept in one buffer outside V8's heap. The benchmark prepares over half a million of
- * them; kept as strings they made a heap of about 500 MB in the load generator, whose full garbage
+ * them; kept as strings they made a heap of about 530 MB in the load generator, whose full garbage
  * collections paused it for hundreds of ms in the middle of measured turns, and the pause counted as
  * the latency of whichever server it was measuring.
  */

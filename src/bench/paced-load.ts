@@ -125,16 +125,19 @@ class ConnectionPool {
   }
 
   private open(): Connection {
-    const connection = new Connection(connect({ port: this.port, host: '127.0.0.1', noDelay: true }), (request, ok, reusable) => {
-      this.settled(request, ok);
-      if (reusable) this.release(connection);
-    });
+    const connection: Connection = new Connection(
+      connect({ port: this.port, host: '127.0.0.1', noDelay: true }),
+      (request, ok, reusable) => {
+        this.settled(request, ok);
+        if (reusable) this.release(connection);
+      },
+      () => {
+        this.all.delete(connection);
+        const next = this.waiting.shift();
+        if (next !== undefined) this.send(next.request, next.bytes);
+      },
+    );
     this.all.add(connection);
-    connection.onClose(() => {
-      this.all.delete(connection);
-      const next = this.waiting.shift();
-      if (next !== undefined) this.send(next.request, next.bytes);
-    });
     return connection;
   }
 
@@ -156,25 +159,24 @@ class Connection {
   closed = false;
   private request = -1;
   private unread: Buffer | undefined;
-  private readonly closeListeners: Array<() => void> = [];
 
-  constructor(private readonly socket: Socket, private readonly settled: (request: number, ok: boolean, reusable: boolean) => void) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly settled: (request: number, ok: boolean, reusable: boolean) => void,
+    onClose: () => void,
+  ) {
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     socket.on('error', () => undefined); // 'close' follows and fails the request in flight.
     socket.on('close', () => {
       this.closed = true;
       this.fail();
-      for (const listener of this.closeListeners) listener();
+      onClose();
     });
   }
 
   send(request: number, bytes: Buffer): void {
     this.request = request;
     this.socket.write(bytes);
-  }
-
-  onClose(listener: () => void): void {
-    this.closeListeners.push(listener);
   }
 
   destroy(): void {

@@ -107,8 +107,7 @@ export class SqliteStore {
   updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): void {
     const statement = before?.open === row.open ? this.sql.updateConversationKeepingOpen! : this.sql.updateConversation!;
     const pending = this.heads.get(row.id);
-    const chain = { head: pending?.head ?? null, replied: pending?.replied === true ? 1 : 0 };
-    const result = statement.run({ ...toConversationRecord(row), expected: expectedRevision, ...chain });
+    const result = statement.run(toConversationRecord(row, expectedRevision, pending?.head ?? null, pending?.replied === true ? 1 : 0));
     if (result.changes !== 1) throw new RevisionConflict(row.id, expectedRevision);
     this.heads.written(row.id);
   }
@@ -208,11 +207,11 @@ export class SqliteStore {
    */
   appendTranscript(row: TranscriptRow): void {
     const conversationId = row.conversationId;
-    if (conversationId === null) return void this.sql.insertTranscript!.run({ ...row, previousId: null });
+    if (conversationId === null) return void this.sql.insertTranscript!.run(toTranscriptRecord(row, null));
     if (this.depth === 0) return this.transaction(() => this.appendTranscript(row));
     const pending = this.heads.get(conversationId);
     const previousId = pending?.head ?? this.storedHead(conversationId);
-    const appended = this.sql.insertTranscript!.run({ ...row, previousId });
+    const appended = this.sql.insertTranscript!.run(toTranscriptRecord(row, previousId));
     const replied = pending?.replied === true || row.direction === 'in';
     this.heads.set(conversationId, { head: Number(appended.lastInsertRowid), replied });
   }
@@ -282,13 +281,27 @@ function prepareAll(db: Database): Record<string, Statement> {
   return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
 }
 
-function toConversationRecord(row: ConversationRow): ConversationRecord {
+/*
+ * The statements' parameters are written out as literals, never spread (`{ ...record, expected }`): on
+ * this Node a spread copy of a wide object cost ten times the allocation of a literal, and V8 promoted
+ * about a third of it to the old generation, which brought the engine thread's major collections (the
+ * service's tail; decision 0023 addendum).
+ */
+/**
+ * The row's parameters, with what a save also names: the revision it must find and the transcript head it
+ * moves to (an INSERT names none of them, and better-sqlite3 ignores parameters a statement does not name).
+ */
+function toConversationRecord(row: ConversationRow, expected = row.revision, head: number | null = null, replied: 0 | 1 = 0): ConversationRecord & { expected: number; head: number | null; replied: 0 | 1 } {
   return {
     id: row.id, project: row.project, phone: row.phone, record_id: row.recordId, instrument: row.instrument,
     survey_version: row.surveyVersion, status: row.status, open: row.open ? 1 : 0, active: row.active ? 1 : 0,
     snapshot: JSON.stringify(row.snapshot), snapshot_format: row.snapshotFormat, machine_version: row.machineVersion,
-    revision: row.revision, created_at: row.createdAt, updated_at: row.updatedAt,
+    revision: row.revision, created_at: row.createdAt, updated_at: row.updatedAt, expected, head, replied,
   };
+}
+
+function toTranscriptRecord(row: TranscriptRow, previousId: number | null): TranscriptRow & { previousId: number | null } {
+  return { conversationId: row.conversationId, project: row.project, direction: row.direction, kind: row.kind, body: row.body, at: row.at, previousId };
 }
 
 function fromConversationRecord(row: ConversationRecord): ConversationRow {

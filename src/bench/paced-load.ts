@@ -81,7 +81,7 @@ export function pacedLoad(
 }
 
 /** The whole request as it goes on the wire. */
-export function requestBytes(port: number, path: string, signed: SignedRequest): Buffer {
+function requestBytes(port: number, path: string, signed: SignedRequest): Buffer {
   const body = Buffer.from(signed.body, 'utf8');
   const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`
     + `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n`
@@ -94,7 +94,7 @@ export function requestBytes(port: number, path: string, signed: SignedRequest):
  * listen backlog (511 in node), and connects refused there are retried after a second. The earlier
  * generator's agent had the same cap.
  */
-export const MAX_CONNECTIONS = 512;
+const MAX_CONNECTIONS = 512;
 
 /**
  * Keep-alive connections, each with at most one request in flight. A new one opens when none is free, up

@@ -281,15 +281,12 @@ function prepareAll(db: Database): Record<string, Statement> {
   return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
 }
 
-/*
- * The statements' parameters are written out as literals, never spread (`{ ...record, expected }`): on
- * this Node a spread copy of a wide object cost ten times the allocation of a literal, and V8 promoted
- * about a third of it to the old generation, which brought the engine thread's major collections (the
- * service's tail; decision 0023 addendum).
- */
 /**
  * The row's parameters, with what a save also names: the revision it must find and the transcript head it
  * moves to (an INSERT names none of them, and better-sqlite3 ignores parameters a statement does not name).
+ * Parameters are written out as literals, never spread (`{ ...record, expected }`): on this Node a spread
+ * copy of a wide object cost ten times the allocation of a literal, and V8 promoted about a third of it,
+ * which brought the engine thread's major collections (decision 0023 addendum).
  */
 function toConversationRecord(row: ConversationRow, expected = row.revision, head: number | null = null, replied: 0 | 1 = 0): ConversationRecord & { expected: number; head: number | null; replied: 0 | 1 } {
   return {

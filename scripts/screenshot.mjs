@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startDemo } from '../dist/app/demo.js';
+import { startDemo } from '../dist/demo/demo.js';
 import { createLogger } from '../dist/adapters/logging/logger.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'redcap-sms-screenshot-'));

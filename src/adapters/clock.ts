@@ -1,7 +1,6 @@
-/** The only source of "now" for the application; tests and replay drive a fake one. */
-export interface Clock {
-  now(): Date;
-}
+import type { Clock, IdGenerator } from '../ports/clock.js';
+
+export type { Clock, IdGenerator } from '../ports/clock.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -26,9 +25,6 @@ export class FakeClock implements Clock {
     return this.now();
   }
 }
-
-/** Ids for new conversations; sequential and predictable in tests and replay. */
-export type IdGenerator = () => string;
 
 export function sequentialIds(prefix = 'c'): IdGenerator {
   let next = 0;

@@ -1,4 +1,4 @@
-import { handleInbound, invite } from '../app/index.js';
+import { handleInbound, invite } from '../use-cases/index.js';
 import { conversationSettings, durationMs, isIsoDuration, type ConversationSettingsInput } from '../conversation/index.js';
 import type { Survey } from '../dictionary/model.js';
 import type { RecordData } from '../logic/index.js';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { deepFreeze } from './freeze.js';
-import { isIanaTimeZone } from './time-zone.js';
+import { isIanaTimeZone } from '../conversation/time-zone.js';
 
 /**
  * The service's environment variables (DESIGN §3), validated once at start-up into a frozen Config.

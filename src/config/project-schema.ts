@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { parseCatalog } from '../messages/index.js';
 import { remembered } from './remembered.js';
-import { isIanaTimeZone } from './time-zone.js';
+import { isIanaTimeZone } from '../conversation/time-zone.js';
 
 /**
  * The shape of the project file (REDCAP_SMS_PROJECTS). Strict objects, so a misspelt key is an

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { isIanaTimeZone } from '../config/time-zone.js';
+import { isIanaTimeZone } from './time-zone.js';
 import type { RecordData } from '../logic/index.js';
 import type { ConversationSettings } from './settings.js';
 

@@ -52,7 +52,7 @@ export function step(
 ): StepResult {
   const env: StepEnv = { survey, settings, catalog, now };
   const [start, startActions] = snapshot === null ? begin(event) : [restore(snapshot), []];
-  const machineEvent = toMachineEvent(event, start.context, env);
+  const machineEvent = toMachineEvent(event, env);
   const [next, actions] = machineEvent === null ? [start, []] : pureTransition(start, machineEvent);
   const effects = [...startActions, ...actions].flatMap(effectOf);
   const persisted = interviewer.getPersistedSnapshot(next) as unknown as PersistedConversation;
@@ -102,7 +102,7 @@ export function restore(snapshot: unknown): Snapshot {
 }
 
 /** Inbound texts become keyword events or replies here, so the machine never parses raw text for keywords. */
-function toMachineEvent(event: ConversationEvent, context: ConversationContext, env: StepEnv): MachineEvent | null {
+function toMachineEvent(event: ConversationEvent, env: StepEnv): MachineEvent | null {
   switch (event.type) {
     case 'invite':
       return { type: event.hold === true ? 'hold' : 'invite', env };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { handleInbound, invite } from '../app/index.js';
+import { handleInbound, invite } from '../use-cases/index.js';
 import { conversationSettings, durationMs, interviewer, restore } from '../conversation/index.js';
 import { parseDictionary } from '../dictionary/index.js';
 import type { Survey } from '../dictionary/model.js';

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { FakeClock, sequentialIds } from '../adapters/clock.js';
 import { openDatabase, SqliteStore } from '../adapters/storage/index.js';
-import type { ConversationDeps } from '../app/index.js';
-import { fireDueTimers } from '../app/index.js';
+import type { ConversationDeps } from '../use-cases/index.js';
+import { fireDueTimers } from '../use-cases/index.js';
 import type { ConversationSettings } from '../conversation/index.js';
 import type { RecordData } from '../logic/index.js';
 import type { Catalog } from '../messages/catalog.js';

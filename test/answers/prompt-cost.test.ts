@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { promptCost } from '../../src/answers/index.js';
-import { checkDictionary } from '../../src/app/check-dictionary.js';
+import { checkDictionary } from '../../src/checks/check-dictionary.js';
 import { englishCatalog } from '../../src/messages/catalog.js';
 import { loadFixture, testField, testSurvey } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
-import { createGroupCommit, createSharedCommit } from '../../src/app/group-commit.js';
+import { createGroupCommit, createSharedCommit } from '../../src/adapters/storage/group-commit.js';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 const dirs: string[] = [];

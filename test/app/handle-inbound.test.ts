@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RevisionConflict } from '../../src/adapters/storage/index.js';
-import { fireDueTimers, invite, recordDeliveryFailure, recordProviderOptOut, resumeConversation } from '../../src/app/index.js';
-import { ProjectNotConfigured } from '../../src/app/project-not-configured.js';
+import { engineDeliveryEvents } from '../../src/use-cases/delivery-results.js';
+import { fireDueTimers, invite, resumeConversation } from '../../src/use-cases/index.js';
+import { ProjectNotConfigured } from '../../src/use-cases/project-not-configured.js';
 import { PROJECT, testWorld } from './world.js';
 import { PHONE, demoSurvey } from '../conversation/demo-survey.js';
 
@@ -127,7 +128,7 @@ describe('delivery feedback', () => {
     const world = testWorld({ reminders: ['PT4H'], overlap: 'FIRST' });
     world.invite('daily');
     world.invite('weekly');
-    recordProviderOptOut(world.deps, { conversationId: 'c0001', project: PROJECT, phone: PHONE });
+    engineDeliveryEvents(world.deps).providerOptOut({ conversationId: 'c0001', project: PROJECT, phone: PHONE, at: world.clock.now().toISOString() });
     expect(world.store.conversations(PROJECT).map((c) => c.status)).toEqual(['opted_out', 'opted_out']);
     expect(world.store.pendingTimers('c0001')).toEqual([]);
     expect(world.store.isOptedOut(PROJECT, PHONE)).toBe(true);
@@ -136,7 +137,9 @@ describe('delivery feedback', () => {
   it('when a text fails for good, then the conversation is flagged and stays where it was', () => {
     const world = testWorld();
     world.invite('daily');
-    recordDeliveryFailure(world.deps, { conversationId: 'c0001', project: PROJECT, phone: PHONE });
+    engineDeliveryEvents(world.deps).deliveryFailed({
+      outboxId: 1, conversationId: 'c0001', project: PROJECT, phone: PHONE, reason: 'undelivered (30003)', at: world.clock.now().toISOString(),
+    });
     expect(world.store.conversation('c0001')?.status).toBe('asking');
     expect(world.store.transcript('c0001').at(-1)).toMatchObject({ direction: 'event', kind: 'flag', body: 'a text could not be delivered' });
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { FakeClock, systemClock } from '../../src/adapters/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
-import { createPollingLoop, skippingRounds, type PollingLoop } from '../../src/app/polling-loop.js';
+import { createPollingLoop, skippingRounds, type PollingLoop } from '../../src/loops/polling-loop.js';
 
 const logger = createLogger({ level: 'silent' });
 

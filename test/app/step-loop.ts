@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { conversationSettings, step, type StepResult } from '../../src/conversation/index.js';
 import { parseDictionary } from '../../src/dictionary/index.js';
-import { keepStepObjectsYoung } from '../../src/app/engine-thread/gc-tuning.js';
+import { keepStepObjectsYoung } from '../../src/composition/engine-thread/gc-tuning.js';
 
 const [mode, steps, dictionary] = process.argv.slice(2);
 if (isMainThread) {

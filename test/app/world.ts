@@ -1,6 +1,6 @@
 import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
 import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
-import { handleInbound, invite, type ConversationDeps } from '../../src/app/index.js';
+import { handleInbound, invite, type ConversationDeps } from '../../src/use-cases/index.js';
 import { conversationSettings, type ConversationSettingsInput } from '../../src/conversation/index.js';
 import { demoSurvey, PHONE } from '../conversation/demo-survey.js';
 

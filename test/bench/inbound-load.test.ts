@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { describe, expect, test } from 'vitest';
-import { BENCH, DAILY_ANSWERS, SignedRequestList, participantPhone, signedRequests } from '../../src/bench/inbound-load.js';
+import { BENCH, DAILY_ANSWERS, SignedRequestList, participantPhone, signedRequests } from '../../bench/inbound-load.js';
 
 const SIGNATURE = 'iH+nVPmVHqPU5GvIO+oucjnsgWM=';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { pacedLoad, pooled, responseHead, type PacedResult } from '../../src/bench/paced-load.js';
+import { pacedLoad, pooled, responseHead, type PacedResult } from '../../bench/paced-load.js';
 
 let server: Server | undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { addGrowth, cpuMsOf, cpuSplit, threadCpu, threadWait, waitMsOf, waitSplit } from '../../src/bench/thread-cpu.js';
+import { addGrowth, cpuMsOf, cpuSplit, threadCpu, threadWait, waitMsOf, waitSplit } from '../../bench/thread-cpu.js';
 
 /** Per-thread readings from [tid, ms] pairs. */
 const read = (pairs: number[][]) => new Map(pairs.map(([tid, ms]) => [tid!, ms!]));

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemo, type RunningDemo } from '../../src/app/demo.js';
+import { startDemo, type RunningDemo } from '../../src/demo/demo.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 
 /** The embedded demo on an ephemeral loopback port with its data in a fresh temporary folder. */

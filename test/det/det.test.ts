@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { handleInbound } from '../../src/app/index.js';
+import { handleInbound } from '../../src/use-cases/index.js';
 import { PHONE, classicStudy } from '../writeback/harness.js';
 import { startService } from './service-harness.js';
 

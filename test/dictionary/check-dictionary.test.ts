@@ -1,6 +1,6 @@
 /** `checkDictionary` and `redcap-sms dictionary check`: the report, its JSON shape and the exit codes. */
 import { describe, expect, it } from 'vitest';
-import { checkDictionary } from '../../src/app/check-dictionary.js';
+import { checkDictionary } from '../../src/checks/check-dictionary.js';
 import { smsAskability } from '../../src/dictionary/index.js';
 import { runCli } from '../../src/cli/program.js';
 import type { CliIo } from '../../src/cli/io.js';

@@ -1,9 +1,9 @@
 import twilio from 'twilio';
 import request from 'supertest';
 import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
-import { createFakeTwilioApi } from '../../src/adapters/twilio/fake-twilio-api.js';
-import { invite } from '../../src/app/index.js';
-import { composeService } from '../../src/app/service.js';
+import { createFakeTwilioApi } from '../fakes/fake-twilio-api.js';
+import { invite } from '../../src/use-cases/index.js';
+import { composeService } from '../../src/composition/service.js';
 import { loadConfig } from '../../src/config/env.js';
 import { loadProjects } from '../../src/config/projects.js';
 import { demoSurvey } from '../conversation/demo-survey.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { EMPTY_TWIML } from '../../src/adapters/http/twilio-webhooks.js';
-import { FAILURES } from '../../src/adapters/twilio/fake-twilio-api.js';
+import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { AUTH_TOKEN } from '../twilio/harness.js';
 import { OUR_NUMBER, PARTICIPANT, serviceWorld } from './service-world.js';
 

@@ -4,10 +4,10 @@
  * so one project's cohort or outage holds back no other project's invitations (decision 0012, addendum).
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { FlatRecord } from '../../src/adapters/redcap/index.js';
-import type { InvitationRow } from '../../src/adapters/storage/redcap-sync-store.js';
-import { INVITATIONS_PER_PROJECT } from '../../src/app/redcap-invitations.js';
-import type { Service } from '../../src/app/service.js';
+import type { FlatRecord } from '../../src/ports/redcap/index.js';
+import type { InvitationRow } from '../../src/ports/storage/redcap-sync-store.js';
+import { INVITATIONS_PER_PROJECT } from '../../src/use-cases/scheduled-invitations.js';
+import type { Service } from '../../src/composition/service.js';
 import { OTHER_PHONE, startTwoProjects, type TwoProjects } from '../writeback/two-projects.js';
 
 let world: TwoProjects | undefined;

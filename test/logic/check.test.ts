@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Survey } from '../../src/dictionary/model.js';
-import { checkDictionary } from '../../src/app/check-dictionary.js';
+import { checkDictionary } from '../../src/checks/check-dictionary.js';
 import { checkSurveyLogic, parseLogic } from '../../src/logic/index.js';
 import { fieldReferences } from '../../src/logic/ast.js';
 import { dictionary, fixtureDictionaries, loadFixture, type Row } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, NOW } from './helpers.js';
+import { evaluate } from './helpers.js';
 
 // NOW is 2024-03-10 15:04:05 UTC.
 describe('REDCap functions', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { invite } from '../../src/app/index.js';
-import { fireDueTimers } from '../../src/app/index.js';
+import { invite } from '../../src/use-cases/index.js';
+import { fireDueTimers } from '../../src/use-cases/index.js';
 import { conversationSettings, durationMs } from '../../src/conversation/index.js';
 import { parseDictionary } from '../../src/dictionary/index.js';
 import type { Survey } from '../../src/dictionary/model.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MOSIO_ANSWERS } from '../../src/adapters/mosio/index.js';
+import { MOSIO_ANSWERS } from '../fakes/fake-mosio-api.js';
 import { mosioPhone } from '../../src/adapters/mosio/mosio-sender.js';
 import { MOSIO_KEY, OTHER_KEY, PARTICIPANT, INBOUND_URL, mosioProject, mosioWorld, type MosioWorld } from './harness.js';
 

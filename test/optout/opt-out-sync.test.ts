@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { recordProviderOptOut } from '../../src/app/index.js';
+import { engineDeliveryEvents } from '../../src/use-cases/delivery-results.js';
 import { PHONE, classicStudy, longitudinalStudy, startWorld, type World } from '../writeback/harness.js';
 
 let world: World | undefined;
@@ -62,7 +62,7 @@ describe('STOP and START reach every matching record', () => {
   test('when Twilio reports the number opted out (21610), then REDCap is told just as for STOP', async () => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }));
 
-    recordProviderOptOut(world.conversations, { conversationId: null, project: 'study', phone: PHONE });
+    engineDeliveryEvents(world.conversations).providerOptOut({ conversationId: null, project: 'study', phone: PHONE, at: world.clock.now().toISOString() });
     await world.writeBack();
 
     expect(optOutColumns(world, '2').opted_out___1).toBe('1');

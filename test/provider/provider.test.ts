@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
-import { createFakeMosioApi } from '../../src/adapters/mosio/index.js';
+import { createFakeMosioApi } from '../fakes/fake-mosio-api.js';
 import { budgetState, crossesWarning, monthOf } from '../../src/adapters/provider/segment-budget.js';
-import { composeService, type Service } from '../../src/app/service.js';
+import { composeService, type Service } from '../../src/composition/service.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig, MOSIO_DEFAULT_API_BASE_URL } from '../../src/config/env.js';
 import { loadProjects } from '../../src/config/projects.js';

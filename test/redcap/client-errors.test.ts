@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedcapError, createRedcapClient, type RedcapClient } from '../../src/adapters/redcap/index.js';
+import { createRedcapClient } from '../../src/adapters/redcap/index.js';
+import { RedcapError, type RedcapClient } from '../../src/ports/redcap/index.js';
 import { TOKEN, noSleep, rejectionOf, simpleProject, startEmulator, type Harness } from './support.js';
 
 /** Everything an error could leak through: its message, stack, enumerable properties and inspection. */

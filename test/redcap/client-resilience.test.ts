@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultMode } from '../../src/adapters/redcap/index.js';
+import type { FaultMode } from '../../src/demo/redcap-emulator/index.js';
 import { rejectionOf, repeatingProject, simpleProject, startEmulator, type Harness } from './support.js';
 
 describe('REDCap client retries and timeouts', () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedcapError, type FlatRecord } from '../../src/adapters/redcap/index.js';
+import { RedcapError, type FlatRecord } from '../../src/ports/redcap/index.js';
 import {
   TOKEN, longitudinalProject, rejectionOf, repeatingProject, simpleProject, startEmulator, type Harness,
 } from './support.js';
-import type { EmulatorProjectConfig } from '../../src/adapters/redcap/index.js';
+import type { EmulatorProjectConfig } from '../../src/demo/redcap-emulator/index.js';
 
 /** A fresh emulator for every test, so imports never leak between them. */
 function withEmulator(project: () => EmulatorProjectConfig): () => Harness {

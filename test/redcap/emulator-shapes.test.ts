@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDictionary } from '../../src/dictionary/index.js';
 import type { Field } from '../../src/dictionary/model.js';
-import { metadataRows } from '../../src/adapters/redcap/emulator/metadata.js';
+import { metadataRows } from '../../src/demo/redcap-emulator/metadata.js';
 import {
   TOKEN, fixtureJson, fixtureText, longitudinalProject, simpleProject, startEmulator, type Harness,
 } from './support.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeProblems, importProblems, readErrorBody } from '../../src/adapters/redcap/error-body.js';
-import { classifyFailure, scrubSecret } from '../../src/adapters/redcap/errors.js';
+import { classifyFailure, scrubSecret } from '../../src/ports/redcap/errors.js';
 import { fixtureJson } from './support.js';
 
 interface RecordedError {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RedcapEmulator } from '../../src/adapters/redcap/index.js';
+import type { RedcapEmulator } from '../../src/demo/redcap-emulator/index.js';
 import { buildServer } from './harness/build-server.js';
 import { reliabilityScale, writeFigures } from './harness/figures.js';
 import {

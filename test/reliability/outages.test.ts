@@ -4,7 +4,7 @@
  * nothing is lost, and retries came with a growing backoff.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FAILURES } from '../../src/adapters/twilio/fake-twilio-api.js';
+import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { drive, type DriveResult } from './harness/drive.js';
 import { reliabilityScale, writeFigures } from './harness/figures.js';
 import {

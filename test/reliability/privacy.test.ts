@@ -4,7 +4,7 @@
  * wrong tokens; a webhook with a bad signature stores nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FAILURES } from '../../src/adapters/twilio/fake-twilio-api.js';
+import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { drive } from './harness/drive.js';
 import { writeFigures } from './harness/figures.js';
 import { tableCounts } from './harness/invariants.js';

@@ -4,7 +4,7 @@
  * is being handled. No 5xx, no double step, nothing corrupted, no text to an opted-out number.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { fireDueTimers } from '../../src/app/index.js';
+import { fireDueTimers } from '../../src/use-cases/index.js';
 import { drive } from './harness/drive.js';
 import { reliabilityScale, writeFigures } from './harness/figures.js';
 import {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { FAILURES } from '../../src/adapters/twilio/fake-twilio-api.js';
+import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { ACCOUNT_SID } from './harness.js';
 import { OUR_NUMBER, PARTICIPANT, serviceWorld } from '../http/service-world.js';
 

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
-import type { ConversationDeps } from '../../src/app/index.js';
+import type { ConversationDeps } from '../../src/use-cases/index.js';
 import { conversationSettings } from '../../src/conversation/index.js';
 import { englishCatalog } from '../../src/messages/index.js';
 import { SqliteDeliveryStore } from '../../src/adapters/delivery/sqlite-delivery-store.js';
 import { createLogger, participantKeyer } from '../../src/adapters/logging/logger.js';
 import { SqliteStore, openDatabase } from '../../src/adapters/storage/index.js';
-import { createFakeTwilioApi, type RunningFakeTwilioApi } from '../../src/adapters/twilio/fake-twilio-api.js';
+import { createFakeTwilioApi, type RunningFakeTwilioApi } from '../fakes/fake-twilio-api.js';
 import { createTwilioSender } from '../../src/adapters/twilio/sms-sender.js';
 import { PROJECT_DEFAULTS, projectRegistry, type ProjectConfig } from '../../src/config/projects.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { GROUPS_PER_IMPORT } from '../../src/app/write-back.js';
+import { GROUPS_PER_IMPORT } from '../../src/loops/redcap-write-back.js';
 import { classicStudy, startWorld, type World } from './harness.js';
 
 let world: World | undefined;
@@ -73,7 +73,7 @@ describe('the write-back puts many participants in one REDCap import', () => {
     expect(world.records('1')).toContainEqual(expect.objectContaining({ mood: '3' }));
     expect(world.records('3')).toContainEqual(expect.objectContaining({ mood: '3' }));
     expect(world.records('2')).not.toContainEqual(expect.objectContaining({ mood: expect.any(String) }));
-    const failed = world.conversations.store.db.prepare(`SELECT conversation_id AS id FROM outbox WHERE channel = 'redcap' AND status = 'failed'`).all();
+    const failed = world.db.prepare(`SELECT conversation_id AS id FROM outbox WHERE channel = 'redcap' AND status = 'failed'`).all();
     expect(failed).toEqual([{ id: conversations.get('2') }, { id: conversations.get('2') }]);
   });
 });

@@ -1,15 +1,20 @@
+import type { Database } from 'better-sqlite3';
 /**
  * A REDCap-integrated world for the write-back, opt-out and DET specifications: the REAL REDCap client
  * against the REAL emulator on 127.0.0.1, a real in-memory SQLite database, a fake clock.
  */
 import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
-import { createRedcapClient, createRedcapEmulator, type EmulatorProjectConfig, type FlatRecord, type RedcapEmulator } from '../../src/adapters/redcap/index.js';
-import { SqliteStore, openDatabase, type OutboxRow } from '../../src/adapters/storage/index.js';
-import { handleInbound, type ConversationDeps } from '../../src/app/index.js';
-import { createRedcapIntegration, type RedcapIntegration } from '../../src/app/redcap-integration.js';
-import type { OptOutNotice } from '../../src/app/opt-out-sync.js';
-import { projectSetup } from '../../src/app/service.js';
+import { createRedcapClient } from '../../src/adapters/redcap/index.js';
+import { type FlatRecord } from '../../src/ports/redcap/index.js';
+import { createRedcapEmulator, type EmulatorProjectConfig, type RedcapEmulator } from '../../src/demo/redcap-emulator/index.js';
+import { SqliteStore, openDatabase } from '../../src/adapters/storage/index.js';
+import { SqliteRedcapSyncStore } from '../../src/adapters/storage/redcap-sync-store.js';
+import { type OutboxRow } from '../../src/ports/storage/rows.js';
+import { handleInbound, type ConversationDeps } from '../../src/use-cases/index.js';
+import { createRedcapIntegration, type RedcapIntegration } from '../../src/composition/redcap-integration.js';
+import type { OptOutNotice } from '../../src/loops/redcap-opt-out-sync.js';
+import { projectSetup } from '../../src/composition/engine.js';
 import { parseProjectFile, projectRegistry, type ProjectConfig } from '../../src/config/projects.js';
 import { stringify } from 'yaml';
 
@@ -57,6 +62,7 @@ export const repeatingStudy = (overrides: Partial<EmulatorProjectConfig> = {}): 
 export interface World {
   emulator: RedcapEmulator;
   clock: FakeClock;
+  db: Database;
   conversations: ConversationDeps;
   redcap: RedcapIntegration;
   project: ProjectConfig;
@@ -89,14 +95,14 @@ export async function startWorld(
   const notices: OptOutNotice[] = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(line) } });
   const redcap = createRedcapIntegration({
-    conversations, projects, logger,
+    conversations, sync: new SqliteRedcapSyncStore(db), projects, logger,
     // No in-client retries or waiting: the write-back's own retries are what these specifications test.
     redcapClient: (p) => createRedcapClient({ url: p.redcap.url, token: p.redcap.token, retries: 0, timeoutMs: 2_000 }),
     postJson: async (_url, body) => void notices.push(body),
   });
   let inbound = 0;
   return {
-    emulator, clock, conversations, redcap, project: projects.projects[0]!, logs, notices,
+    emulator, clock, db, conversations, redcap, project: projects.projects[0]!, logs, notices,
     reply(body, phone = PHONE) {
       inbound += 1;
       handleInbound(conversations, { provider: 'test', providerMessageId: `SM${inbound}`, project: config.id, from: phone, body });

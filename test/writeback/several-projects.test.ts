@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FakeClock } from '../../src/adapters/clock.js';
-import { handleInbound } from '../../src/app/index.js';
-import { ROWS_PER_PROJECT } from '../../src/app/write-back.js';
-import type { Service } from '../../src/app/service.js';
+import { handleInbound } from '../../src/use-cases/index.js';
+import { ROWS_PER_PROJECT } from '../../src/loops/redcap-write-back.js';
+import type { Service } from '../../src/composition/service.js';
 import { PHONE, TOKEN } from './harness.js';
 import { OTHER_PHONE, OTHER_TOKEN, startTwoProjects, type TwoProjects } from './two-projects.js';
 

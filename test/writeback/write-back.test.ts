@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { EmulatorProjectConfig } from '../../src/adapters/redcap/index.js';
+import type { EmulatorProjectConfig } from '../../src/demo/redcap-emulator/index.js';
 import { sqliteAdminQueries } from '../../src/adapters/admin/sqlite-admin-queries.js';
-import { handleInbound } from '../../src/app/index.js';
+import { handleInbound } from '../../src/use-cases/index.js';
 import { ADMIN_TOKEN, startService } from '../det/service-harness.js';
 import { PHONE, classicStudy, longitudinalStudy, repeatingStudy, startWorld, type World } from './harness.js';
 
@@ -124,7 +124,7 @@ describe('REDCap down', () => {
     expect(requests.filter((r) => r.status === 500)).toHaveLength(100);
     expect(successfulImports(world, mark)).toBe(1);
     expect(world.records('1')[0]).toMatchObject({ record_id: '1', ...ANSWERS, daily_complete: '2' });
-    const redcapRows = world.conversations.store.db.prepare(`SELECT status FROM outbox WHERE channel = 'redcap' AND kind = 'write'`).all();
+    const redcapRows = world.db.prepare(`SELECT status FROM outbox WHERE channel = 'redcap' AND kind = 'write'`).all();
     expect(redcapRows).toEqual(Array(redcapRows.length).fill({ status: 'sent' }));
   });
 
@@ -158,7 +158,7 @@ describe('a write REDCap refuses', () => {
 
     expect(first.failed).toBe(1);
     expect(later.sent + later.retried + later.failed).toBe(0);
-    const failures = sqliteAdminQueries(world.conversations.store.db).redcapWriteFailures(conversationId);
+    const failures = sqliteAdminQueries(world.db).redcapWriteFailures(conversationId);
     expect(failures).toHaveLength(1);
     expect(failures[0]!.error).toMatch(/HTTP 400.*mood/);
     expect(world.logs.some((line) => /refused a write for good/.test(line) && /"level":50/.test(line))).toBe(true);
@@ -171,7 +171,7 @@ describe('a write REDCap refuses', () => {
 
     await world.redcap.writer.runOnce();
 
-    const stored = world.conversations.store.db.prepare(`SELECT last_error FROM outbox WHERE status = 'failed'`).all();
+    const stored = world.db.prepare(`SELECT last_error FROM outbox WHERE status = 'failed'`).all();
     const text = JSON.stringify(stored) + world.logs.join('');
     expect(stored).toHaveLength(1);
     for (const secret of [PHONE, '6503803405', 'Good']) expect(text).not.toContain(secret);
@@ -182,14 +182,14 @@ describe('a write REDCap refuses', () => {
     await inviteToDaily(world);
     world.reply('1');
     // As if the project file had lost the project that queued this answer, before it reached REDCap.
-    world.conversations.store.db.prepare(`UPDATE outbox SET project = 'removed' WHERE channel = 'redcap'`).run();
+    world.db.prepare(`UPDATE outbox SET project = 'removed' WHERE channel = 'redcap'`).run();
     world.reply('1,3');
 
     const report = await world.redcap.writer.runOnce();
 
     expect(report).toMatchObject({ sent: 1, failed: 1 });
     expect(world.records('1')[0]).toMatchObject({ symptoms___1: '1', symptoms___3: '1' });
-    const orphan = world.conversations.store.db.prepare(`SELECT status, last_error FROM outbox WHERE project = 'removed'`).get();
+    const orphan = world.db.prepare(`SELECT status, last_error FROM outbox WHERE project = 'removed'`).get();
     expect(orphan).toEqual({ status: 'failed', last_error: 'project removed is not configured' });
     expect(world.logs.some((line) => /a project that is not configured; kept for staff/.test(line) && /"level":50/.test(line))).toBe(true);
   });

@@ -1,32 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { Claim, DeliveryStore, DueText, SentText } from '../../ports/storage/delivery-store.js';
 
-/**
- * The outbox as the SMS dispatcher and the status webhook see it: which texts are due, whether one
- * may still go, and what Twilio said about it. The conversation store writes the rows; this adapter
- * only moves them through sending (migration 0002 adds the delivery columns).
- */
+export type { Claim, DueText, SentText } from '../../ports/storage/delivery-store.js';
 
-export interface DueText {
-  readonly id: number;
-  readonly conversationId: string | null;
-  readonly project: string;
-  readonly phone: string;
-  readonly payload: unknown;
-  readonly attempts: number;
-  /** The REDCap record of the text's conversation (some providers want it); null for phone-level texts. */
-  readonly recordId: string | null;
-}
-
-export interface SentText {
-  readonly id: number;
-  readonly conversationId: string | null;
-  readonly project: string;
-  readonly phone: string | null;
-}
-
-/** What a claim found: the text may go, or it must not (opted out, or no longer pending). */
-export type Claim = { readonly kind: 'send'; readonly text: DueText } | { readonly kind: 'suppressed' } | { readonly kind: 'gone' };
-
+/** The outbox's delivery columns in SQLite (migration 0002). */
 interface OutboxTextRecord {
   id: number;
   conversation_id: string | null;
@@ -39,7 +16,7 @@ interface OutboxTextRecord {
   record_id: string | null;
 }
 
-export class SqliteDeliveryStore {
+export class SqliteDeliveryStore implements DeliveryStore {
   private readonly sql: Record<string, Statement>;
 
   constructor(private readonly db: Database) {

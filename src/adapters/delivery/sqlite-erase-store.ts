@@ -1,16 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
-
-/** A delivered text Twilio still holds. */
-export interface ErasableText {
-  readonly id: number;
-  readonly sid: string;
-}
+import type { ErasableText, EraseStore } from '../../ports/storage/erase-store.js';
 
 /**
  * Which delivered texts may be deleted from Twilio (migration 0007): delivered before a cut-off, of a
  * project that deletes, and of a conversation that has ended (or of none, like a phone-level note).
  */
-export class SqliteEraseStore {
+export class SqliteEraseStore implements EraseStore {
   private readonly erasable: Statement;
   private readonly erased: Statement;
 

@@ -1,37 +1,8 @@
 import express, { type Router } from 'express';
-import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
 import { HttpError } from './http-error.js';
-
-/** The body of POST /api/invitations (DESIGN §3). */
-export const InvitationRequestSchema = z.strictObject({
-  record: z.string().trim().min(1, { error: 'record is required' }),
-  instrument: z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'instrument must be an instrument name' }),
-  event: z.string().min(1).optional(),
-  phone: z
-    .string()
-    .refine((phone) => isValidPhoneNumber(phone), { error: 'phone is not a valid phone number (use E.164, e.g. +15551234567)' })
-    .transform((phone) => parsePhoneNumberFromString(phone)?.number ?? phone)
-    .optional(),
-  mode: z.enum(['sms', 'link']).default('sms'),
-  sendAt: z.iso.datetime({ offset: true, error: 'sendAt must be an ISO date-time with a time zone' }).optional(),
-  /** Which project; optional when the service runs one. */
-  project: z.string().min(1).optional(),
-});
-export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
-
-/** What creating an invitation can come to; each has its HTTP status. */
-export type InvitationOutcome =
-  | { readonly kind: 'created'; readonly invitation: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'unknown-instrument' | 'missing-record' | 'no-phone' | 'unknown-project' | 'bad-send-at'; readonly message: string }
-  | { readonly kind: 'refused'; readonly message: string }
-  /** REDCap could not be asked; nothing was stored. */
-  | { readonly kind: 'unavailable'; readonly message: string };
-
-export interface Invitations {
-  create(request: InvitationRequest): Promise<InvitationOutcome>;
-}
+import { InvitationRequestSchema, type Invitations } from '../../ports/engine.js';
 
 export function adminApi(queries: AdminQueries, invitations: Invitations | undefined): Router {
   const router = express.Router();

@@ -1,9 +1,10 @@
 import express, { type Express } from 'express';
 import type { DashboardQueries } from '../admin/dashboard-queries.js';
 import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../../ports/logger.js';
 import { requireAdminToken } from './admin-auth.js';
-import { adminApi, type Invitations } from './admin-api.js';
+import { adminApi } from './admin-api.js';
+import { type Invitations } from '../../ports/engine.js';
 import { assets } from './assets.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { jsonErrors } from './http-error.js';
@@ -11,7 +12,7 @@ import { answeringFirst } from './plain-routes.js';
 import { projectsApi, type ProjectsApiDeps } from './projects-api.js';
 import { redcapDetWebhook, type RedcapDetDeps } from './redcap-det.js';
 import type { TwilioWebhookDeps } from './twilio-webhooks.js';
-import type { InboundDeps, ProviderWebhooks } from '../provider/port.js';
+import type { InboundDeps, ProviderWebhooks } from '../provider/provider.js';
 
 export interface Readiness {
   readonly ready: boolean;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express } from 'express';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from '../../ports/logger.js';
 import { errorReply } from './http-error.js';
 
 /**

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { ProjectSurveyView, SurveyLoad } from '../../app/load-survey.js';
+import type { ProjectSurveyView, SurveyLoad } from '../../ports/engine.js';
 import { HttpError } from './http-error.js';
 
 /** `GET /api/projects/:id` and `POST /api/projects/:id/dictionary/refresh` (admin token, mounted under /api). */

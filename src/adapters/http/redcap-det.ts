@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { DataEntryTrigger, DetOutcome } from '../../app/redcap-invitations.js';
-import type { Logger } from '../logging/logger.js';
+import type { DataEntryTrigger, DetOutcome } from '../../ports/engine.js';
+import type { Logger } from '../../ports/logger.js';
 import { FORM_LIMIT_BYTES, formBody } from './form-body.js';
 import { HttpError } from './http-error.js';
 

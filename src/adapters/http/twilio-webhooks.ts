@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { normaliseNumber } from '../../config/project-schema.js';
-import type { InboundDeps } from '../provider/port.js';
+import type { InboundDeps } from '../provider/provider.js';
 import { HttpError } from './http-error.js';
 import { sendXml, type PlainRoute } from './plain-routes.js';
 import { twilioSignedForm, type SignatureOptions } from './twilio-signature.js';

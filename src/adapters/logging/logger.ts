@@ -3,7 +3,9 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../../config/env.js';
 import { remembered } from '../../config/remembered.js';
 
-export type { Logger } from 'pino';
+import type { ParticipantKey } from '../../ports/logger.js';
+
+export type { Logger, ParticipantKey } from '../../ports/logger.js';
 
 /**
  * Fields that may carry a phone number, a message body, an answer or a secret. The list is fixed here
@@ -82,8 +84,6 @@ const WRITE_AT_BYTES = 4096;
 const FLUSH_EVERY_MS = 250;
 
 /** Turns a phone number into a stable pseudonymous key for logs (HMAC-SHA256 under a secret salt). */
-export type ParticipantKey = (phone: string) => string;
-
 export function participantKeyer(salt: string): ParticipantKey {
   // Every webhook logs the key of its sender; an HMAC per text showed in the HTTP thread's profile.
   return remembered((phone) => `p_${createHmac('sha256', salt).update(phone.trim()).digest('hex').slice(0, 20)}`, 50_000);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FORM_LIMIT_BYTES, readForm } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { sendJson, type PlainRoute } from '../http/plain-routes.js';
-import type { InboundDeps } from '../provider/port.js';
+import type { InboundDeps } from '../provider/provider.js';
 import { projectForApiKey } from './api-key-match.js';
 import type { InboundRepeats } from './inbound-repeats.js';
 

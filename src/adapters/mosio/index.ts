@@ -3,4 +3,3 @@ export { createMosioProvider, type MosioProviderOptions } from './mosio-provider
 export { createMosioSender, mosioPhone, type MosioSenderOptions } from './mosio-sender.js';
 export { createMosioApi, type MosioApi, type MosioReply } from './mosio-api.js';
 export { InboundRepeats, MOSIO_REPEAT_WINDOW_MS } from './inbound-repeats.js';
-export { createFakeMosioApi, MOSIO_ANSWERS, type FakeMosioApi, type FakeMosioAnswer } from './fake-mosio-api.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { ProjectRegistry } from '../../config/projects.js';
-import type { SmsProvider } from '../provider/port.js';
+import type { SmsProvider } from '../provider/provider.js';
 import { createMosioApi } from './mosio-api.js';
 import { InboundRepeats } from './inbound-repeats.js';
 import { mosioWebhooks } from './inbound-webhook.js';

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { MosioAccount } from '../../config/projects.js';
-import type { SendOutcome, SmsSender } from '../provider/port.js';
+import type { SendOutcome, SmsSender } from '../../ports/sms-provider.js';
 import { safeErrorText, type MosioApi, type MosioReply } from './mosio-api.js';
 
 export interface MosioSenderOptions {

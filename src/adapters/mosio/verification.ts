@@ -1,5 +1,5 @@
 import type { ProjectConfig } from '../../config/projects.js';
-import type { AccountStatus } from '../provider/port.js';
+import type { AccountStatus } from '../../ports/sms-provider.js';
 import { safeErrorText, type MosioApi } from './mosio-api.js';
 import { mosioProjectId } from './mosio-sender.js';
 

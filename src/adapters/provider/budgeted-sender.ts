@@ -1,8 +1,8 @@
 import { countSegments } from '../../answers/index.js';
 import type { ProjectRegistry } from '../../config/projects.js';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logging/logger.js';
-import type { SmsSender } from './port.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
+import type { SmsSender } from '../../ports/sms-provider.js';
 import { budgetState, crossesWarning, monthOf, type BudgetUsage, type SegmentUsageStore } from './segment-budget.js';
 
 export interface BudgetDeps {

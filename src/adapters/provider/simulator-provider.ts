@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../ports/clock.js';
 import { PhoneLog } from '../simulator/phone-log.js';
 import { createSimulatorSender } from '../simulator/simulator-sender.js';
-import type { SmsProvider } from './port.js';
+import type { SmsProvider } from './provider.js';
 
 /** The simulated handsets behind the provider port: texts land in the database, replies come from its page. */
 export function createSimulatorProvider(db: Database, clock: Clock): SmsProvider {

@@ -1,7 +1,7 @@
 import type { TwilioAccountConfig } from '../../config/env.js';
 import { twilioWebhooks } from '../http/twilio-webhooks.js';
 import { createTwilioSender } from '../twilio/sms-sender.js';
-import type { SmsProvider } from './port.js';
+import type { SmsProvider } from './provider.js';
 
 /** Twilio behind the provider port: the REST client out, the signed webhooks in. */
 export function createTwilioProvider(account: TwilioAccountConfig, publicUrl: string, now: () => Date): SmsProvider {

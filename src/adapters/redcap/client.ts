@@ -6,16 +6,16 @@
 import { z } from 'zod';
 import { createRequestBudget, type RequestBudget } from './budget.js';
 import { describeProblems, importProblems, readErrorBody } from './error-body.js';
-import { RedcapError, classifyFailure, scrubSecret } from './errors.js';
+import { RedcapError, classifyFailure, scrubSecret } from '../../ports/redcap/errors.js';
 import { encodeForm, type FormParams } from './form.js';
 import {
   ExportFieldNameSchema, FlatRecordSchema, FormEventMappingSchema, ImportCountSchema, InstrumentInfoSchema,
   MetadataRowSchema, ProjectInfoSchema, RedcapEventSchema, RepeatingFormEventSchema,
-  type ExportFieldName, type RepeatingFormEvent, type FlatRecord, type FormEventMapping, type InstrumentInfo, type MetadataRow,
-  type ProjectInfo, type RedcapEvent,
-} from './responses.js';
+} from '../../ports/redcap/responses.js';
+import { addsInstance, type RedcapClient } from '../../ports/redcap/client.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { realSleep, type Clock, type Sleep } from './timing.js';
+export { addsInstance, type ExportRecordsQuery, type RedcapClient, type SurveyLinkQuery } from '../../ports/redcap/client.js';
 import { createAxiosTransport, type RawReply, type Transport } from './transport.js';
 
 export interface RedcapClientOptions {
@@ -31,43 +31,6 @@ export interface RedcapClientOptions {
   budget?: { requestsPerMinute: number } | RequestBudget;
   clock?: Clock;
   sleep?: Sleep;
-}
-
-export interface ExportRecordsQuery {
-  records?: readonly string[];
-  /** Field names as in the dictionary; a checkbox field brings all its `field___code` columns. */
-  fields?: readonly string[];
-  events?: readonly string[];
-}
-
-export interface SurveyLinkQuery {
-  record: string;
-  instrument: string;
-  event?: string;
-  repeatInstance?: number;
-}
-
-export interface RedcapClient {
-  exportMetadata(): Promise<MetadataRow[]>;
-  exportProjectInfo(): Promise<ProjectInfo>;
-  exportInstruments(): Promise<InstrumentInfo[]>;
-  /** [] for a classic (non-longitudinal) project, where REDCap answers with an error instead. */
-  exportEvents(): Promise<RedcapEvent[]>;
-  /** [] for a classic project, as for events. */
-  exportFormEventMapping(): Promise<FormEventMapping[]>;
-  exportFieldNames(): Promise<ExportFieldName[]>;
-  /** Which instruments (or events) repeat; [] when none do. */
-  exportRepeatingFormsEvents(): Promise<RepeatingFormEvent[]>;
-  exportRecords(query?: ExportRecordsQuery): Promise<FlatRecord[]>;
-  exportSurveyLink(query: SurveyLinkQuery): Promise<string>;
-  exportVersion(): Promise<string>;
-  /**
-   * Imports flat rows (blanks leave stored values alone) and resolves to REDCap's count of records.
-   * Retried like any call, since writing the same values twice changes nothing — except rows with
-   * `redcap_repeat_instance: 'new'`, which are sent once: a retry after a lost reply could add a second instance.
-   * `overwrite: true` sends `overwriteBehavior=overwrite`, so a blank value clears the stored one.
-   */
-  importRecords(rows: readonly FlatRecord[], options?: { overwrite?: boolean }): Promise<number>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -109,8 +72,6 @@ export function createRedcapClient(options: RedcapClientOptions): RedcapClient {
   };
 }
 
-/** A row that asks REDCap for a new repeating instance: importing it twice would add two. */
-export const addsInstance = (row: FlatRecord): boolean => row.redcap_repeat_instance?.trim().toLowerCase() === 'new';
 
 /** `once`: send a single time, never retried, for requests that are not safe to repeat. */
 type Caller = <T>(action: string, params: FormParams, read: (body: string) => T, options?: { once: boolean }) => Promise<T>;

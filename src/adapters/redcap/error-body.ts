@@ -4,7 +4,7 @@
  * (`"record","field","value","message"` lines) into problems that leave the value behind.
  */
 import { parse } from 'csv-parse/sync';
-import type { ImportProblem } from './errors.js';
+import type { ImportProblem } from '../../ports/redcap/errors.js';
 
 /** REDCap's error text if the body is one of its error shapes, else undefined. */
 export function readErrorBody(body: string): string | undefined {

@@ -3,7 +3,7 @@
  * exponential backoff. A 4xx is the request's own fault and is returned at once: repeating it cannot
  * help and only spends the IP's hit budget.
  */
-import { isRedcapError } from './errors.js';
+import { isRedcapError } from '../../ports/redcap/errors.js';
 import type { Sleep } from './timing.js';
 
 export interface RetryPolicy {

@@ -4,7 +4,7 @@
  * code alone: an AxiosError carries the request body — the API token — in `config.data`.
  */
 import axios from 'axios';
-import { RedcapError } from './errors.js';
+import { RedcapError } from '../../ports/redcap/errors.js';
 
 export interface RawReply {
   status: number;

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../ports/clock.js';
 
 /**
  * The demo's clock: the system clock plus an offset that only grows. "Advance the clock" in the

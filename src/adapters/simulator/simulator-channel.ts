@@ -1,6 +1,6 @@
-import type { InboundResult } from '../../app/handle-inbound.js';
-import type { ProviderText } from '../../app/receive-provider-text.js';
-import type { Clock } from '../clock.js';
+import type { InboundResult } from '../../ports/sms-provider.js';
+import type { ProviderText } from '../../ports/sms-provider.js';
+import type { Clock } from '../../ports/clock.js';
 import type { PhoneLog } from './phone-log.js';
 
 export interface SimulatorChannelDeps {

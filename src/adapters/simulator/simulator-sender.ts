@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js';
-import type { SmsProvider } from '../provider/port.js';
+import type { Clock } from '../../ports/clock.js';
+import type { SmsProvider } from '../provider/provider.js';
 import type { PhoneLog } from './phone-log.js';
 
 export interface SimulatorSenderOptions {

@@ -1,70 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type {
+  ConversationTarget, PendingRedcapRow, ProjectSurveyRow, InvitationMode, NewInvitation, InvitationRow, QueuedTrigger, RedcapSyncStore,
+} from '../../ports/storage/redcap-sync-store.js';
 import { writeTransaction, type WriteTransaction } from './write-transaction.js';
 
-/**
- * The REDCap side of the database (migration 0003): REDCap writes waiting in the outbox, where each
- * conversation writes, which survey version a project uses, and invitations created from REDCap.
- * The conversation store writes the outbox rows; this adapter moves them through sending.
- */
+export type * from '../../ports/storage/redcap-sync-store.js';
 
-/** Where in the REDCap project a conversation's answers go. */
-export interface ConversationTarget {
-  event: string | null;
-  repeatInstrument: string | null;
-  repeatInstance: number | null;
-}
-
-/** A pending `channel = 'redcap'` outbox row with what the writer needs to address it. */
-export interface PendingRedcapRow {
-  id: number;
-  project: string;
-  kind: string;
-  conversationId: string | null;
-  phone: string | null;
-  payload: unknown;
-  attempts: number;
-  nextAttemptAt: string;
-  surveyVersion: string | null;
-  target: ConversationTarget;
-}
-
-export interface ProjectSurveyRow {
-  surveyVersion: string;
-  source: 'pull' | 'load';
-  loadedAt: string;
-}
-
-export type InvitationMode = 'sms' | 'link' | 'offer';
-
-export interface NewInvitation {
-  project: string;
-  recordId: string;
-  instrument: string;
-  event: string;
-  repeatInstance: number;
-  mode: InvitationMode;
-  sendAt: string;
-  createdAt: string;
-}
-
-export interface InvitationRow extends NewInvitation {
-  id: number;
-  status: 'pending' | 'sent' | 'skipped' | 'failed';
-  conversationId: string | null;
-  lastError: string | null;
-  attempts: number;
-}
-
-/** A Data Entry Trigger kept because REDCap could not be read when it came (migration 0006). */
-export interface QueuedTrigger {
-  id: number;
-  redcapProjectId: string;
-  record: string;
-  instrument: string;
-  event: string | null;
-  attempts: number;
-}
-
+/** The REDCap side of the SQLite database (migration 0003 and later). */
 interface PendingRecord {
   id: number; project: string; kind: string; conversation_id: string | null; phone: string | null; payload: string;
   attempts: number; next_attempt_at: string; survey_version: string | null; event: string | null;
@@ -77,12 +19,12 @@ interface InvitationRecord {
   attempts: number; created_at: string;
 }
 
-export class RedcapSyncStore {
+export class SqliteRedcapSyncStore implements RedcapSyncStore {
   private readonly sql: Record<string, Statement>;
 
   private readonly inTransaction: WriteTransaction;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     this.sql = prepareAll(db);
     this.inTransaction = writeTransaction(db);
   }

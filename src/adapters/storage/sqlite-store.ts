@@ -2,18 +2,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import { SurveySchema, type Survey } from '../../dictionary/model.js';
 import type {
   ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
-} from './rows.js';
+} from '../../ports/storage/rows.js';
+import { RevisionConflict, type ConversationStore } from '../../ports/storage/conversation-store.js';
 import {
   APPEND_TRANSCRIPT_SQL, HEAD_WITH_SAVE_SQL, PendingHeads, SELECT_HEAD_SQL, WRITE_HEAD_SQL, transcriptOfConversationSql,
 } from './transcript-chain.js';
 import { withoutSavepoints, writeTransaction, type WriteTransaction } from './write-transaction.js';
-
-/** Another writer saved the conversation since we loaded it; the unit of work must not commit. */
-export class RevisionConflict extends Error {
-  constructor(readonly conversationId: string, readonly expected: number) {
-    super(`conversation ${conversationId} is no longer at revision ${expected}`);
-  }
-}
 
 interface ConversationRecord {
   id: string; project: string; phone: string; record_id: string; instrument: string; survey_version: string;
@@ -35,7 +29,7 @@ interface TimerRecord {
  * Every SQL statement the conversation engine runs, prepared once. Methods are synchronous so a use
  * case can run several of them inside one `transaction()` (BEGIN IMMEDIATE … COMMIT).
  */
-export class SqliteStore {
+export class SqliteStore implements ConversationStore {
   private readonly surveys = new Map<string, Survey>();
   private readonly sql: Record<string, Statement>;
   private readonly inTransaction: WriteTransaction;
@@ -125,7 +119,7 @@ export class SqliteStore {
   enqueue(row: NewOutboxRow): number {
     const result = this.sql.insertOutbox!.run(
       row.conversationId, row.project, row.channel, row.kind, row.phone,
-      JSON.stringify(row.payload), row.status, row.nextAttemptAt, row.createdAt,
+      JSON.stringify(row.payload), row.status, row.nextAttemptAt, row.createdAt, row.lastError ?? null,
     );
     return Number(result.lastInsertRowid);
   }
@@ -252,7 +246,7 @@ function prepareAll(db: Database): Record<string, Statement> {
     selectOpenByPhone: `SELECT * FROM conversations WHERE project = ? AND phone = ? AND open = 1
       ORDER BY created_at, rowid`,
     insertOutbox: `INSERT INTO outbox (conversation_id, project, channel, kind, phone, payload, status, next_attempt_at,
-      created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      created_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     selectDueOutbox: `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
       ORDER BY next_attempt_at, id LIMIT ?`,
     selectNextOutbox: `SELECT next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1`,

@@ -1,18 +1,7 @@
 import twilio from 'twilio';
 import { RebasingRequestClient } from './rebasing-request-client.js';
 import type { TwilioSenderOptions } from './sms-sender.js';
-
-/** What deleting one Message resource came to. */
-export type EraseOutcome =
-  /** Deleted now, or already gone (404): either way Twilio no longer holds it. */
-  | 'erased'
-  /** Twilio 20009: the message is too fresh to delete; try again later. */
-  | 'too-early'
-  | 'failed';
-
-export interface MessageEraser {
-  erase(sid: string): Promise<EraseOutcome>;
-}
+import type { MessageEraser } from '../../ports/sms-provider.js';
 
 const TOO_EARLY = 20009;
 

@@ -1,9 +1,10 @@
 import twilio from 'twilio';
-import type { SendOutcome, SmsRequest, SmsSender } from '../provider/port.js';
+import { TWILIO_UNSUBSCRIBED, type SendOutcome, type SmsRequest, type SmsSender } from '../../ports/sms-provider.js';
 import { RebasingRequestClient } from './rebasing-request-client.js';
 
 // The sender types are the provider port's; re-exported so Twilio-side imports keep working.
-export type { SendOutcome, SmsRequest, SmsSender } from '../provider/port.js';
+export type { SendOutcome, SmsRequest, SmsSender } from '../../ports/sms-provider.js';
+export { TWILIO_UNSUBSCRIBED } from '../../ports/sms-provider.js';
 
 export interface TwilioSenderOptions {
   readonly accountSid: string;
@@ -12,8 +13,6 @@ export interface TwilioSenderOptions {
   readonly apiBaseUrl?: string | undefined;
   readonly timeoutMs?: number;
 }
-
-export const TWILIO_UNSUBSCRIBED = 21610;
 
 /** A sender backed by the official twilio client. Retries are the dispatcher's job, not the library's. */
 export function createTwilioSender(options: TwilioSenderOptions): SmsSender {

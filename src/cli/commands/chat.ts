@@ -13,7 +13,7 @@ import { ConversationSettingsSchema, type ConversationSettingsInput } from '../.
 import { parseDictionary } from '../../dictionary/index.js';
 import type { Survey } from '../../dictionary/model.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 
 interface ChatFlags {
   dictionary: string;

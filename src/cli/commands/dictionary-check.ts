@@ -2,10 +2,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkDictionary, type DictionaryReport, type InstrumentReport } from '../../app/check-dictionary.js';
+import { checkDictionary, type DictionaryReport, type InstrumentReport } from '../../checks/check-dictionary.js';
 import type { Diagnostic } from '../../dictionary/model.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 
 /** The `dictionary` group; `pull` and `load` join it later, each in its own file. */
 export function dictionaryGroup(program: Command): Command {

@@ -1,9 +1,9 @@
 /** `redcap-sms dictionary load <file> --project <id>`: a Designer CSV (or metadata JSON) stored as a new survey version. */
 import type { Command } from 'commander';
-import { loadSurvey } from '../../app/load-survey.js';
+import { loadSurvey } from '../../use-cases/survey-versions.js';
 import type { CliIo } from '../io.js';
 import { dictionaryGroup, formatHint, readDictionaryFile } from './dictionary-check.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 import { openProjectSurveys, reportLoad } from './project-surveys.js';
 
 export function registerDictionaryLoad(program: Command, io: CliIo, setExit: SetExit): void {

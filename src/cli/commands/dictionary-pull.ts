@@ -1,9 +1,9 @@
 /** `redcap-sms dictionary pull --project <id>`: the project's metadata from REDCap, stored as a new survey version. */
 import type { Command } from 'commander';
-import { pullSurvey } from '../../app/load-survey.js';
+import { pullSurvey } from '../../use-cases/survey-versions.js';
 import type { CliIo } from '../io.js';
 import { dictionaryGroup } from './dictionary-check.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 import { openProjectSurveys, reportLoad } from './project-surveys.js';
 
 export function registerDictionaryPull(program: Command, io: CliIo, setExit: SetExit): void {

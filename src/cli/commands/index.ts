@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import type { SetExit } from '../set-exit.js';
 import { registerChat } from './chat.js';
 import { registerDictionaryCheck } from './dictionary-check.js';
 import { registerDictionaryLoad } from './dictionary-load.js';
@@ -8,9 +9,6 @@ import { registerLogicEval } from './logic-eval.js';
 import { registerRedcapEmulator } from './redcap-emulator.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
-
-/** Sets the process exit code a command finished with. */
-export type SetExit = (code: number) => void;
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {

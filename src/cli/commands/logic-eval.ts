@@ -11,7 +11,7 @@ import type { Field, Survey } from '../../dictionary/model.js';
 import { fieldReferences } from '../../logic/ast.js';
 import { compileLogic, parseLogic, toText, type EvalContext, type Expr, type RecordData, type Value } from '../../logic/index.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 
 interface EvalOptions {
   data: string;

@@ -1,10 +1,12 @@
 /** What `dictionary pull` and `dictionary load` share: the configured project, its database and REDCap client. */
 import { systemClock } from '../../adapters/clock.js';
-import { createRedcapClient, type RedcapClient } from '../../adapters/redcap/index.js';
+import { createRedcapClient } from '../../adapters/redcap/index.js';
+import { type RedcapClient } from '../../ports/redcap/index.js';
 import { SqliteStore, openDatabase } from '../../adapters/storage/index.js';
-import { RedcapSyncStore } from '../../adapters/storage/redcap-sync-store.js';
-import type { DictionaryReport } from '../../app/check-dictionary.js';
-import type { SurveyLoad, SurveyStoreDeps } from '../../app/load-survey.js';
+import { SqliteRedcapSyncStore } from '../../adapters/storage/redcap-sync-store.js';
+import type { DictionaryReport } from '../../checks/check-dictionary.js';
+import type { SurveyStoreDeps } from '../../use-cases/survey-versions.js';
+import type { SurveyLoad } from '../../ports/engine.js';
 import { ConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/env.js';
 import { loadProjects, type ProjectConfig } from '../../config/projects.js';
@@ -36,7 +38,7 @@ export function openProjectSurveys(io: CliIo, projectId: string): ProjectSurveys
   const found = project;
   return {
     project: found,
-    deps: { store, sync: new RedcapSyncStore(db), clock: systemClock },
+    deps: { store, sync: new SqliteRedcapSyncStore(db), clock: systemClock },
     redcap: () => createRedcapClient({ url: found.redcap.url, token: found.redcap.token }),
     close: () => db.close(),
   };

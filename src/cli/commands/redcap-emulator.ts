@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createRedcapEmulator, type RedcapEmulator } from '../../adapters/redcap/index.js';
+import { createRedcapEmulator, type RedcapEmulator } from '../../demo/redcap-emulator/index.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 
 interface EmulatorFlags {
   dictionary: string;

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { replayFile, rewriteFixtureSteps, type ReplayResult } from '../../replay/index.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 
 const FIXTURE_FILE = /\.(ya?ml|json)$/;
 

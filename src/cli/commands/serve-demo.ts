@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startDemo } from '../../app/demo.js';
+import { startDemo } from '../../demo/demo.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
 /**

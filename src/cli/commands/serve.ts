@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { startService } from '../../app/service.js';
+import { defaultThreading, startService } from '../../composition/start-service.js';
 import { ConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/env.js';
 import { loadProjects } from '../../config/projects.js';
 import { EXIT, type CliIo } from '../io.js';
 import { serveDemo } from './serve-demo.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../set-exit.js';
 
 /** `redcap-sms serve`: validate the configuration, then run the service until SIGTERM. */
 export function registerServe(program: Command, io: CliIo, setExit: SetExit): void {
@@ -22,7 +22,7 @@ export function registerServe(program: Command, io: CliIo, setExit: SetExit): vo
 async function serve(io: CliIo): Promise<number> {
   try {
     const config = loadConfig(io.env);
-    const running = await startService(config, loadProjects(config, io.env));
+    const running = await startService(config, loadProjects(config, io.env), defaultThreading(config));
     io.err(`redcap-sms listening on ${running.url}\n`);
     return EXIT.ok;
   } catch (error) {

@@ -7,7 +7,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { startService } from '../../../src/app/service.js';
+import { startService } from '../../../src/composition/start-service.js';
 import { loadConfig } from '../../../src/config/env.js';
 import { loadProjects } from '../../../src/config/projects.js';
 import { createTwilioSender, type SmsSender } from '../../../src/adapters/twilio/sms-sender.js';
@@ -29,5 +29,5 @@ const sender: SmsSender = {
   },
 };
 
-const running = await startService(config, projects, { sender });
+const running = await startService(config, projects, 'this-thread', { sender });
 process.stderr.write(`listening ${running.url}\n`);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../../src/adapters/redcap/index.js';
+import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from '../../../src/demo/redcap-emulator/index.js';
 import {
   ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, LOG_SALT, PUBLIC_URL, REDCAP_PROJECT_ID, emulatedProject, projectFileYaml,
   type Participant,

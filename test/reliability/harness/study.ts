@@ -3,7 +3,8 @@
  * daily survey whose labels start "Q1." … "Q4." so a simulated participant can tell which question a
  * text asks. Each participant has a fixed plan of answers, so the record REDCap must end up with is known.
  */
-import type { EmulatorProjectConfig, FlatRecord } from '../../../src/adapters/redcap/index.js';
+import type { FlatRecord } from '../../../src/ports/redcap/index.js';
+import type { EmulatorProjectConfig } from '../../../src/demo/redcap-emulator/index.js';
 import { PROJECT_DEFAULTS, type ProjectConfig } from '../../../src/config/projects.js';
 
 export const REDCAP_TOKEN = 'RELIABILITY0123456789ABCDEF012345';

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createFakeTwilioApi, type FakeTwilioApi } from '../../../src/adapters/twilio/fake-twilio-api.js';
+import { createFakeTwilioApi, type FakeTwilioApi } from '../../fakes/fake-twilio-api.js';
 import { ACCOUNT_SID, AUTH_TOKEN } from './study.js';
 
 export interface TwilioSend {

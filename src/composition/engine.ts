@@ -1,0 +1,208 @@
+import type { Database } from 'better-sqlite3';
+import { systemClock } from '../adapters/clock.js';
+import { type Clock, type IdGenerator } from '../ports/clock.js';
+import { SqliteDeliveryStore } from '../adapters/delivery/sqlite-delivery-store.js';
+import { SqliteEraseStore } from '../adapters/delivery/sqlite-erase-store.js';
+import type { HttpDeps, Readiness } from '../adapters/http/app.js';
+import type { Invitations } from '../ports/engine.js';
+import { createLogger, participantKeyer } from '../adapters/logging/logger.js';
+import { type Logger } from '../ports/logger.js';
+import { SqliteStore, openDatabase, readMigrations } from '../adapters/storage/index.js';
+import { SqliteRedcapSyncStore } from '../adapters/storage/redcap-sync-store.js';
+import { createTwilioEraser } from '../adapters/twilio/message-eraser.js';
+import type { SmsSender } from '../ports/sms-provider.js';
+import type { Config } from '../config/env.js';
+import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
+import { conversationSettings } from '../conversation/index.js';
+import { englishCatalog } from '../messages/index.js';
+import type { ConversationDeps, ProjectSetup } from '../use-cases/conversation-deps.js';
+import { engineDeliveryEvents } from '../use-cases/delivery-results.js';
+import { createDeliveredEraser, type DeliveredEraser } from '../loops/delivered-eraser.js';
+import { fireDueTimers } from '../use-cases/fire-due-timers.js';
+import { createPollingLoop, type PollingLoop } from '../loops/polling-loop.js';
+import { createOutboxDispatcher, type OutboxDispatcher } from '../loops/outbox-dispatcher.js';
+import { type RetryPolicy } from '../policies/backoff.js';
+import { createInvitations } from '../use-cases/request-invitation.js';
+import { receiveProviderText } from '../use-cases/receive-provider-text.js';
+import { type ProviderText } from '../ports/sms-provider.js';
+import { createSharedCommit } from '../adapters/storage/group-commit.js';
+import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
+import { recordDeliveryStatus } from '../use-cases/record-delivery-status.js';
+import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
+import { setUpSmsProvider, type SmsProviderSetup } from './sms-provider-setup.js';
+
+/**
+ * The engine: the database, the use cases, the background loops and the SMS sender, without the HTTP side.
+ * The service in one thread adds the express app to it (service.ts); `serve` runs it in a thread of its own
+ * (engine-thread/).
+ */
+
+export interface ServiceOptions {
+  readonly clock?: Clock;
+  readonly newId?: IdGenerator;
+  readonly logger?: Logger;
+  /** Replaces the SMS provider's sender (the demo's simulator channel). */
+  readonly sender?: SmsSender;
+  readonly invitations?: Invitations;
+  readonly retry?: RetryPolicy;
+  /** Replaces the REDCap clients (tests: fast retries against the emulator). */
+  readonly redcapClient?: Parameters<typeof createRedcapIntegration>[0]['redcapClient'];
+}
+
+/** Timers are due to the second; a one-second poll keeps reminders on time without busy work. */
+const TIMER_POLL_MS = 1_000;
+
+/** How long the dispatcher may go without a beat before /readyz says it is not alive. */
+const DISPATCHER_STALE_MS = 30_000;
+
+/** What the HTTP side asks of the engine: every call that reads or writes the conversation state. */
+export type EngineCalls = Pick<HttpDeps, 'receiveText' | 'recordStatus' | 'invitations' | 'redcap'>;
+
+/** Everything that owns the database: the use cases, the background loops and the SMS sender. */
+export interface Engine {
+  readonly db: Database;
+  readonly dispatcher: OutboxDispatcher;
+  readonly logger: Logger;
+  /** The conversation use cases' dependencies (invite, fire timers) on the same database. */
+  readonly conversations: ConversationDeps;
+  /** Write-back, opt-out sync, invitations from REDCap, survey versions. */
+  readonly redcap: RedcapIntegration;
+  /** Fires due reminders, expiries and scheduled invitations, each in its own transaction. */
+  readonly timers: PollingLoop;
+  /** Deletes delivered texts of ended conversations from Twilio, for projects that ask for it. */
+  readonly eraser: DeliveredEraser;
+  /** The SMS provider chosen by SMS_PROVIDER (sender with the segment budget, webhooks, account check). */
+  readonly sms: SmsProviderSetup;
+  /** Stops the dispatcher after its current send, then closes the database. */
+  close(): Promise<void>;
+  /** The HTTP side's dependencies that need the engine (the rest: readiness, queries, webhooks). */
+  readonly http: EngineCalls & Pick<HttpDeps, 'adminToken' | 'projects' | 'logger' | 'participantKey' | 'afterCommit' | 'now'>;
+  readiness(closing: boolean): Readiness;
+}
+
+/** The engine without its HTTP side: the service in one thread composes both; the engine thread this alone. */
+export function composeEngine(config: Config, projects: ProjectRegistry, options: ServiceOptions = {}): Engine {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const db = openDatabase(config.databasePath, {
+    synchronous: config.sqlite.synchronous === 'NORMAL' || config.sqlite.synchronous === 'OFF' ? 'NORMAL' : 'FULL',
+    busyTimeoutMs: config.sqlite.busyTimeoutMs,
+    now: clock.now(),
+  });
+  if (!config.twilio.validateSignature) {
+    // Never silently: an unsigned webhook would let anyone answer for a participant.
+    logger.warn({ setting: 'TWILIO_VALIDATE_SIGNATURE' }, 'Twilio signature verification is OFF: every inbound webhook is trusted');
+  }
+  const store = new SqliteStore(db);
+  const delivery = new SqliteDeliveryStore(db);
+  const setups = new Map(projects.projects.map((project) => [project.id, projectSetup(project)]));
+  const deps: ConversationDeps = {
+    store,
+    clock,
+    newId: options.newId ?? (() => crypto.randomUUID()),
+    project: (id) => setups.get(id) ?? missingProject(id),
+  };
+  const events = engineDeliveryEvents(deps);
+  const participantKey = participantKeyer(config.logSalt);
+  const sms = setUpSmsProvider({ config, projects, db, clock, logger, sender: options.sender });
+  const dispatcher = createOutboxDispatcher({
+    delivery, projects, clock, events, logger, participantKey,
+    sender: sms.sender,
+    statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  });
+  // Inbound texts and the write-back's marks share one group commit: one fsync a turn for both.
+  const commit = createSharedCommit(store);
+  const redcap = createRedcapIntegration({
+    conversations: deps, sync: new SqliteRedcapSyncStore(db), projects, logger, commit,
+    ...(options.redcapClient === undefined ? {} : { redcapClient: options.redcapClient }),
+  });
+  const timers = createPollingLoop({
+    name: 'timers', clock, logger, idleMs: TIMER_POLL_MS,
+    tick: async () => {
+      const due = fireDueTimers(deps, ({ error, timerId, conversationId }) => {
+        logger.error({ err: error, timerId, conversationId }, 'a timer could not fire; the other due timers did');
+      });
+      if (due > 0) dispatcher.nudge();
+    },
+  });
+  const eraser = createDeliveredEraser({
+    store: new SqliteEraseStore(db), eraser: createTwilioEraser(config.twilio), clock, logger,
+    projects: projects.projects.filter((p) => p.deleteDeliveredMessages ?? config.twilio.deleteDelivered).map((p) => p.id),
+  });
+  return {
+    db, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms,
+    http: {
+      adminToken: config.adminToken,
+      projects, logger, participantKey,
+      receiveText: (text: ProviderText) => commit(() => receiveProviderText(deps, text)),
+      recordStatus: (status) => recordDeliveryStatus(delivery, events, status),
+      afterCommit: () => {
+        dispatcher.nudge();
+        redcap.writer.nudge(); // answers reach REDCap without waiting for the writer's idle round
+      },
+      now: () => clock.now(),
+      invitations: options.invitations ?? createInvitations({ conversations: deps, sync: redcap.sync, projects, client: redcap.client, survey: redcap.survey }),
+      redcap,
+    },
+    readiness: (closing) => ({ ...readiness(db, dispatcher, clock, closing), detail: sms.detail() }),
+    async close() {
+      await Promise.all([timers.stop(), dispatcher.stop(), redcap.stop(), eraser.stop()]);
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** A project's file settings in the conversation engine's terms. */
+export function projectSetup(project: ProjectConfig): ProjectSetup {
+  return {
+    settings: conversationSettings({
+      reminders: [...project.reminders],
+      expiry: project.expiry ?? null,
+      quietHours: project.quietHours === undefined ? null : { ...project.quietHours },
+      timeZone: project.timeZone,
+      timeZoneField: project.timeZoneField ?? null,
+      overlap: project.overlapPolicy,
+    }),
+    catalog: Object.freeze({ ...englishCatalog, ...project.messages }),
+  };
+}
+
+function missingProject(id: string): never {
+  throw new ProjectNotConfigured(id);
+}
+
+function readiness(db: Database, dispatcher: OutboxDispatcher, clock: Clock, closing: boolean) {
+  const checks = {
+    database: safely(() => db.prepare('SELECT 1 AS one').get() !== undefined),
+    migrations: safely(() => {
+      const applied = db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number };
+      return applied.n === readMigrations().length;
+    }),
+    dispatcher: (() => {
+      const beat = dispatcher.lastBeat();
+      return beat !== undefined && clock.now().getTime() - beat.getTime() < DISPATCHER_STALE_MS;
+    })(),
+    accepting: !closing,
+  };
+  return { ready: Object.values(checks).every(Boolean), checks };
+}
+
+function safely(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the background work (dispatcher, REDCap loops); the demo, which listens itself, runs it too. */
+export async function startBackground(service: Pick<Engine, 'dispatcher' | 'timers' | 'eraser' | 'sms' | 'redcap'>): Promise<void> {
+  service.dispatcher.start();
+  service.timers.start();
+  service.eraser.start();
+  // Logged and shown in /readyz; a failed check does not stop start-up (replies must still be taken).
+  await service.sms.checkAccount();
+  await service.redcap.pullAll();
+  service.redcap.start();
+}

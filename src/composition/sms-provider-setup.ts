@@ -1,0 +1,93 @@
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import { createMosioProvider } from '../adapters/mosio/index.js';
+import { budgetReport, withSegmentBudget } from '../adapters/provider/budgeted-sender.js';
+import type { AccountStatus, SmsSender } from '../ports/sms-provider.js';
+import type { InboundDeps, ProviderWebhooks, SmsProvider } from '../adapters/provider/provider.js';
+import { SegmentUsageStore } from '../adapters/provider/segment-budget.js';
+import { createSimulatorProvider } from '../adapters/provider/simulator-provider.js';
+import { createTwilioProvider } from '../adapters/provider/twilio-provider.js';
+import type { Config } from '../config/env.js';
+import type { ProjectRegistry } from '../config/projects.js';
+
+/**
+ * Picks the provider named by SMS_PROVIDER and wraps it for the service: the dispatcher gets its
+ * sender behind the monthly segment budget, the app its webhooks, /readyz its account and budget detail.
+ */
+
+export interface SmsProviderSetup {
+  readonly name: SmsProvider['name'];
+  /** What the dispatcher sends with (the budget applied). */
+  readonly sender: SmsSender;
+  readonly webhooks: (deps: InboundDeps) => ProviderWebhooks;
+  /** Checks the account now (start-up) and keeps the answer for /readyz. */
+  checkAccount(): Promise<AccountStatus>;
+  /** For /readyz: the last account check (re-checked in the background when stale) and the budgets. */
+  detail(): Record<string, unknown>;
+}
+
+export interface SmsProviderSetupDeps {
+  readonly config: Config;
+  readonly projects: ProjectRegistry;
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Replaces the provider's sender (the demo's simulator handsets); its webhooks stay. */
+  readonly sender?: SmsSender | undefined;
+}
+
+/** How old the account check may be before /readyz triggers a new one. */
+const ACCOUNT_CHECK_STALE_MS = 5 * 60_000;
+
+export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
+  const provider = chooseProvider(deps);
+  const usage = new SegmentUsageStore(deps.db);
+  let account: AccountStatus | undefined;
+  let checking: Promise<AccountStatus> | undefined;
+  const checkAccount = () =>
+    (checking ??= provider.checkAccount().then((status) => {
+      account = status;
+      checking = undefined;
+      const log = { provider: provider.name, detail: status.detail };
+      if (status.ok) deps.logger.info(log, 'SMS provider account checked');
+      else deps.logger.error(log, 'SMS provider account check failed');
+      return status;
+    }));
+  return {
+    name: provider.name,
+    sender: withSegmentBudget(deps.sender ?? provider, { usage, projects: deps.projects, clock: deps.clock, logger: deps.logger }),
+    webhooks: (inbound) => provider.webhooks(inbound) ?? [],
+    checkAccount,
+    detail() {
+      const stale = account === undefined || deps.clock.now().getTime() - Date.parse(account.checkedAt) > ACCOUNT_CHECK_STALE_MS;
+      if (stale && checking === undefined) void checkAccount();
+      return {
+        provider: { name: provider.name, account: account ?? { ok: false, detail: 'not checked yet' } },
+        segmentBudgets: budgetReport({ usage, projects: deps.projects, clock: deps.clock }),
+      };
+    },
+  };
+}
+
+/**
+ * The provider's inbound webhooks alone, for the HTTP thread when the engine runs in its own thread:
+ * they only read the database (Mosio's repeat check), so a read-only connection serves them.
+ */
+export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender'>): (inbound: InboundDeps) => ProviderWebhooks {
+  const provider = chooseProvider(deps);
+  return (inbound) => provider.webhooks(inbound) ?? [];
+}
+
+function chooseProvider(deps: Omit<SmsProviderSetupDeps, 'sender'>): SmsProvider {
+  const { config, clock } = deps;
+  const now = () => clock.now();
+  switch (config.smsProvider) {
+    case 'twilio':
+      return createTwilioProvider(config.twilio, config.publicUrl, now);
+    case 'mosio':
+      return createMosioProvider({ apiBaseUrl: config.mosio.apiBaseUrl, publicUrl: config.publicUrl, projects: deps.projects, db: deps.db, now });
+    case 'simulator':
+      return createSimulatorProvider(deps.db, clock);
+  }
+}

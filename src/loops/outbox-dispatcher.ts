@@ -1,0 +1,196 @@
+import type { DeliveryStore } from '../ports/storage/delivery-store.js';
+import type { DueText } from '../ports/storage/delivery-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger, ParticipantKey } from '../ports/logger.js';
+import type { SendOutcome, SmsSender } from '../ports/sms-provider.js';
+import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
+import type { DeliveryEvents } from '../use-cases/delivery-results.js';
+import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
+import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
+import { TokenBucket } from '../policies/token-bucket.js';
+import { backoffMs, type RetryPolicy } from '../policies/backoff.js';
+
+/** A sender with a high rate still sends in rounds of at most this many texts. */
+const MAX_TEXTS_PER_ROUND = 100;
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2_000, maxDelayMs: 5 * 60_000, maxAttempts: 8 };
+
+export interface DispatcherDeps {
+  readonly delivery: DeliveryStore;
+  readonly sender: SmsSender;
+  readonly projects: ProjectRegistry;
+  readonly clock: Clock;
+  readonly events: DeliveryEvents;
+  readonly logger: Logger;
+  readonly participantKey: ParticipantKey;
+  /** Our public status webhook; Twilio posts delivery updates there. */
+  readonly statusCallbackUrl: string | undefined;
+  readonly retry?: RetryPolicy;
+  /** How long the loop sleeps when there is nothing to send (a nudge wakes it earlier). */
+  readonly idleMs?: number;
+}
+
+export interface DispatchReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  suppressed: number;
+  /** Some texts were due but their sender had used its rate; try again after this many ms. */
+  rateLimitedForMs: number | undefined;
+}
+
+/** `runOnce` sends what is due and allowed by the rates now; the loop runs it until `stop`. */
+export interface OutboxDispatcher extends PollingLoop {
+  runOnce(): Promise<DispatchReport>;
+}
+
+export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const buckets = new Map<string, TokenBucket>();
+  // Set by stop(): the send in progress finishes, the rest of the round waits for the next start.
+  let stopping = false;
+  // The configuration is fixed for the process, so texts of unconfigured projects are looked for once.
+  let checkedOthers = false;
+  let firstProject = 0;
+
+  function bucketFor(project: ProjectConfig): TokenBucket {
+    const key = project.sender.messagingServiceSid ?? project.sender.from ?? project.id;
+    let bucket = buckets.get(key);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(project.sender.ratePerSecond, deps.clock.now().getTime());
+      buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  async function runOnce(): Promise<DispatchReport> {
+    const report: DispatchReport = { sent: 0, retried: 0, failed: 0, suppressed: 0, rateLimitedForMs: undefined };
+    if (!checkedOthers) failTextsOfOtherProjects(report);
+    checkedOthers = true;
+    // A different project goes first each round: projects sharing a Messaging Service share its rate.
+    const projects = deps.projects.projects;
+    for (let i = 0; i < projects.length && !stopping; i += 1) {
+      await sendDue(projects[(firstProject + i) % projects.length]!, report);
+    }
+    firstProject = (firstProject + 1) % Math.max(1, projects.length);
+    return report;
+  }
+
+  /**
+   * Reads only as many of the project's due texts as its sender may send now, and one more to learn
+   * whether the rest must wait for the rate: a backlog is never read again and again while it waits,
+   * and never holds back another project's texts.
+   */
+  async function sendDue(project: ProjectConfig, report: DispatchReport): Promise<void> {
+    const bucket = bucketFor(project);
+    const now = deps.clock.now();
+    const allowed = Math.min(MAX_TEXTS_PER_ROUND, bucket.available(now.getTime()));
+    for (const text of deps.delivery.dueTexts(project.id, now.toISOString(), allowed + 1)) {
+      if (stopping) return;
+      const nowMs = deps.clock.now().getTime();
+      if (!bucket.tryTake(nowMs)) {
+        report.rateLimitedForMs = Math.min(report.rateLimitedForMs ?? Infinity, bucket.waitMs(nowMs));
+        return;
+      }
+      await deliver(text, project, report);
+    }
+  }
+
+  /** Texts queued for a project the configuration no longer has: no sender is known, so none can go. */
+  function failTextsOfOtherProjects(report: DispatchReport): void {
+    const configured = deps.projects.projects.map((project) => project.id);
+    for (const text of deps.delivery.textsOutside(configured)) fail(text, new ProjectNotConfigured(text.project).message, null, report);
+  }
+
+  async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport): Promise<void> {
+    const claim = deps.delivery.claim(queued.id);
+    if (claim.kind === 'suppressed') report.suppressed += 1;
+    if (claim.kind !== 'send') return;
+    const text = claim.text;
+    const body = bodyOf(text.payload);
+    if (body === undefined) return fail(text, 'outbox payload has no text body', null, report);
+    const outcome = await deps.sender.send({
+      to: text.phone,
+      body,
+      project: project.id,
+      recordId: text.recordId ?? undefined,
+      from: project.sender.from,
+      messagingServiceSid: project.sender.messagingServiceSid,
+      statusCallback: deps.statusCallbackUrl,
+    });
+    record(text, outcome, report);
+  }
+
+  /** What a log line says about a text: its outbox row and its participant's key, never the number. */
+  function logged(text: DueText): { outboxId: number; participantKey: string } {
+    return { outboxId: text.id, participantKey: deps.participantKey(text.phone) };
+  }
+
+  function record(text: DueText, outcome: SendOutcome, report: DispatchReport): void {
+    const at = deps.clock.now();
+    const log = { ...logged(text), outcome: outcome.kind };
+    switch (outcome.kind) {
+      case 'sent':
+        deps.delivery.markSent(text.id, outcome.sid, outcome.status, at.toISOString());
+        report.sent += 1;
+        deps.logger.info({ ...log, messageSid: outcome.sid }, 'text sent');
+        return;
+      case 'opted-out':
+        deps.delivery.markFailed(text.id, 'recipient opted out (Twilio 21610)', outcome.code);
+        deps.events.providerOptOut({ conversationId: text.conversationId, project: text.project, phone: text.phone, at: at.toISOString() });
+        report.failed += 1;
+        deps.logger.info(log, 'recipient opted out at Twilio; number marked opted out');
+        return;
+      case 'retry':
+        if (text.attempts + 1 >= retry.maxAttempts) return fail(text, `gave up after ${retry.maxAttempts} attempts: ${outcome.reason}`, null, report);
+        deps.delivery.scheduleRetry(text.id, new Date(at.getTime() + backoffMs(text.attempts + 1, retry)).toISOString(), outcome.reason);
+        report.retried += 1;
+        deps.logger.warn({ ...log, reason: outcome.reason, attempts: text.attempts + 1 }, 'send failed; will retry');
+        return;
+      case 'rejected':
+        return fail(text, outcome.reason, outcome.code ?? null, report);
+    }
+  }
+
+  function fail(text: DueText, reason: string, code: number | null, report: DispatchReport): void {
+    const at = deps.clock.now().toISOString();
+    deps.delivery.markFailed(text.id, reason, code);
+    deps.events.deliveryFailed({ outboxId: text.id, conversationId: text.conversationId, project: text.project, phone: text.phone, reason, at });
+    report.failed += 1;
+    deps.logger.warn({ ...logged(text), reason }, 'text failed');
+  }
+
+  const loop = createPollingLoop({
+    name: 'outbox', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 250,
+    tick: skippingRounds(deps.clock, runOnce, restWhileRateLimited),
+  });
+  return {
+    runOnce,
+    start: () => {
+      stopping = false;
+      loop.start();
+    },
+    nudge: loop.nudge,
+    stop: async () => {
+      stopping = true;
+      await loop.stop();
+    },
+    lastBeat: loop.lastBeat,
+  };
+}
+
+/**
+ * When a round could only find rate-limited texts, the next rounds are skipped until a token is due:
+ * otherwise every inbound text's nudge re-reads a backlog that cannot be sent yet (the inbound benchmark
+ * spent a fifth of the service's CPU doing that). Texts of another sender wait at most that long (under
+ * 1 / its rate seconds).
+ */
+function restWhileRateLimited(report: DispatchReport): number {
+  const progressed = report.sent + report.failed + report.retried + report.suppressed > 0;
+  return progressed ? 0 : report.rateLimitedForMs ?? 0;
+}
+
+function bodyOf(payload: unknown): string | undefined {
+  const body = (payload as { body?: unknown } | null)?.body;
+  return typeof body === 'string' && body !== '' ? body : undefined;
+}

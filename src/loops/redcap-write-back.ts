@@ -1,0 +1,217 @@
+/**
+ * The REDCap write-back: sends committed answers (and opt-out changes) to REDCap. One import per
+ * record row, retried with backoff until it lands; the conversation never waits for it. A write REDCap
+ * refuses for good (a validation error) is kept as `failed`, shown with its conversation and logged.
+ */
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import { addsInstance as rowAddsInstance, type RedcapClient } from '../ports/redcap/index.js';
+import type { ConversationStore } from '../ports/storage/conversation-store.js';
+import type { RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
+import { backoffMs, type RetryPolicy } from '../policies/backoff.js';
+import { planOptOutChanges, type OptOutChange } from '../policies/opt-out-plan.js';
+import type { SharedCommit } from '../ports/storage/shared-commit.js';
+import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
+import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
+import { failureReason, isPermanentFailure } from '../use-cases/redcap-failure.js';
+import { planWrites, type WriteBatch } from '../policies/write-back-plan.js';
+import { WRITE_BACK_RETRY } from '../policies/backoff.js';
+import type { CompletedInstrument } from '../ports/engine.js';
+
+export interface WriteBackDeps {
+  store: ConversationStore;
+  sync: RedcapSyncStore;
+  /** The configured projects' ids: each one's writes are read on their own. */
+  projects: readonly string[];
+  redcap: (project: string) => RedcapClient;
+  clock: Clock;
+  logger: Logger;
+  /** Sets or clears the opt-out fields in REDCap for one phone (see opt-out-sync.ts). */
+  syncOptOut?: (change: OptOutChange) => Promise<void>;
+  /** Runs after an import that completed an instrument has landed (the survey queue). */
+  onCompleted?: (completed: CompletedInstrument) => Promise<void>;
+  /**
+   * Commits what a round learnt (sent, failed, retry later) on the database; by default at once, in the
+   * service in the inbound texts' group commit, so a round under load costs no fsync of its own.
+   */
+  commit?: SharedCommit;
+  /** `maxAttempts` is ignored: a write that may still land is retried until it does. */
+  retry?: RetryPolicy;
+  idleMs?: number;
+}
+
+export interface WriteBackReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  /** The earliest retry this round scheduled, if any. */
+  nextRetryAt?: string;
+}
+
+/** Rounds start at most this often under load: answers wait a moment more, and go to REDCap together. */
+export const WRITE_BACK_GAP_MS = 100;
+
+/** The longest a round that landed nothing waits for its earliest retry before it looks again. */
+export const OUTAGE_REST_MAX_MS = 10_000;
+
+export interface RedcapWriter extends PollingLoop {
+  runOnce(): Promise<WriteBackReport>;
+  /** One round as the loop runs it: skipped while resting after a round in which nothing landed. */
+  round(): Promise<void>;
+}
+
+/** A round reads at most this many of each project's pending rows. */
+export const ROWS_PER_PROJECT = 5_000;
+
+export function createRedcapWriter(deps: WriteBackDeps): RedcapWriter {
+  // The configuration is fixed for the process, so writes of unconfigured projects are looked for once.
+  let checkedOthers = false;
+  const runOnce = async () => {
+    const failed = checkedOthers ? 0 : await failWritesOfOtherProjects(deps);
+    checkedOthers = true;
+    const report = await writeDue(deps);
+    return { ...report, failed: report.failed + failed };
+  };
+  const round = skippingRounds(deps.clock, runOnce, (report) => restAfterOutage(report, deps.clock.now()));
+  const loop = createPollingLoop({
+    name: 'redcap-write-back', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 1_000, minGapMs: WRITE_BACK_GAP_MS,
+    tick: round,
+  });
+  return { ...loop, runOnce, round };
+}
+
+/**
+ * A round in which nothing landed and something waits for a retry (REDCap down or unreachable) rests
+ * until that retry is due, at most OUTAGE_REST_MAX_MS: a round reads every pending write (about 20 µs
+ * each), and under load it would run again at every text, on the engine thread, for the whole outage.
+ */
+function restAfterOutage(report: WriteBackReport, now: Date): number {
+  if (report.sent > 0 || report.nextRetryAt === undefined) return 0;
+  return Math.min(Math.max(0, Date.parse(report.nextRetryAt) - now.getTime()), OUTAGE_REST_MAX_MS);
+}
+
+/**
+ * REDCap takes many records in one import and refuses the whole import if any row is invalid. Up to this
+ * many groups go in one request, so a busy study costs REDCap a request per round instead of one per
+ * participant (REDCap rate-limits API users); a refused import is retried group by group to find the
+ * one at fault, so one bad value never holds back anyone else's answers.
+ */
+export const GROUPS_PER_IMPORT = 100;
+
+/**
+ * Writes queued for a project the configuration no longer has cannot be sent (no REDCap URL or token):
+ * kept as failed for staff, with the reason, rather than pending for ever.
+ */
+async function failWritesOfOtherProjects(deps: WriteBackDeps): Promise<number> {
+  const rows = deps.sync.pendingOutside(deps.projects);
+  for (const project of new Set(rows.map((row) => row.project))) {
+    const ids = rows.filter((row) => row.project === project).map((row) => row.id);
+    const reason = new ProjectNotConfigured(project).message;
+    await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
+    // A count, not the ids: after a long outage there can be thousands.
+    deps.logger.error({ project, writes: ids.length, reason }, 'REDCap writes of a project that is not configured; kept for staff');
+  }
+  return rows.length;
+}
+
+/**
+ * One round: every due group, oldest first, as few REDCap requests as the groups allow. Each project's
+ * rows are read on their own, so one project's backlog (writes waiting out an outage) hides no other's.
+ */
+export async function writeDue(deps: WriteBackDeps): Promise<WriteBackReport> {
+  const report: WriteBackReport = { sent: 0, retried: 0, failed: 0 };
+  const now = deps.clock.now().toISOString();
+  const pending = deps.projects.flatMap((project) => deps.sync.pendingRedcapRows(project, ROWS_PER_PROJECT));
+  for (const imports of importsOf(planWrites(pending, now, (version) => deps.store.loadSurvey(version)))) {
+    await importTogether(deps, report, imports);
+  }
+  if (deps.syncOptOut !== undefined) {
+    const sync = deps.syncOptOut;
+    for (const change of planOptOutChanges(pending, now)) {
+      await attempt(deps, report, change.outboxIds, change.attempts, () => sync(change), change.project);
+    }
+  }
+  return report;
+}
+
+/**
+ * Consecutive groups of one project, at most GROUPS_PER_IMPORT at a time. A group that creates a new
+ * repeating instance goes alone: such an import is sent once and never repeated.
+ */
+function importsOf(batches: readonly WriteBatch[]): WriteBatch[][] {
+  const imports: WriteBatch[][] = [];
+  for (const batch of batches) {
+    const last = imports.at(-1);
+    const joins = last !== undefined && last.length < GROUPS_PER_IMPORT && last[0]!.project === batch.project
+      && !addsInstance(batch) && !addsInstance(last[0]!);
+    if (joins) last.push(batch);
+    else imports.push([batch]);
+  }
+  return imports;
+}
+
+const addsInstance = (batch: WriteBatch): boolean => batch.rows.some(rowAddsInstance);
+
+/** Imports the groups in one request; when REDCap refuses it for good, one request per group instead. */
+async function importTogether(deps: WriteBackDeps, report: WriteBackReport, batches: readonly WriteBatch[]): Promise<void> {
+  const project = batches[0]!.project;
+  // The client is looked up inside the attempt: a project the configuration lost fails its own writes only.
+  const send = () => deps.redcap(project).importRecords(batches.flatMap((batch) => batch.rows));
+  const ids = batches.flatMap((batch) => batch.outboxIds);
+  const attempts = Math.max(...batches.map((batch) => batch.attempts));
+  const outcome = await attempt(deps, report, ids, attempts, send, project, batches.length > 1);
+  if (outcome === 'refused') {
+    for (const batch of batches) await importTogether(deps, report, [batch]);
+  }
+  if (outcome !== 'landed') return;
+  for (const batch of batches) await afterLanding(deps, batch);
+}
+
+/** The survey queue after a completion; the write has landed, so a failure here must not resend it. */
+async function afterLanding(deps: WriteBackDeps, batch: WriteBatch): Promise<void> {
+  for (const instrument of batch.completed) {
+    try {
+      await deps.onCompleted?.({ project: batch.project, recordId: batch.recordId, instrument, event: batch.event });
+    } catch (error) {
+      deps.logger.error({ project: batch.project, instrument, reason: failureReason(error) }, 'survey queue not advanced after a completion');
+    }
+  }
+}
+
+/**
+ * Sends and records the outcome on the rows. With `splitIfRefused`, a refusal is left to the caller to
+ * split, and nothing is marked: the rows are still pending, in this same round.
+ */
+async function attempt(
+  deps: WriteBackDeps, report: WriteBackReport, ids: number[], attempts: number, send: () => Promise<unknown>, project: string,
+  splitIfRefused = false,
+): Promise<'landed' | 'refused' | 'failed'> {
+  try {
+    await send();
+    await commitOf(deps)(() => deps.sync.markSent(ids));
+    report.sent += ids.length;
+    return 'landed';
+  } catch (error) {
+    const reason = failureReason(error);
+    if (isPermanentFailure(error)) {
+      if (splitIfRefused) return 'refused';
+      await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
+      report.failed += ids.length;
+      deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap refused a write for good; kept for staff');
+      return 'failed';
+    }
+    const delay = backoffMs(attempts + 1, deps.retry ?? WRITE_BACK_RETRY);
+    const retryAt = new Date(deps.clock.now().getTime() + delay).toISOString();
+    await commitOf(deps)(() => deps.sync.scheduleRetry(ids, retryAt, reason));
+    report.retried += ids.length;
+    if (report.nextRetryAt === undefined || retryAt < report.nextRetryAt) report.nextRetryAt = retryAt;
+    deps.logger.warn({ project, outboxIds: ids, reason, attempts: attempts + 1 }, 'REDCap write failed; will retry');
+    return 'failed';
+  }
+}
+
+const commitAtOnce: SharedCommit = async (work) => work();
+
+function commitOf(deps: WriteBackDeps): SharedCommit {
+  return deps.commit ?? commitAtOnce;
+}

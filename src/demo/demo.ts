@@ -14,7 +14,7 @@ import { createLogger } from '../adapters/logging/logger.js';
 import { type Logger } from '../ports/logger.js';
 import { createRedcapClient } from '../adapters/redcap/index.js';
 import { type FlatRecord, type RedcapClient } from '../ports/redcap/index.js';
-import { createRedcapEmulator, type RunningEmulator } from './redcap-emulator/index.js';
+import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from './redcap-emulator/index.js';
 import { OffsetClock, PhoneLog, createSimulatorChannel, createSimulatorSender } from '../adapters/simulator/index.js';
 import { simulatorRoutes } from './simulator-routes.js';
 import { openDatabase } from '../adapters/storage/index.js';
@@ -107,7 +107,7 @@ async function startEmulator(dataDir: string, state: DemoState): Promise<Running
   const seed = JSON.parse(readFileSync(DEMO.records, 'utf8')) as FlatRecord[];
   const records = readSavedRecords(dataDir) ?? seed;
   const project = (rows: readonly FlatRecord[]) => ({ token: state.redcapToken, projectId: 1, dictionary, records: rows });
-  let emulator;
+  let emulator: RedcapEmulator;
   try {
     emulator = createRedcapEmulator({ projects: [project(records)] });
   } catch {

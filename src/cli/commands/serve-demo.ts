@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startDemo } from '../../demo/demo.js';
+import { startDemo, type RunningDemo } from '../../demo/demo.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
 /**
@@ -9,7 +9,7 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 export async function serveDemo(io: CliIo): Promise<number> {
   const port = demoPort(io.env.PORT);
   const dataDir = resolve(io.cwd, io.env.DATA_DIR ?? 'data');
-  let demo;
+  let demo: RunningDemo;
   try {
     demo = await startDemo({ dataDir, port });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { fieldMap, smsAskability } from '../dictionary/index.js';
 import type { ActionTags, Field, Instrument, Survey } from '../dictionary/model.js';
-import { surveyLogic, type EvalContext, type RecordData } from '../logic/index.js';
+import { surveyLogic, type EvalContext, type EventDetails, type RecordData } from '../logic/index.js';
 
 /** Where the survey goes next from some field, and what REDCap must store on the way there. */
 export type Next =
@@ -15,19 +15,32 @@ export interface Position {
   record: RecordData;
   recordId: string;
   now: Date;
+  /** The participant's zone. */
   timeZone: string;
+  /** The project's zone, standing in for REDCap's server clock. */
+  serverTimeZone: string;
+  /** The project's survey titles by instrument. */
+  surveyTitles: Readonly<Record<string, string>>;
+  event?: EventDetails | undefined;
   skipCap: number;
 }
 
 export function evalContext(position: Omit<Position, 'skipCap'>, record: RecordData = position.record): EvalContext {
-  return {
+  const context: EvalContext = {
     survey: position.survey,
     record,
     now: position.now,
     timeZone: position.timeZone,
+    serverTimeZone: position.serverTimeZone,
     recordId: position.recordId,
     instrument: position.instrument.name,
+    surveyTitles: position.surveyTitles,
   };
+  if (position.event !== undefined) {
+    context.event = position.event.name;
+    context.eventDetails = position.event;
+  }
+  return context;
 }
 
 export function instrumentOf(survey: Survey, name: string): Instrument {

@@ -17,7 +17,7 @@ import { surveyId } from './survey-id.js';
 export { smsAskability, type Askability } from './askability.js';
 export { validationType, VALIDATION_TYPES, type ValidationType } from './validation-types.js';
 export { checkboxExportName } from './choices.js';
-export { formStatusFieldName } from './structure.js';
+export { formStatusFieldName, instrumentLabel } from './structure.js';
 
 export interface DictionaryLoad {
   /** Null exactly when some diagnostic is an error. */

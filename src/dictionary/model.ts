@@ -134,6 +134,11 @@ export type Field = z.infer<typeof FieldSchema>;
 
 export const InstrumentSchema = z.object({
   name: z.string(),
+  /**
+   * The instrument's label, when the source knows it (REDCap's `content=instrument`). A data dictionary
+   * has none; `instrumentLabel()` then derives it from the name.
+   */
+  label: z.string().optional(),
   /** Field names in dictionary order, ending with the instrument's `{form}_complete` field. */
   fields: z.array(z.string()),
   completeField: z.string(),

@@ -53,8 +53,12 @@ export interface ActionTags {
   hiddenSurvey: boolean;
   readonly: boolean;
   default?: string;
+  /** @SETVALUE (legacy @PREFILL): like @DEFAULT, but set every time the field is reached. */
+  setValue?: string;
   now: boolean;
   today: boolean;
+  /** Whose clock @NOW/@TODAY read: the participant's (absent), the project's (`-SERVER`), or UTC (`-UTC`). */
+  clock?: 'server' | 'utc';
   calcText?: string;
   calcDate?: z.infer<typeof CalcDateSchema>;
   hideChoice: string[];
@@ -75,8 +79,10 @@ export const ActionTagsSchema: z.ZodType<ActionTags> = z.lazy(() =>
     hiddenSurvey: z.boolean(),
     readonly: z.boolean(),
     default: z.string().optional(),
+    setValue: z.string().optional(),
     now: z.boolean(),
     today: z.boolean(),
+    clock: z.enum(['server', 'utc']).optional(),
     calcText: z.string().optional(),
     calcDate: CalcDateSchema.optional(),
     hideChoice: z.array(z.string()),

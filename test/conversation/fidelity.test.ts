@@ -71,3 +71,23 @@ describe('smart variables in a conversation', () => {
     expect(run.sent[1]).toContain('(Week 2, arm )');
   });
 });
+
+describe('stamps and set values on fields the participant never sees', () => {
+  // NOW is 15:00 UTC: 10:00 in New York (the project), 00:00 the next day in Tokyo (the participant).
+  const survey = surveyOf([
+    ['zone', 'daily', '', 'text', 'Zone', '', '', '', '', '', '', '', '', '', '', '', '', '@HIDDEN'],
+    ['at_local', 'daily', '', 'text', 'Local', '', '', 'datetime_ymd', '', '', '', '', '', '', '', '', '', '@NOW @HIDDEN'],
+    ['at_server', 'daily', '', 'text', 'Server', '', '', 'datetime_ymd', '', '', '', '', '', '', '', '', '', '@NOW-SERVER @HIDDEN'],
+    ['at_utc', 'daily', '', 'text', 'UTC', '', '', 'datetime_ymd', '', '', '', '', '', '', '', '', '', '@NOW-UTC @HIDDEN'],
+    ['day_server', 'daily', '', 'text', 'Server day', '', '', 'date_ymd', '', '', '', '', '', '', '', '', '', '@TODAY-SERVER @HIDDEN'],
+    ['source', 'daily', '', 'text', 'Source', '', '', '', '', '', '', '', '', '', '', '', '', "@SETVALUE='sms' @HIDDEN"],
+    ['mood', 'daily', '', 'radio', 'Mood?', '1, Good | 2, Bad'],
+  ]);
+  const options = { settings: { timeZone: 'America/New_York', timeZoneField: 'zone' }, start: { record: { record_id: '1', zone: 'Asia/Tokyo', source: 'web' } } };
+
+  it('when the conversation passes them, then each is written from its own clock, and @SETVALUE overwrites', () => {
+    expect(converse(survey, [], options).written).toEqual({
+      at_local: '2026-03-03 00:00', at_server: '2026-03-02 10:00', at_utc: '2026-03-02 15:00', day_server: '2026-03-02', source: 'sms',
+    });
+  });
+});

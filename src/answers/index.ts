@@ -5,6 +5,7 @@
 export { renderPrompt } from './prompt.js';
 export { parseReply } from './reply.js';
 export { skipValues } from './skip.js';
+export { hasNoAnswer, prefillValues, shownAnswer } from './prefill.js';
 export { countSegments, type Encoding } from './segments.js';
 export { splitMessage, MAX_BODY_CHARS } from './split-message.js';
 export { promptCost, instrumentCost, type InstrumentCost } from './prompt-cost.js';

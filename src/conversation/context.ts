@@ -1,4 +1,4 @@
-import type { RecordData } from '../logic/index.js';
+import type { EventDetails, RecordData } from '../logic/index.js';
 
 /**
  * Everything a conversation remembers between texts. JSON only (no Dates, no class instances), because
@@ -26,6 +26,11 @@ export interface ConversationContext {
   paused: boolean;
   /** Bumped whenever timers are rescheduled; a timer set for an older revision is stale. */
   timerRevision: number;
+  /**
+   * The event this conversation runs in, when the invitation named one (longitudinal projects); piped by
+   * `[event-name]`, `[event-label]`, `[arm-number]`… Absent in snapshots stored before it existed.
+   */
+  event?: EventDetails;
 }
 
 /** What an invitation needs to know to start a conversation. */
@@ -34,10 +39,13 @@ export interface ConversationStart {
   instrument: string;
   recordId: string;
   record: RecordData;
+  /** The invitation's event, with what the shell knows of it. */
+  event?: EventDetails;
 }
 
 export function initialContext(start: ConversationStart): ConversationContext {
   return {
+    ...(start.event === undefined ? {} : { event: { ...start.event } }),
     phone: start.phone,
     instrument: start.instrument,
     recordId: start.recordId,

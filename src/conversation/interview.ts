@@ -36,6 +36,9 @@ function positionOf(context: ConversationContext, env: StepEnv): Position {
     recordId: context.recordId,
     now: env.now,
     timeZone: participantTimeZone(context.record, env.settings),
+    serverTimeZone: env.settings.timeZone,
+    surveyTitles: env.settings.titles,
+    event: context.event,
     skipCap: env.settings.skipCap,
   };
 }

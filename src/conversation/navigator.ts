@@ -1,6 +1,7 @@
 import { fieldMap, smsAskability } from '../dictionary/index.js';
 import type { ActionTags, Field, Instrument, Survey } from '../dictionary/model.js';
-import { surveyLogic, type EvalContext, type RecordData } from '../logic/index.js';
+import { hasNoAnswer, prefillValues } from '../answers/index.js';
+import { surveyLogic, type EvalContext, type EventDetails, type RecordData, type SurveyLogic } from '../logic/index.js';
 
 /** Where the survey goes next from some field, and what REDCap must store on the way there. */
 export type Next =
@@ -15,19 +16,32 @@ export interface Position {
   record: RecordData;
   recordId: string;
   now: Date;
+  /** The participant's zone. */
   timeZone: string;
+  /** The project's zone, standing in for REDCap's server clock. */
+  serverTimeZone: string;
+  /** The project's survey titles by instrument. */
+  surveyTitles: Readonly<Record<string, string>>;
+  event?: EventDetails | undefined;
   skipCap: number;
 }
 
 export function evalContext(position: Omit<Position, 'skipCap'>, record: RecordData = position.record): EvalContext {
-  return {
+  const context: EvalContext = {
     survey: position.survey,
     record,
     now: position.now,
     timeZone: position.timeZone,
+    serverTimeZone: position.serverTimeZone,
     recordId: position.recordId,
     instrument: position.instrument.name,
+    surveyTitles: position.surveyTitles,
   };
+  if (position.event !== undefined) {
+    context.event = position.event.name;
+    context.eventDetails = position.event;
+  }
+  return context;
 }
 
 export function instrumentOf(survey: Survey, name: string): Instrument {
@@ -99,17 +113,30 @@ export function nextQuestion(position: Position, after: string | null): Next {
       if (!tags.hidden && !tags.hiddenSurvey) lead.push(...nonBlank(field.sectionHeader, field.label));
       continue;
     }
-    fillDefault(name, logic.defaultValue(name, context), record, writes);
+    fillIn(prefillFor(field, logic, context), record, writes);
     if (name === position.survey.recordIdField || isComputed(field, tags) || isSilent(field, tags)) continue;
     return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(field.sectionHeader)], writes };
   }
   return { kind: 'end', writes };
 }
 
-function fillDefault(name: string, value: string | undefined, record: RecordData, writes: RecordData): void {
-  if (value === undefined || (record[name] ?? '') !== '') return;
-  record[name] = value;
-  writes[name] = value;
+/**
+ * What @SETVALUE (every time) or @DEFAULT (only while the field has no answer) put in a field reached
+ * now, as stored values; undefined when neither applies.
+ */
+function prefillFor(field: Field, logic: SurveyLogic, context: EvalContext): RecordData | undefined {
+  const set = logic.setValue(field.name, context);
+  if (set !== undefined) return prefillValues(field, set);
+  if (!hasNoAnswer(field, context.record)) return undefined;
+  const value = logic.defaultValue(field.name, context);
+  return value === undefined || value === '' ? undefined : prefillValues(field, value);
+}
+
+function fillIn(values: RecordData | undefined, record: RecordData, writes: RecordData): void {
+  if (values === undefined) return;
+  const changed = changedValues(record, values);
+  Object.assign(record, changed);
+  Object.assign(writes, changed);
 }
 
 function nonBlank(...texts: string[]): string[] {

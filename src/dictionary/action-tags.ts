@@ -15,14 +15,35 @@ export const emptyTags = (): ActionTags => ({
   hideChoice: [], noneOfTheAbove: [], forceMinMax: false, ifs: [], unknown: [],
 });
 
-/** REDCap tags that exist but change nothing in an SMS conversation: ignored without a warning. */
-const KNOWN_UNUSED = new Set([
-  'HIDDEN-FORM', 'HIDDEN-APP', 'HIDDEN-PDF', 'READONLY-FORM', 'READONLY-APP', 'SETVALUE', 'PREFILL',
-  'NOW-SERVER', 'NOW-UTC', 'TODAY-SERVER', 'TODAY-UTC', 'USERNAME', 'APPUSERNAME-APP', 'RANDOMORDER',
-  'MAXCHOICE', 'MAXCHOICE-SURVEY-COMPLETE', 'PLACEHOLDER', 'PASSWORDMASK', 'HIDEBUTTON', 'INLINE',
-  'INLINE-PREVIEW', 'LATITUDE', 'LONGITUDE', 'BARCODE-APP', 'SYNC-APP', 'NOMISSING', 'RICHTEXT',
-  'DOWNLOAD-COUNT', 'CONSENT-VERSION', 'SQLCHECKBOX', 'NONEOFTHEABOVE-SURVEY',
+/**
+ * REDCap tags that act only on data-entry forms, the mobile app, PDFs or the web page's widgets: they
+ * change nothing in an SMS survey and are ignored without a warning.
+ */
+const NO_EFFECT_IN_SMS = new Set([
+  'HIDDEN-FORM', 'HIDDEN-APP', 'HIDDEN-PDF', 'READONLY-FORM', 'READONLY-APP', 'APPUSERNAME-APP',
+  'BARCODE-APP', 'SYNC-APP', 'HIDEBUTTON', 'INLINE', 'INLINE-PREVIEW', 'RICHTEXT', 'DOWNLOAD-COUNT',
+  'CONSENT-VERSION', 'SQLCHECKBOX', 'NOMISSING', 'PLACEHOLDER', 'NONEOFTHEABOVE-SURVEY',
+  'LANGUAGE-CURRENT-FORM', 'LANGUAGE-FORCE-FORM',
 ]);
+
+/**
+ * REDCap tags that would change a REDCap survey but that redcap-sms does not honour, with what the
+ * participant gets instead; each use is a warning, so `dictionary check` lists them (decision 0044).
+ */
+export const UNSUPPORTED_TAGS: Readonly<Record<string, string>> = {
+  RANDOMORDER: 'the choices are sent in dictionary order',
+  MAXCHOICE: 'every choice stays on offer however often other participants chose it',
+  'MAXCHOICE-SURVEY-COMPLETE': 'every choice stays on offer however often other participants chose it',
+  USERNAME: 'the field is left as it is (REDCap fills it with the respondent\'s user name)',
+  PASSWORDMASK: 'the answer travels as plain text in the participant\'s messages',
+  LATITUDE: 'no location is captured by text message; the field is left as it is',
+  LONGITUDE: 'no location is captured by text message; the field is left as it is',
+  'LANGUAGE-CURRENT-SURVEY': 'redcap-sms does not know the project\'s Multi-Language Management language ids; the field is left as it is',
+  'LANGUAGE-FORCE': 'the conversation speaks the project\'s message catalog, whatever the tag says',
+  'LANGUAGE-FORCE-SURVEY': 'the conversation speaks the project\'s message catalog, whatever the tag says',
+  'LANGUAGE-SET': 'the conversation speaks the project\'s message catalog, whatever the tag says',
+  'LANGUAGE-MENU-STATIC': 'the conversation speaks the project\'s message catalog, whatever the tag says',
+};
 
 interface Token {
   name: string;
@@ -118,6 +139,14 @@ export function splitTopLevel(text: string): string[] {
   return parts;
 }
 
+/** `@NOW`/`@TODAY` and their `-SERVER`/`-UTC` variants, each a stamp and whose clock it reads. */
+const STAMPS: Readonly<Record<string, { stamp: 'now' | 'today'; clock?: 'server' | 'utc' }>> = {
+  'NOW-SERVER': { stamp: 'now', clock: 'server' },
+  'NOW-UTC': { stamp: 'now', clock: 'utc' },
+  'TODAY-SERVER': { stamp: 'today', clock: 'server' },
+  'TODAY-UTC': { stamp: 'today', clock: 'utc' },
+};
+
 const FLAGS: Readonly<Record<string, 'hidden' | 'hiddenSurvey' | 'readonly' | 'now' | 'today' | 'forceMinMax'>> = {
   HIDDEN: 'hidden',
   'HIDDEN-SURVEY': 'hiddenSurvey',
@@ -138,7 +167,12 @@ const LIMITS: Readonly<Record<string, 'maxChecked' | 'charLimit' | 'wordLimit'>>
 function apply(tags: ActionTags, token: Token, problems: string[]): void {
   const flag = FLAGS[token.name];
   const limit = LIMITS[token.name];
+  const stamp = STAMPS[token.name];
   if (flag && token.form === 'flag') tags[flag] = true;
+  else if (stamp && token.form === 'flag') {
+    tags[stamp.stamp] = true;
+    if (stamp.clock !== undefined) tags.clock = stamp.clock;
+  }
   else if (limit && token.value !== undefined) applyLimit(tags, limit, token, problems);
   else if (token.value === undefined) keepUnknown(tags, token, problems);
   else applyValued(tags, token, token.value, problems);
@@ -148,6 +182,10 @@ function applyValued(tags: ActionTags, token: Token, value: string, problems: st
   switch (token.name) {
     case 'DEFAULT':
       tags.default = value;
+      return;
+    case 'SETVALUE':
+    case 'PREFILL':
+      tags.setValue = value;
       return;
     case 'HIDECHOICE':
       tags.hideChoice.push(...codeList(value));
@@ -221,13 +259,21 @@ function applyIf(tags: ActionTags, token: Token, value: string, problems: string
 
 function keepUnknown(tags: ActionTags, token: Token, problems: string[]): void {
   tags.unknown.push(token.raw);
-  const known = KNOWN_UNUSED.has(token.name) || token.name.startsWith('LANGUAGE-');
-  if (!known && !(token.name in FLAGS) && !(token.name in LIMITS) && !isValuedTag(token.name)) {
-    problems.push(`unknown action tag @${token.name}; it is ignored`);
-  } else if (!known) {
-    problems.push(`@${token.name} is written in a form we do not understand ("${token.raw}"); it is ignored`);
-  }
+  const unsupported = UNSUPPORTED_TAGS[token.name] ?? (token.name.startsWith('LANGUAGE-') ? UNSUPPORTED_TAGS['LANGUAGE-SET'] : undefined);
+  if (unsupported !== undefined) problems.push(`@${token.name} is not supported by redcap-sms: ${unsupported}`);
+  else if (NO_EFFECT_IN_SMS.has(token.name)) return;
+  else if (!isActedOn(token.name)) problems.push(`unknown action tag @${token.name}; it is ignored${spellingHint(token.name)}`);
+  else problems.push(`@${token.name} is written in a form we do not understand ("${token.raw}"); it is ignored`);
 }
 
-const isValuedTag = (name: string): boolean =>
-  ['DEFAULT', 'HIDECHOICE', 'SHOWCHOICE', 'NONEOFTHEABOVE', 'CALCTEXT', 'CALCDATE', 'IF'].includes(name);
+const VALUED_TAGS = ['DEFAULT', 'SETVALUE', 'PREFILL', 'HIDECHOICE', 'SHOWCHOICE', 'NONEOFTHEABOVE', 'CALCTEXT', 'CALCDATE', 'IF'];
+
+const isActedOn = (name: string): boolean =>
+  name in FLAGS || name in LIMITS || name in STAMPS || VALUED_TAGS.includes(name);
+
+/** `@NOW_UTC` (six times in CCC19) is `@NOW-UTC` with the wrong dash. */
+function spellingHint(name: string): string {
+  const dashed = name.replaceAll('_', '-');
+  const known = dashed !== name && (isActedOn(dashed) || NO_EFFECT_IN_SMS.has(dashed) || dashed in UNSUPPORTED_TAGS);
+  return known ? ` (did you mean @${dashed}?)` : '';
+}

@@ -65,8 +65,6 @@ function checkName(name: string, report: RowReporter): void {
   if (name === '') report.error('field_name', 'the field name is empty');
   else if (!FIELD_NAME.test(name)) {
     report.error('field_name', `"${name}" is not a valid field name: use lowercase letters, digits and _, starting with a letter`);
-  } else if (name.includes('__')) {
-    report.error('field_name', `"${name}" contains "__": REDCap forbids consecutive underscores (they clash with checkbox columns like field___1)`);
   } else if (name.endsWith('_')) {
     report.warning('field_name', `"${name}" ends with "_", which REDCap's Designer does not allow`);
   }

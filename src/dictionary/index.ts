@@ -7,6 +7,7 @@ import { locateInCsv, readCsv } from './csv-source.js';
 import { INVALID_MARK, decodeDictionary, type Decoded } from './decode.js';
 import { buildField } from './build-field.js';
 import { emptyTags } from './action-tags.js';
+import { exportNameClashes } from './export-names.js';
 import { readJson } from './json-source.js';
 import { SurveySchema, type Diagnostic, type Field, type Instrument, type Survey } from './model.js';
 import { error, type RawTable } from './raw-table.js';
@@ -16,7 +17,7 @@ import { surveyId } from './survey-id.js';
 export { smsAskability, type Askability } from './askability.js';
 export { validationType, VALIDATION_TYPES, type ValidationType } from './validation-types.js';
 export { checkboxExportName } from './choices.js';
-export { formStatusFieldName } from './structure.js';
+export { formStatusFieldName, instrumentLabel } from './structure.js';
 
 export interface DictionaryLoad {
   /** Null exactly when some diagnostic is an error. */
@@ -60,6 +61,7 @@ function buildSurvey(table: RawTable): DictionaryLoad {
     diagnostics.push(...built.diagnostics);
     if (built.field) fields.push(built.field);
   }
+  diagnostics.push(...exportNameClashes(fields, table.columnName));
   if (hasErrors(diagnostics)) return failed(diagnostics);
   return { survey: assemble(fields), diagnostics };
 }

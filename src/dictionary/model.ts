@@ -53,8 +53,12 @@ export interface ActionTags {
   hiddenSurvey: boolean;
   readonly: boolean;
   default?: string;
+  /** @SETVALUE (legacy @PREFILL): like @DEFAULT, but set every time the field is reached. */
+  setValue?: string;
   now: boolean;
   today: boolean;
+  /** Whose clock @NOW/@TODAY read: the participant's (absent), the project's (`-SERVER`), or UTC (`-UTC`). */
+  clock?: 'server' | 'utc';
   calcText?: string;
   calcDate?: z.infer<typeof CalcDateSchema>;
   hideChoice: string[];
@@ -75,8 +79,10 @@ export const ActionTagsSchema: z.ZodType<ActionTags> = z.lazy(() =>
     hiddenSurvey: z.boolean(),
     readonly: z.boolean(),
     default: z.string().optional(),
+    setValue: z.string().optional(),
     now: z.boolean(),
     today: z.boolean(),
+    clock: z.enum(['server', 'utc']).optional(),
     calcText: z.string().optional(),
     calcDate: CalcDateSchema.optional(),
     hideChoice: z.array(z.string()),
@@ -134,6 +140,11 @@ export type Field = z.infer<typeof FieldSchema>;
 
 export const InstrumentSchema = z.object({
   name: z.string(),
+  /**
+   * The instrument's label, when the source knows it (REDCap's `content=instrument`). A data dictionary
+   * has none; `instrumentLabel()` then derives it from the name.
+   */
+  label: z.string().optional(),
   /** Field names in dictionary order, ending with the instrument's `{form}_complete` field. */
   fields: z.array(z.string()),
   completeField: z.string(),

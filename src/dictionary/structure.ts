@@ -1,9 +1,20 @@
 /** Checks across rows: unique names, contiguous forms, and the names REDCap reserves for form status. */
 import type { ColumnKey } from './columns.js';
-import type { Diagnostic, Field } from './model.js';
+import type { Diagnostic, Field, Survey } from './model.js';
 import { error, type Location, type RawRow } from './raw-table.js';
 
 export const formStatusFieldName = (form: string): string => `${form}_complete`;
+
+/**
+ * The label REDCap shows for an instrument: the one the source gave, or, as REDCap labels a form that a
+ * dictionary upload creates, the name with spaces for underscores and each word capitalised
+ * (`baseline_visit` → `Baseline Visit`; decision 0043).
+ */
+export function instrumentLabel(survey: Pick<Survey, 'instruments'>, name: string): string {
+  const label = survey.instruments.find((instrument) => instrument.name === name)?.label;
+  if (label !== undefined && label.trim() !== '') return label;
+  return name.split('_').filter((word) => word !== '').map((word) => word[0]!.toUpperCase() + word.slice(1)).join(' ');
+}
 
 type ColumnName = (key: ColumnKey) => string;
 

@@ -19,6 +19,8 @@ export interface FieldNode {
   name: string;
   event?: string;
   code?: string;
+  /** A piping modifier written in logic (`[x:value]`), lower-cased; logic always reads the raw value. */
+  modifier?: string;
   instance?: InstanceRef;
   pos: number;
 }

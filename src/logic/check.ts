@@ -5,9 +5,10 @@
 import { DESIGNER_HEADER } from '../dictionary/columns.js';
 import { smsAskability } from '../dictionary/index.js';
 import type { ActionTags, Diagnostic, Field, Survey } from '../dictionary/model.js';
-import { fieldReferences, type Expr, type FieldNode } from './ast.js';
+import { fieldReferences, walk, type Expr, type FieldNode } from './ast.js';
 import { parseLogic } from './parser.js';
 import { scanPiping } from './piping.js';
+import { CONTEXT_SMART_VARIABLES, KNOWN_SMART_VARIABLES } from './smart-variables.js';
 
 type Severity = Diagnostic['severity'];
 
@@ -115,6 +116,7 @@ class Checker {
   private pipingIn(field: Field, text: string, column: string, offset: number | undefined): void {
     if (!text.includes('[')) return;
     for (const token of scanPiping(text, (name) => this.fields.has(name))) {
+      if (token.kind === 'smart') this.checkSmartVariable(token.name, { field, column, offset: offset ?? 0, what: 'piping' }, offset === undefined ? undefined : token.start);
       if (token.kind !== 'field' || this.fields.has(token.name)) continue;
       this.report('warning', { field, column, offset: offset ?? 0, what: 'piping' }, offset === undefined ? undefined : token.start,
         `"${field.name}" pipes [${token.name}] into its text, but there is no field "${token.name}"; participants would see "[${token.name}]"`);
@@ -130,22 +132,50 @@ class Checker {
         `the ${site.what} of "${site.field.name}" is not valid REDCap logic: ${parsed.error.message}; ${consequence}`);
       return undefined;
     }
-    for (const ref of fieldReferences(parsed.expr)) this.checkReference(ref, site, severity);
+    const compared = comparedLiterals(parsed.expr);
+    for (const ref of fieldReferences(parsed.expr)) this.checkReference(ref, site, severity, compared.get(ref));
+    walk(parsed.expr, (node) => { if (node.kind === 'smart') this.checkSmartVariable(node.name, site, node.pos); });
     return parsed.expr;
   }
 
-  private checkReference(ref: FieldNode, site: Site, severity: Severity): void {
+  private checkReference(ref: FieldNode, site: Site, severity: Severity, comparedTo: string | undefined): void {
     const target = this.fields.get(ref.name);
     if (target === undefined) {
       this.report(severity, site, ref.pos, `the ${site.what} of "${site.field.name}" refers to [${ref.name}], which is not a field of this dictionary`);
       return;
     }
-    if (ref.code === undefined) return;
+    if (ref.modifier !== undefined && !RAW_MODIFIERS.has(ref.modifier)) {
+      this.report('warning', site, ref.pos,
+        `the ${site.what} of "${site.field.name}" reads [${ref.name}:${ref.modifier}], but logic compares raw values: redcap-sms reads [${ref.name}] and ignores :${ref.modifier}`);
+    }
+    if (ref.code === undefined) {
+      if (target.type === 'checkbox') this.bareCheckbox(ref, target, site, comparedTo);
+      return;
+    }
     const code = ref.code.toLowerCase();
     if (target.type !== 'checkbox') {
       this.report('warning', site, ref.pos, `the ${site.what} of "${site.field.name}" reads [${ref.name}(${ref.code})], but "${ref.name}" is a ${target.type} field, not a checkbox`);
     } else if (!target.choices.some((choice) => choice.code.toLowerCase() === code)) {
       this.report('warning', site, ref.pos, `the ${site.what} of "${site.field.name}" reads option "${ref.code}" of "${ref.name}", which has no such choice; it always reads as 0`);
+    }
+  }
+
+  /** `[cb] = '1'` reads the list of ticked codes, never one option: almost always meant as `[cb(1)] = '1'`. */
+  private bareCheckbox(ref: FieldNode, target: Field, site: Site, comparedTo: string | undefined): void {
+    const code = target.choices.find((choice) => choice.code === comparedTo)?.code ?? target.choices[0]?.code ?? '1';
+    this.report('warning', site, ref.pos,
+      `the ${site.what} of "${site.field.name}" reads the checkbox [${ref.name}] without an option code, which is not one option's value; to test option ${code}, write [${ref.name}(${code})] = '1'`);
+  }
+
+  /** A smart variable the core cannot answer would reach participants (or logic) as a silent blank. */
+  private checkSmartVariable(fullName: string, site: Site, position: number | undefined): void {
+    const name = fullName.split(':')[0]!.toLowerCase();
+    if (CONTEXT_SMART_VARIABLES.has(name)) {
+      this.report('warning', site, position,
+        `"${site.field.name}" uses [${name}], which redcap-sms knows only when the conversation is given its event (longitudinal projects); otherwise it is blank`);
+    } else if (!KNOWN_SMART_VARIABLES.has(name)) {
+      this.report('warning', site, position,
+        `"${site.field.name}" uses [${name}], which redcap-sms cannot know (it needs REDCap's server); it is always blank`);
     }
   }
 
@@ -170,6 +200,24 @@ class Checker {
     if (position !== undefined) diagnostic.position = site.offset + position;
     this.diagnostics.push(diagnostic);
   }
+}
+
+/** Modifiers that leave a reference's raw value as it is; others only make sense when piping. */
+const RAW_MODIFIERS: ReadonlySet<string> = new Set(['value', 'hideunderscore']);
+
+/** The literal each field reference is compared with by `=` or `<>`, where it is. */
+function comparedLiterals(expr: Expr): Map<FieldNode, string> {
+  const found = new Map<FieldNode, string>();
+  walk(expr, (node) => {
+    if (node.kind !== 'binary' || (node.op !== '=' && node.op !== '<>')) return;
+    const pairs = [[node.left, node.right], [node.right, node.left]] as const;
+    for (const [side, other] of pairs) {
+      if (side.kind !== 'field') continue;
+      if (other.kind === 'string') found.set(side, other.value);
+      else if (other.kind === 'number') found.set(side, other.text);
+    }
+  });
+  return found;
 }
 
 function isAskable(field: Field): boolean {

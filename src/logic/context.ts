@@ -2,16 +2,40 @@ import type { RecordData, Survey } from '../dictionary/model.js';
 
 export type { RecordData };
 
+/**
+ * The event a conversation runs in, as far as the shell knows it (longitudinal projects). The core
+ * has no event data of its own: whatever is given here is piped by `[event-label]`, `[arm-number]`
+ * and the like, and what is not given pipes blank (the dictionary check warns where they are used).
+ */
+export interface EventDetails {
+  /** The unique event name (`baseline_arm_1`), as `[event-name]` and `[event][field]` use it. */
+  name: string;
+  /** The event's label as REDCap shows it (`Baseline`). */
+  label?: string;
+  /** REDCap's numeric event id. */
+  id?: number;
+  /** The event's position in its arm, 1-based. */
+  number?: number;
+  armNumber?: number;
+  armLabel?: string;
+}
+
 export interface EvalContext {
   survey: Survey;
   record: RecordData;
   /** From the injected clock, never Date.now(). */
   now: Date;
   timeZone: string;
+  /** The project's (REDCap server's) zone, for `@NOW-SERVER`/`@TODAY-SERVER`; `timeZone` when absent. */
+  serverTimeZone?: string;
   recordId?: string;
   event?: string;
+  /** More about the current event than its name, when the shell knows it. */
+  eventDetails?: EventDetails;
   instance?: number;
   instrument?: string;
+  /** Survey titles by instrument (the project's configured titles), for `[survey-title]`. */
+  surveyTitles?: Readonly<Record<string, string>>;
   /** Other events' data, for `[event][field]`. */
   events?: Record<string, RecordData>;
   /** Other instances of the current repeating instrument, by instance number, for `[field][n]`. */

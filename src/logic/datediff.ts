@@ -2,6 +2,7 @@
  * `datediff(d1, d2, unit[, signed])` and the legacy `datediff(d1, d2, unit, 'ymd'|'mdy'|'dmy'[, signed])`:
  * the time from d1 to d2 in the unit, unsigned unless asked. `'today'` and `'now'` read the injected clock.
  */
+import type { Expr } from './ast.js';
 import type { EvalContext } from './context.js';
 import { UNIT_MS, wallClockMillis, wallClockNow, wallClockToday, type DateOrder } from './dates.js';
 import { BLANK, toNumber, toText, type Value } from './values.js';
@@ -35,4 +36,22 @@ function isTrue(flag: Value | undefined): boolean {
   if (typeof flag === 'string' && flag.trim().toLowerCase() === 'true') return true;
   const number = toNumber(flag);
   return number !== undefined && number !== 0;
+}
+
+const UNITS = Object.keys(UNIT_MS);
+
+/**
+ * A unit or date order written as text that REDCap does not know is a mistake in the dictionary, not a
+ * blank result: it is reported when the expression is parsed (decision 0042). A unit read from a field
+ * can only be judged at run time, where an unknown one still gives blank.
+ */
+export function datediffLiteralProblem(args: readonly Expr[]): { message: string; pos: number } | undefined {
+  const [, , unit, fourth] = args;
+  if (unit?.kind === 'string' && !UNITS.includes(unit.value.trim())) {
+    return { message: `datediff() has no unit '${unit.value}': use one of ${UNITS.map((u) => `'${u}'`).join(', ')} (M is months, m minutes)`, pos: unit.pos };
+  }
+  if (fourth?.kind === 'string' && !ORDERS.includes(fourth.value.toLowerCase()) && !['true', 'false'].includes(fourth.value.trim().toLowerCase())) {
+    return { message: `datediff()'s fourth argument '${fourth.value}' is neither a date format ('ymd', 'mdy', 'dmy') nor true/false`, pos: fourth.pos };
+  }
+  return undefined;
 }

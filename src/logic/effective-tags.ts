@@ -15,7 +15,7 @@ export function resolveTags(tags: ActionTags, decide: (condition: string) => boo
 }
 
 const FLAGS = ['hidden', 'hiddenSurvey', 'readonly', 'now', 'today', 'forceMinMax'] as const;
-const SCALARS = ['default', 'calcText', 'calcDate', 'maxChecked', 'charLimit', 'wordLimit'] as const;
+const SCALARS = ['default', 'setValue', 'clock', 'calcText', 'calcDate', 'maxChecked', 'charLimit', 'wordLimit'] as const;
 const LISTS = ['hideChoice', 'noneOfTheAbove', 'unknown'] as const;
 
 function mergeTags(base: ActionTags, over: ActionTags): ActionTags {

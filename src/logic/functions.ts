@@ -2,8 +2,9 @@
  * REDCap's special functions: each takes already-evaluated arguments (`if` is lazy and lives in
  * the compiler) and returns a value. Number arguments that are blank make the result blank.
  */
+import type { Expr } from './ast.js';
 import type { EvalContext } from './context.js';
-import { datediff } from './datediff.js';
+import { datediff, datediffLiteralProblem } from './datediff.js';
 import { wallClockMillis } from './dates.js';
 import {
   BLANK, isBlank, isIntegerText, isNumeric, numberOrBlank, toNumber, toText, type Value,
@@ -13,6 +14,8 @@ interface FunctionSpec {
   min: number;
   max: number;
   apply(args: readonly Value[], ctx: EvalContext): Value;
+  /** A problem with arguments written as literals, found when parsing: where and why. */
+  literalProblem?(args: readonly Expr[]): { message: string; pos: number } | undefined;
 }
 
 const numeric1 = (fn: (x: number) => number): FunctionSpec => ({
@@ -53,7 +56,7 @@ const datePart = (fn: (date: Date) => number): FunctionSpec => ({
 const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   // `if` is compiled lazily; its entry here only declares the arity for the parser.
   if: { min: 3, max: 3, apply: () => BLANK },
-  datediff: { min: 3, max: 5, apply: (args, ctx) => datediff(args, ctx) },
+  datediff: { min: 3, max: 5, apply: (args, ctx) => datediff(args, ctx), literalProblem: datediffLiteralProblem },
   round: rounding('round'),
   roundup: rounding('up'),
   rounddown: rounding('down'),
@@ -113,6 +116,11 @@ const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
 export function functionArity(name: string): { min: number; max: number } | undefined {
   const spec = FUNCTIONS[name];
   return spec === undefined ? undefined : { min: spec.min, max: spec.max };
+}
+
+/** What is wrong with a call's literal arguments (a datediff unit REDCap has not), or undefined. */
+export function literalArgumentProblem(name: string, args: readonly Expr[]): { message: string; pos: number } | undefined {
+  return FUNCTIONS[name]?.literalProblem?.(args);
 }
 
 export function functionImplementation(name: string): FunctionSpec['apply'] {

@@ -1,5 +1,5 @@
 /** The REDCap logic language: parse once, evaluate many (branching, calc, @IF, piping). */
-export type { RecordData, EvalContext } from './context.js';
+export type { RecordData, EvalContext, EventDetails } from './context.js';
 export { surveyLogic, compileLogic, type SurveyLogic, type CompiledLogic } from './survey-logic.js';
 export { checkSurveyLogic } from './check.js';
 export { parseLogic, type ParseResult } from './parser.js';

@@ -3,7 +3,7 @@
  * `or`/`||`, `and`/`&&`, comparisons, `+ -`, `* /`, unary minus, `^` (right-associative).
  */
 import { isInstanceSmartVariable, type BinaryOp, type Expr, type FieldNode, type InstanceRef } from './ast.js';
-import { functionArity } from './functions.js';
+import { functionArity, literalArgumentProblem } from './functions.js';
 import { LogicSyntaxError } from './syntax-error.js';
 import { tokenize, type Token } from './tokenizer.js';
 
@@ -152,6 +152,8 @@ class Parser {
     if (args.length < arity.min || args.length > arity.max) {
       throw new LogicSyntaxError(`${lower}() takes ${describeArity(arity)}, not ${args.length}`, name.pos);
     }
+    const problem = literalArgumentProblem(lower, args);
+    if (problem !== undefined) throw new LogicSyntaxError(problem.message, problem.pos);
     return { kind: 'call', name: lower, args, pos: name.pos };
   }
 
@@ -193,7 +195,7 @@ class Parser {
   }
 }
 
-const FIELD_PART = /^([A-Za-z][A-Za-z0-9_]*)(?:\(([^()]+)\))?$/;
+const FIELD_PART = /^([A-Za-z][A-Za-z0-9_]*)(?:\(([^()]+)\))?(?::([A-Za-z][A-Za-z0-9_-]*))?$/;
 const SMART_VARIABLE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?::[^\]]*)?$/i;
 
 function referenceFromGroups(groups: readonly Token[]): Expr {
@@ -218,10 +220,11 @@ function isInstance(group: Token): boolean {
 function fieldPart(group: Token): FieldNode {
   const match = FIELD_PART.exec(group.text);
   if (match === null) {
-    throw new LogicSyntaxError(`"[${group.text}]" is not a field name (letters, digits and _, optionally with a (code))`, group.pos);
+    throw new LogicSyntaxError(`"[${group.text}]" is not a field name (letters, digits and _, optionally with a (code) or a :modifier)`, group.pos);
   }
   const node: FieldNode = { kind: 'field', name: match[1]!.toLowerCase(), pos: group.pos };
   if (match[2] !== undefined) node.code = match[2];
+  if (match[3] !== undefined) node.modifier = match[3].toLowerCase();
   return node;
 }
 

@@ -45,8 +45,9 @@ function precedenceOf(expr: Expr): number {
 function printField(node: FieldNode): string {
   const event = node.event === undefined ? '' : `[${node.event}]`;
   const code = node.code === undefined ? '' : `(${node.code})`;
+  const modifier = node.modifier === undefined ? '' : `:${node.modifier}`;
   const instance = node.instance === undefined ? '' : `[${node.instance}]`;
-  return `${event}[${node.name}${code}]${instance}`;
+  return `${event}[${node.name}${code}${modifier}]${instance}`;
 }
 
 function quote(value: string): string {

@@ -1,17 +1,29 @@
 /**
- * Smart variables we can answer from the evaluation context. Unknown ones (and those that need
- * REDCap's server, such as survey links) resolve to blank rather than failing the expression.
+ * Smart variables we can answer from the evaluation context. Those that need REDCap's server (survey
+ * links, completion times) resolve to blank rather than failing the expression; the dictionary check
+ * lists where they are used.
  */
+import { instrumentLabel } from '../dictionary/structure.js';
 import type { EvalContext } from './context.js';
 import { BLANK, type Value } from './values.js';
 
-/** The value of `[name]` or `[name:parameter]`; the parameter is ignored. */
+/** The value of `[name]` or `[name:parameter]`; the parameter names an instrument where REDCap takes one. */
 export function smartVariableValue(fullName: string, ctx: EvalContext): Value {
-  const name = fullName.split(':')[0]!.toLowerCase();
+  const [rawName = '', parameter] = fullName.split(':');
+  const name = rawName.toLowerCase();
+  const instrument = parameter?.trim() || ctx.instrument;
+  const details = ctx.eventDetails;
   switch (name) {
     case 'record-name': return ctx.recordId ?? BLANK;
-    case 'event-name': return ctx.event ?? BLANK;
+    case 'event-name': return ctx.event ?? details?.name ?? BLANK;
+    case 'event-label': return details?.label ?? BLANK;
+    case 'event-id': return details?.id ?? BLANK;
+    case 'event-number': return details?.number ?? BLANK;
+    case 'arm-number': return details?.armNumber ?? BLANK;
+    case 'arm-label': return details?.armLabel ?? BLANK;
     case 'instrument-name': return ctx.instrument ?? BLANK;
+    case 'instrument-label': return instrument === undefined ? BLANK : instrumentLabel(ctx.survey, instrument);
+    case 'survey-title': return instrument === undefined ? BLANK : surveyTitle(ctx, instrument);
     case 'is-survey': return 1;
     case 'is-form': return 0;
     case 'current-instance': return ctx.instance ?? BLANK;
@@ -22,6 +34,24 @@ export function smartVariableValue(fullName: string, ctx: EvalContext): Value {
     default: return BLANK;
   }
 }
+
+/** A survey's title is the project's configured one, else its instrument's label (REDCap's default title). */
+function surveyTitle(ctx: EvalContext, instrument: string): string {
+  const configured = ctx.surveyTitles?.[instrument];
+  return configured !== undefined && configured.trim() !== '' ? configured : instrumentLabel(ctx.survey, instrument);
+}
+
+/** Smart variables the core can answer only when the shell passes their context in (`eventDetails`). */
+export const CONTEXT_SMART_VARIABLES: ReadonlySet<string> = new Set([
+  'event-name', 'event-label', 'event-id', 'event-number', 'arm-number', 'arm-label',
+]);
+
+/** Smart variables answered from the context or the dictionary; any other pipes blank. */
+export const KNOWN_SMART_VARIABLES: ReadonlySet<string> = new Set([
+  'record-name', 'instrument-name', 'instrument-label', 'survey-title', 'is-survey', 'is-form',
+  'current-instance', 'previous-instance', 'next-instance', 'first-instance', 'last-instance',
+  ...CONTEXT_SMART_VARIABLES,
+]);
 
 /** Instance numbers with data, the current one included, ascending. */
 export function knownInstances(ctx: EvalContext): number[] {

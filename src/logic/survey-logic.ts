@@ -25,8 +25,10 @@ export interface SurveyLogic {
   calcValue(field: string, ctx: EvalContext): string;
   /** @IF resolved and merged; the result has `ifs: []`. */
   effectiveTags(field: string, ctx: EvalContext): ActionTags;
-  /** @DEFAULT (piped), @NOW, @TODAY in the field's storage format. */
+  /** @DEFAULT (piped), @NOW, @TODAY (and their -SERVER/-UTC clocks) in the field's storage format. */
   defaultValue(field: string, ctx: EvalContext): string | undefined;
+  /** @SETVALUE (piped): the value the field takes every time it is reached, or undefined. */
+  setValue(field: string, ctx: EvalContext): string | undefined;
   /** Piping into labels, notes and choice labels. */
   pipe(text: string, ctx: EvalContext): string;
 }
@@ -118,9 +120,17 @@ class CompiledSurvey implements SurveyLogic, ReferenceCompiler {
     if (field === undefined) return undefined;
     const tags = this.effectiveTags(name, ctx);
     if (tags.default !== undefined) return choiceCode(field, this.pipeWith(tags.default, ctx, ''));
-    if (tags.now) return formatWallClock(wallClockNow(ctx.now, ctx.timeZone), storageFormat(field.validation));
-    if (tags.today) return formatWallClock(wallClockToday(ctx.now, ctx.timeZone), 'date');
+    const zone = clockZone(tags, ctx);
+    if (tags.now) return formatWallClock(wallClockNow(ctx.now, zone), storageFormat(field.validation));
+    if (tags.today) return formatWallClock(wallClockToday(ctx.now, zone), 'date');
     return undefined;
+  }
+
+  setValue(name: string, ctx: EvalContext): string | undefined {
+    const field = this.field(name);
+    if (field === undefined) return undefined;
+    const value = this.effectiveTags(name, ctx).setValue;
+    return value === undefined ? undefined : choiceCode(field, this.pipeWith(value, ctx, ''));
   }
 
   pipe(text: string, ctx: EvalContext): string {
@@ -221,6 +231,13 @@ class CompiledSurvey implements SurveyLogic, ReferenceCompiler {
       : record[column] ?? BLANK);
     return pipedFieldText(field, token, read, blank);
   }
+}
+
+/** The zone @NOW/@TODAY read: the participant's, the project's standing in for REDCap's server, or UTC. */
+function clockZone(tags: ActionTags, ctx: EvalContext): string {
+  if (tags.clock === 'utc') return 'UTC';
+  if (tags.clock === 'server') return ctx.serverTimeZone ?? ctx.timeZone;
+  return ctx.timeZone;
 }
 
 function isComputed(field: Field): boolean {

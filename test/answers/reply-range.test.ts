@@ -28,7 +28,7 @@ describe('min/max from the dictionary: soft by default, hard with @FORCE-MINMAX'
 
   it('when a comma-decimal field has a range, then the comparison is numeric', () => {
     const field = fieldOf(commas, 'weight_comma');
-    expect(replyTo(field, '3.5')).toEqual({
+    expect(replyTo(field, '3,5')).toEqual({
       kind: 'confirm', values: { weight_comma: '3,5' },
       message: '3,5 is outside the expected range (35–200). Reply YES to keep it, or send a new value.',
     });

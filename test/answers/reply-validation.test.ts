@@ -22,13 +22,13 @@ const ACCEPTED: Record<string, [reply: string, stored: string][]> = {
   v_integer: [['42', '42'], ['-7', '-7'], ['+3', '3'], ['007', '7'], ['-0', '0']],
   v_mrn_10d: [['1234567890', '1234567890'], ['123-456-7890', '1234567890']],
   v_mrn_generic: [['AB-12345', 'AB-12345'], ['x9', 'x9']],
-  v_number: [['3.14', '3.14'], ['3,14', '3.14'], ['-0.5', '-0.5'], ['.5', '0.5'], ['1e3', '1e3'], ['5.', '5']],
-  v_number_1dp: [['5', '5.0'], ['5.2', '5.2'], ['5,2', '5.2']],
+  v_number: [['3.14', '3.14'], ['-0.5', '-0.5'], ['.5', '0.5'], ['1e3', '1e3'], ['5.', '5']],
+  v_number_1dp: [['5', '5.0'], ['5.2', '5.2']],
   v_number_2dp: [['5', '5.00'], ['5.2', '5.20'], ['-1.25', '-1.25']],
   v_number_3dp: [['5.25', '5.250']],
   v_number_4dp: [['0.1234', '0.1234'], ['1', '1.0000']],
-  v_number_comma_decimal: [['3,14', '3,14'], ['3.14', '3,14'], ['12', '12']],
-  v_number_1dp_comma_decimal: [['5', '5,0'], ['5.2', '5,2']],
+  v_number_comma_decimal: [['3,14', '3,14'], ['12', '12'], [' -0,5 ', '-0,5']],
+  v_number_1dp_comma_decimal: [['5', '5,0'], ['5,2', '5,2']],
   v_number_2dp_comma_decimal: [['5,2', '5,20']],
   v_number_3dp_comma_decimal: [['5', '5,000']],
   v_number_4dp_comma_decimal: [['1,2345', '1,2345']],
@@ -50,6 +50,7 @@ const DATE_DMY = 'Please reply with a date as day-month-year, e.g. 05-03-2026.';
 const DATE_MDY = 'Please reply with a date as month-day-year, e.g. 03-05-2026.';
 const NO_DATE_MDY = 'That date does not exist. Please reply with a date as month-day-year, e.g. 03-05-2026.';
 const NUMBER = 'Please reply with a number, e.g. 12.5.';
+const NO_COMMA = 'Please write the number without commas, with a point for decimals, e.g. 1500 or 12.5.';
 
 const REJECTED: Record<string, [reply: string, message: string][]> = {
   v_alpha_only: [['abc1', 'Please reply with letters only.'], ['two words', 'Please reply with letters only.']],
@@ -63,15 +64,15 @@ const REJECTED: Record<string, [reply: string, message: string][]> = {
   v_datetime_seconds_mdy: [['14:30:00', 'Please reply with a date and time as month-day-year HH:MM:SS, e.g. 03-05-2026 14:30:00.']],
   v_datetime_seconds_ymd: [['tomorrow noon', 'Please reply with a date and time as year-month-day HH:MM:SS, e.g. 2026-03-05 14:30:00.']],
   v_email: [['joe@', 'Please reply with a valid email address, like joe@example.com.'], ['joe example.com', 'Please reply with a valid email address, like joe@example.com.']],
-  v_integer: [['4.5', 'Please reply with a whole number, e.g. 42.'], ['forty', 'Please reply with a whole number, e.g. 42.'], ['1e3', 'Please reply with a whole number, e.g. 42.']],
+  v_integer: [['4.5', 'Please reply with a whole number, e.g. 42.'], ['forty', 'Please reply with a whole number, e.g. 42.'], ['1e3', 'Please reply with a whole number, e.g. 42.'], ['415 555 1212', 'Please reply with one whole number, without spaces, e.g. 42.'], ['1,500', 'Please write the whole number without commas or points, e.g. 1500.']],
   v_mrn_10d: [['123456789', 'Please reply with a 10-digit number.']],
   v_mrn_generic: [['AB 12', 'Please reply with letters and digits only.']],
-  v_number: [['abc', NUMBER], ['1.2.3', NUMBER], ['-', NUMBER]],
-  v_number_1dp: [['5.25', 'Too many digits after the decimal point. Please reply with a number like 12.5.']],
+  v_number: [['abc', NUMBER], ['1.2.3', NUMBER], ['-', NUMBER], ['3,14', NO_COMMA], ['1 5', 'Please reply with one number, without spaces, e.g. 12.5.']],
+  v_number_1dp: [['5.25', 'Too many digits after the decimal point. Please reply with a number like 12.5.'], ['5,2', NO_COMMA]],
   v_number_2dp: [['5.255', 'Too many digits after the decimal point. Please reply with a number like 12.50.'], ['x', 'Please reply with a number, e.g. 12.50.']],
   v_number_3dp: [['1.0001', 'Too many digits after the decimal point. Please reply with a number like 12.500.']],
   v_number_4dp: [['1e2', 'Please reply with a number, e.g. 12.5000.']],
-  v_number_comma_decimal: [['1,2,3', 'Please reply with a number, e.g. 12,5.']],
+  v_number_comma_decimal: [['1,2,3', 'Please reply with a number, e.g. 12,5.'], ['3.14', 'Please write the number without points, with a comma for decimals, e.g. 1500 or 12,5.']],
   v_number_1dp_comma_decimal: [['5,25', 'Too many digits after the decimal point. Please reply with a number like 12,5.']],
   v_number_2dp_comma_decimal: [['five', 'Please reply with a number, e.g. 12,50.']],
   v_number_3dp_comma_decimal: [['1,23456', 'Too many digits after the decimal point. Please reply with a number like 12,500.']],

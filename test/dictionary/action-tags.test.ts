@@ -13,6 +13,12 @@ describe('parseActionTags', () => {
     ['@READONLY', { readonly: true }],
     ['@NOW', { now: true }],
     ['@TODAY', { today: true }],
+    ['@NOW-SERVER', { now: true, clock: 'server' }],
+    ['@NOW-UTC', { now: true, clock: 'utc' }],
+    ['@TODAY-SERVER', { today: true, clock: 'server' }],
+    ['@TODAY-UTC', { today: true, clock: 'utc' }],
+    ["@SETVALUE='[age]'", { setValue: '[age]' }],
+    ['@PREFILL="yes"', { setValue: 'yes' }],
     ['@FORCE-MINMAX', { forceMinMax: true }],
     ["@DEFAULT='42'", { default: '42' }],
     ['@DEFAULT="Hello, [first_name]"', { default: 'Hello, [first_name]' }],
@@ -51,7 +57,16 @@ describe('parseActionTags', () => {
   });
 
   it.each([
-    ['@NOW_UTC', /unknown action tag @NOW_UTC/],
+    ['@NOW_UTC', /unknown action tag @NOW_UTC; it is ignored \(did you mean @NOW-UTC\?\)/],
+    ['@NOWISH', /^unknown action tag @NOWISH; it is ignored$/],
+    ['@RANDOMORDER', /^@RANDOMORDER is not supported by redcap-sms: the choices are sent in dictionary order$/],
+    ["@MAXCHOICE='1,3'", /@MAXCHOICE is not supported by redcap-sms: every choice stays on offer/],
+    ['@PASSWORDMASK', /plain text in the participant's messages/],
+    ['@LATITUDE', /no location is captured/],
+    ['@LANGUAGE-CURRENT-SURVEY', /does not know the project's Multi-Language Management language ids/],
+    ["@LANGUAGE-FORCE='es'", /speaks the project's message catalog/],
+    ['@USERNAME', /@USERNAME is not supported/],
+    ['@SETVALUE', /@SETVALUE is written in a form we do not understand/],
     ['@MAXCHECKED=two', /@MAXCHECKED needs a whole number/],
     ['@CALCTEXT([a]', /no closing parenthesis/],
     ["@CALCDATE([a], 1)", /@CALCDATE needs \(source, offset, unit\)/],
@@ -60,6 +75,13 @@ describe('parseActionTags', () => {
   ])('when the annotation is %j, then a problem explains it', (annotation, reason) => {
     expect(parseActionTags(annotation).problems).toEqual([expect.stringMatching(reason)]);
   });
+
+  it.each(['@HIDDEN-FORM @READONLY-APP', "@PLACEHOLDER='Type here' @HIDEBUTTON", '@INLINE @RICHTEXT @NOMISSING'])(
+    'when the annotation is %j (tags with no effect by text message), then there is nothing to say',
+    (annotation) => {
+      expect(parseActionTags(annotation).problems).toEqual([]);
+    },
+  );
 
   test.prop([fc.string({ unit: fc.constantFrom('@', 'IF', 'HIDDEN', '(', ')', "'", '"', ',', '=', ' ', '1', 'x', '\n') })])(
     'when the annotation is any mix of tag syntax, then parsing never throws and gives valid tags',

@@ -25,8 +25,14 @@ const CASES: Case[] = [
     file: 'invalid-field-name.csv',
     errors: [
       { line: 3, field: 'Age', column: 'Variable / Field Name', reason: /not a valid field name/ },
-      { line: 4, field: 'first__name', column: 'Variable / Field Name', reason: /consecutive underscores/ },
       { line: 5, field: '2nd_visit', column: 'Variable / Field Name', reason: /not a valid field name/ },
+    ],
+  },
+  {
+    file: 'checkbox-column-clash.csv',
+    errors: [
+      { line: 4, field: 'pets___1', column: 'Variable / Field Name', reason: /"pets___1" is also the export column of option "1" of checkbox "pets" \(line 3\)/ },
+      { line: 5, field: 'sides', column: 'Choices, Calculations, OR Slider Labels', reason: /option "A" of checkbox "sides" exports as "sides___a", the same column as option "a" of "sides"/ },
     ],
   },
   {

@@ -64,6 +64,20 @@ describe('checkDictionary', () => {
     expect(report.checkboxExportNames).toEqual(['race___1', 'race___2', 'race___3', 'race___4', 'race___5', 'race___6']);
   });
 
+  it('when a dictionary uses action tags redcap-sms does not honour, then the report lists each use as a warning', () => {
+    const report = checkDictionary(designerCsv(
+      ['record_id', 'f', '', 'text', 'ID'],
+      ['fruit', 'f', '', 'radio', 'Fruit', '1, Apple | 2, Pear', '', '', '', '', '', '', '', '', '', '', '', '@RANDOMORDER @HIDDEN-FORM'],
+      ['lang', 'f', '', 'text', 'Language', '', '', '', '', '', '', '', '', '', '', '', '', '@LANGUAGE-CURRENT-SURVEY @HIDDEN'],
+      ['stamp', 'f', '', 'text', 'When', '', '', '', '', '', '', '', '', '', '', '', '', '@NOW-UTC @SETVALUE="x" @HIDDEN'],
+    ));
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map((w) => [w.line, w.field, w.column, w.message])).toEqual([
+      [3, 'fruit', 'Field Annotation', '@RANDOMORDER is not supported by redcap-sms: the choices are sent in dictionary order'],
+      [4, 'lang', 'Field Annotation', "@LANGUAGE-CURRENT-SURVEY is not supported by redcap-sms: redcap-sms does not know the project's Multi-Language Management language ids; the field is left as it is"],
+    ]);
+  });
+
   it('when a bad dictionary is checked, then errors are listed and there is no survey id', () => {
     const report = checkDictionary(readFixture('bad/split-form.csv'));
     expect(report).toMatchObject({ surveyId: null, recordIdField: null, instruments: [], fieldCount: 0 });

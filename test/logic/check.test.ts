@@ -50,6 +50,18 @@ describe('checkSurveyLogic', () => {
       { severity: 'warning', field: 'l', column: CHOICES }, 'pipes [ghost]'],
     ['a @DEFAULT piping an unknown field', { name: 'l', type: 'text', annotation: "@DEFAULT='[ghost]'" },
       { severity: 'warning', field: 'l', column: ANNOTATION, position: 10 }, 'pipes [ghost]'],
+    ['a checkbox compared without an option code', { name: 'q', type: 'text', branching: "[age] > 1 and [fruit] = '2'" },
+      { severity: 'warning', field: 'q', column: BRANCHING, position: 14 }, "reads the checkbox [fruit] without an option code, which is not one option's value; to test option 2, write [fruit(2)] = '1'"],
+    ['a checkbox read bare in a calc', { name: 'c', type: 'calc', choices: 'if([fruit] <> "", 1, 0)' },
+      { severity: 'warning', field: 'c', column: CHOICES, position: 3 }, "to test option 1, write [fruit(1)] = '1'"],
+    ['a :label modifier in logic', { name: 'q', type: 'text', branching: "[fruit(1):label] = 'Apples'" },
+      { severity: 'warning', field: 'q', column: BRANCHING, position: 0 }, 'logic compares raw values: redcap-sms reads [fruit] and ignores :label'],
+    ['a smart variable that needs REDCap', { name: 'q', type: 'text', branching: "[survey-queue-url] = ''" },
+      { severity: 'warning', field: 'q', column: BRANCHING, position: 0 }, "uses [survey-queue-url], which redcap-sms cannot know (it needs REDCap's server); it is always blank"],
+    ['an event smart variable in a label', { name: 'q', type: 'text', label: 'Visit: [event-label]' },
+      { severity: 'warning', field: 'q', column: 'Field Label', position: 7 }, 'uses [event-label], which redcap-sms knows only when the conversation is given its event'],
+    ['an arm smart variable in logic', { name: 'q', type: 'text', branching: '[arm-number] = 2' },
+      { severity: 'warning', field: 'q', column: BRANCHING, position: 0 }, 'uses [arm-number]'],
   ])('when a dictionary has %s, then one diagnostic says so', (_, row, expected, message) => {
     const diagnostics = checkSurveyLogic(dictionary([...base, row as Row]));
     expect(diagnostics).toHaveLength(1);
@@ -59,11 +71,12 @@ describe('checkSurveyLogic', () => {
 
   it.each([
     ['an event-qualified reference to an unknown event', { name: 'q', type: 'text', branching: "[visit_9_arm_1][age] = '1'" }],
-    ['smart variables, known or not', { name: 'q', type: 'text', branching: "[record-name] <> '' and [survey-queue-url] = ''" }],
+    ['smart variables the core answers', { name: 'q', type: 'text', branching: "[record-name] <> '' and [instrument-label] <> [survey-title]" }],
+    ['a :value modifier', { name: 'q', type: 'text', branching: "[age:value] > 1 and [fruit(1):value] = '1'" }],
     ['instance references', { name: 'q', type: 'text', branching: '[age][previous-instance] < [age][2]' }],
     ['a checkbox code in another case', { name: 'q', type: 'text', branching: "[FRUIT(1)] = '1'" }],
     ['brackets in a label that are not field names', { name: 'q', type: 'radio', choices: '1, [Lovenox] | 2, [low dose]' }],
-    ['a label piping a real field and a smart variable', { name: 'q', type: 'text', label: '[age] at [event-name]', note: '[fruit:checked]' }],
+    ['a label piping a real field and a smart variable', { name: 'q', type: 'text', label: '[age] in [survey-title]', note: '[fruit:checked]' }],
   ])('when a dictionary has %s, then there is nothing to report', (_, row) => {
     expect(checkSurveyLogic(dictionary([...base, row as Row]))).toEqual([]);
   });

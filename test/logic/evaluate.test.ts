@@ -104,6 +104,9 @@ describe('references', () => {
     ['[event-name]', '[event-name]', {}, { event: 'baseline_arm_1' }, 'baseline_arm_1'],
     ['[current-instance]', '[current-instance]', {}, { instance: 3 }, 3],
     ['an unknown smart variable', '[survey-link]', {}, {}, ''],
+    ['a field with :value', '[sex:value]', { sex: '1' }, {}, '1'],
+    ['a checkbox option with :value', '[cb(2):value]', { cb___2: '1' }, {}, '1'],
+    ['a field with :label (logic reads raw values)', '[sex:label]', { sex: '1' }, {}, '1'],
     ['a calc computed on the spot', '[bmi]', { weight: '70', height: '175' }, {}, '22.9'],
   ])('when reading %s, then the value is right', (_, expression, record, extra, expected) => {
     expect(evaluate(expression, record, extra)).toBe(expected);

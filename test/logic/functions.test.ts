@@ -96,10 +96,10 @@ describe('datediff', () => {
 
   it.each([
     ['a date is blank', "datediff([dob], 'today', 'y')"],
-    ['the unit is unknown', "datediff('2024-01-01', '2024-01-31', 'w')"],
+    ['the unit read from a field is unknown', "datediff('2024-01-01', '2024-01-31', [name])"],
     ['a date is impossible', "datediff('2023-02-30', '2024-01-31', 'd')"],
   ])('when %s, then datediff is blank', (_, expression) => {
-    expect(evaluate(expression)).toBe('');
+    expect(evaluate(expression, { name: 'w' })).toBe('');
   });
 
   it.each([

@@ -50,6 +50,9 @@ describe('the parser accepts what REDCap accepts', () => {
     ['a # inside a string is text', "[a] = '#1'", "[a] = '#1'"],
     ['a // inside a string is text', '[a] = "http://x"', "[a] = 'http://x'"],
     ['multi-line logic', '[a] = 1\n  and\n  [b] = 2', '[a] = 1 and [b] = 2'],
+    ['a :value modifier', "[sex:value] = '1'", "[sex:value] = '1'"],
+    ['a modifier in any case, on an option, with an event and an instance', '[E_1][cb(2):Value][2] = 1', '[e_1][cb(2):value][2] = 1'],
+    ['a :label modifier (REDCap accepts it; the check warns)', "[sex:label] = 'Male'", "[sex:label] = 'Male'"],
   ])('when the logic has %s, then it parses and prints canonically', (_, source, printed) => {
     expect(canonical(source)).toBe(printed);
   });
@@ -69,9 +72,14 @@ describe('the parser rejects what REDCap rejects, pointing at the problem', () =
     ['==', '[a] == 1', 5, 'expected a value'],
     ['empty logic', '   ', 0, 'empty'],
     ['a bad field name', '[a b] = 1', 0, 'is not a field name'],
+    ['an empty modifier', '[a:] = 1', 0, 'is not a field name'],
     ['the wrong number of arguments', 'round()', 0, 'round() takes 1 to 2 arguments, not 0'],
     ['a not operator (REDCap has none)', 'not [a] = 1', 0, '"not" is not a value'],
     ['four bracket groups', '[e][a][1][2]', 9, 'too many'],
+    ['a datediff unit REDCap has not', "datediff('2024-01-01', '2024-01-31', 'w')", 37, "datediff() has no unit 'w': use one of 'y', 'M', 'd', 'h', 'm', 's'"],
+    ['a datediff unit in words', "datediff([dob], 'today', 'days')", 25, "no unit 'days'"],
+    ['a datediff unit in the wrong case', "datediff([dob], 'today', 'D')", 25, "no unit 'D'"],
+    ['a datediff fourth argument that is no date format', "datediff([dob], 'today', 'd', 'iso')", 30, "fourth argument 'iso' is neither a date format"],
   ])('when the logic has %s, then the error sits at its position', (_, source, position, message) => {
     const parsed = parseLogic(source);
     expect(parsed.ok).toBe(false);
@@ -87,6 +95,7 @@ const leaf: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(name, fc.stringMatching(/^[A-Za-z0-9]{1,4}$/)).map(([n, c]) => `[${n}(${c})]`),
   fc.tuple(name, name).map(([e, n]) => `[${e}][${n}]`),
   fc.tuple(name, fc.integer({ min: 1, max: 20 })).map(([n, i]) => `[${n}][${i}]`),
+  fc.tuple(name, fc.constantFrom('value', 'label', 'hideunderscore')).map(([n, m]) => `[${n}:${m}]`),
   fc.nat({ max: 1000 }).map(String),
   fc.stringMatching(/^[a-zA-Z0-9 ]{0,6}$/).map((s) => `'${s}'`),
   fc.constantFrom('[record-name]', '[event-name]', 'true', 'false'),

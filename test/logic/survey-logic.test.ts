@@ -25,6 +25,12 @@ const survey = dictionary([
   { name: 'now_time', type: 'text', validation: 'time', annotation: '@NOW' },
   { name: 'now_plain', type: 'text', annotation: '@NOW' },
   { name: 'today', type: 'text', validation: 'date_dmy', annotation: '@TODAY' },
+  { name: 'now_utc', type: 'text', validation: 'datetime_ymd', annotation: '@NOW-UTC' },
+  { name: 'now_server', type: 'text', validation: 'datetime_seconds_ymd', annotation: '@NOW-SERVER' },
+  { name: 'today_server', type: 'text', validation: 'date_ymd', annotation: '@TODAY-SERVER' },
+  { name: 'today_utc', type: 'text', validation: 'date_ymd', annotation: '@TODAY-UTC' },
+  { name: 'set_piped', type: 'text', annotation: "@SETVALUE='[age] years'" },
+  { name: 'set_label', type: 'radio', choices: '1, Yes | 0, No', annotation: "@PREFILL='Yes'" },
 ]);
 const logic = surveyLogic(survey);
 
@@ -103,8 +109,24 @@ describe('defaults', () => {
     ['@NOW without validation', 'now_plain', {}, 'UTC', '2024-03-10 15:04:05'],
     ['@TODAY in the zone', 'today', {}, 'Asia/Tokyo', '2024-03-11'],
     ['no default', 'age', {}, 'UTC', undefined],
+    ['@NOW-UTC, whatever the participant’s zone', 'now_utc', {}, 'Asia/Tokyo', '2024-03-10 15:04'],
+    ['@NOW-SERVER, in the project’s zone', 'now_server', {}, 'Asia/Tokyo', '2024-03-10 11:04:05'],
+    ['@TODAY-SERVER, in the project’s zone', 'today_server', {}, 'Asia/Tokyo', '2024-03-10'],
+    ['@TODAY-UTC', 'today_utc', {}, 'Asia/Tokyo', '2024-03-10'],
   ])('when the field has %s, then defaultValue is right', (_, field, record, timeZone, expected) => {
-    expect(logic.defaultValue(field, ctx(record, { timeZone }, survey))).toBe(expected);
+    expect(logic.defaultValue(field, ctx(record, { timeZone, serverTimeZone: 'America/New_York' }, survey))).toBe(expected);
+  });
+
+  it.each([
+    ['@SETVALUE with piping', 'set_piped', { age: '42', set_piped: 'old' }, '42 years'],
+    ['@PREFILL naming a choice label', 'set_label', {}, '1'],
+    ['no @SETVALUE', 'def_piped', {}, undefined],
+  ])('when the field has %s, then setValue is right', (_, field, record, expected) => {
+    expect(logic.setValue(field, ctx(record, {}, survey))).toBe(expected);
+  });
+
+  it('when @NOW-SERVER is read without a project zone, then the participant’s zone stands in', () => {
+    expect(logic.defaultValue('now_server', ctx({}, { timeZone: 'Asia/Tokyo' }, survey))).toBe('2024-03-11 00:04:05');
   });
 });
 
@@ -134,6 +156,14 @@ describe('piping', () => {
     ['[event-name]', '[event-name]', {}, { event: 'baseline_arm_1' }, 'baseline_arm_1'],
     ['[current-instance]', '#[current-instance]', {}, { instance: 3 }, '#3'],
     ['an unknown smart variable', '<[survey-link]>', {}, {}, '<>'],
+    ['[instrument-label] from the form name, as REDCap labels a form a dictionary creates', '[instrument-label]', {}, { instrument: 'form_a' }, 'Form A'],
+    ['[survey-title] without a configured title', 'Welcome to [survey-title]', {}, { instrument: 'form_a' }, 'Welcome to Form A'],
+    ['[survey-title] with a configured title', 'Welcome to [survey-title]', {}, { instrument: 'form_a', surveyTitles: { form_a: 'Daily Check-in' } }, 'Welcome to Daily Check-in'],
+    ["[survey-title:instrument] of another survey", '[survey-title:form_b]', {}, { instrument: 'form_a', surveyTitles: { form_b: 'Exit' } }, 'Exit'],
+    ['[event-label] and [arm-number] from the event details', '[event-label], arm [arm-number] ([arm-label])', {},
+      { event: 'week_2_arm_2', eventDetails: { name: 'week_2_arm_2', label: 'Week 2', armNumber: 2, armLabel: 'Control' } }, 'Week 2, arm 2 (Control)'],
+    ['[event-name] from the event details alone', '[event-name]', {}, { eventDetails: { name: 'week_2_arm_2' } }, 'week_2_arm_2'],
+    ['[event-label] without event details', '<[event-label]>', {}, {}, '<>'],
     ['brackets that are not references', 'Dose [low dose] of [Lovenox]', {}, {}, 'Dose [low dose] of [Lovenox]'],
     ['an unknown field name', 'See [nothing_here]', {}, {}, 'See [nothing_here]'],
   ])('when piping %s, then the text is right', (_, text, data, extra, expected) => {

@@ -1,21 +1,17 @@
 // `npm run screenshot`: takes docs/simulator.png for the README — the demo mid-survey, with an invalid
-// answer and its re-prompt on the phone and the REDCap record filling in beside it. Uses Debian's
-// chromium (CHROMIUM_PATH to override); playwright-core never downloads a browser.
+// answer and its re-prompt on the phone and the REDCap record filling in beside it. The browser is the one
+// the browser test drives (scripts/chromium.mjs; CHROMIUM_PATH to override).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startDemo } from '../dist/demo/demo.js';
 import { createLogger } from '../dist/adapters/logging/logger.js';
+import { launchChromium } from './chromium.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'redcap-sms-screenshot-'));
 const demo = await startDemo({ dataDir, port: 0, logger: createLogger({ level: 'silent' }) });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-  // launch() gives the browser a fresh temporary profile (user data dir) of its own.
-});
+// launch() gives the browser a fresh temporary profile (user data dir) of its own.
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 820 }, deviceScaleFactor: 1 });
   await page.goto(demo.simulatorUrl);

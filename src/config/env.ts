@@ -66,44 +66,67 @@ export interface SingleProjectEnv {
   readonly monthlySegmentBudget: number | undefined;
 }
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 number like +15551234567' });
-const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a REDCap field name (a-z, 0-9, _)' });
-const timeZone = z.string().refine(isIanaTimeZone, { error: 'must be an IANA time zone like America/New_York' });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).meta({ title: 'http(s) URL' });
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 number like +15551234567' }).meta({ title: 'E.164 phone number' });
+const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a REDCap field name (a-z, 0-9, _)' }).meta({ title: 'REDCap field name' });
+const timeZone = z.string().refine(isIanaTimeZone, { error: 'must be an IANA time zone like America/New_York' }).meta({ title: 'IANA time zone' });
 const sid = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), { error: `must be a ${prefix}… SID (34 characters)` });
+  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), { error: `must be a ${prefix}… SID (34 characters)` }).meta({ title: `${prefix}… SID` });
+const SINGLE_PROJECT = 'single-project mode';
 
-const EnvSchema = z
+/**
+ * The variables, in the order docs/configuration.md lists them. Each `.meta()` documents one: its
+ * `description` and `example`, `requiredWhen` for a variable only some set-ups need, and `defaultText`
+ * for a default the code works out. `npm run docs:config` writes the reference from them.
+ */
+export const EnvSchema = z
   .object({
-    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
-    DATABASE_PATH: z.string().default('./data/redcap-sms.db'),
-    PUBLIC_URL: httpUrl,
-    ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
-    REDCAP_API_URL: httpUrl.optional(),
-    REDCAP_API_TOKEN: z.string().optional(),
-    SMS_PROVIDER: z.enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` }).default('twilio'),
-    TWILIO_ACCOUNT_SID: sid('AC').optional(),
-    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
-    TWILIO_FROM_NUMBER: e164.optional(),
-    TWILIO_MESSAGING_SERVICE_SID: sid('MG').optional(),
-    TWILIO_API_BASE_URL: httpUrl.optional(),
-    TWILIO_VALIDATE_SIGNATURE: z.stringbool({ error: 'must be true or false' }).default(true),
-    TWILIO_DELETE_DELIVERED: z.stringbool({ error: 'must be true or false' }).default(false),
-    TWILIO_SEND_RATE: z.coerce.number({ error: 'must be a number' }).positive().max(1000).default(1),
-    MOSIO_API_KEY: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
-    MOSIO_API_BASE_URL: httpUrl.default(MOSIO_DEFAULT_API_BASE_URL),
-    MOSIO_PROJECT_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be letters, digits, - or _' }).optional(),
-    SMS_MONTHLY_SEGMENT_BUDGET: z.coerce.number({ error: 'must be a whole number' }).int().positive().optional(),
-    PHONE_FIELD: fieldName.optional(),
-    OPT_OUT_FIELD: fieldName.optional(),
-    TIMEZONE: timeZone.optional(),
-    REDCAP_SMS_PROJECTS: z.string().optional(),
-    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-    LOG_SALT: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000)
+      .meta({ description: 'The HTTP port. 0 picks a free one. `serve --demo` (`npm start`) reads it too.', example: '3000' }),
+    DATABASE_PATH: z.string().default('./data/redcap-sms.db').meta({
+      description: 'The SQLite database file, created with its tables on first start. Its folder must exist: `serve` does not create it.',
+      example: '/var/lib/redcap-sms/redcap-sms.db',
+    }),
+    PUBLIC_URL: httpUrl.meta({
+      description: 'The public base URL Twilio and Mosio call (scheme, host, optional port and path prefix). `X-Twilio-Signature` is checked against it plus the route path, never against the Host header, and texts ask for their status callbacks at `PUBLIC_URL/webhooks/twilio/status`.',
+      example: 'https://sms.example.org',
+    }),
+    ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).meta({
+      description: 'The bearer token for `/api/*` and `/dashboard` (at least 16 characters; use a long random value, e.g. `openssl rand -hex 32`). Without `LOG_SALT` it also seeds the participant key in the logs.',
+      example: 'e3b0c44298fc1c149afbf4c8996fb924',
+    }),
+    REDCAP_API_URL: httpUrl.optional().meta({ description: "The REDCap API endpoint (your REDCap's address followed by `/api/`).", example: 'https://redcap.example.org/api/', requiredWhen: SINGLE_PROJECT }),
+    REDCAP_API_TOKEN: z.string().optional().meta({
+      description: "The project's REDCap API token: export and import rights, and full data-set export so that the phone field is not removed ([going live](going-live.md#the-redcap-api-token)).",
+      example: '0123456789ABCDEF0123456789ABCDEF', requiredWhen: SINGLE_PROJECT,
+    }),
+    SMS_PROVIDER: z.enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` }).default('twilio').meta({
+      description: '`twilio` sends and receives through Twilio; `mosio` through Mosio\'s REDCap API; `simulator` sends nothing out (texts are only stored, as in the demo). The `TWILIO_*` account variables are required only for `twilio`.',
+      example: 'mosio',
+    }),
+    TWILIO_ACCOUNT_SID: sid('AC').optional().meta({ description: 'The Twilio account SID.', example: 'AC0123456789abcdef0123456789abcdef', requiredWhen: 'SMS_PROVIDER=twilio' }),
+    TWILIO_AUTH_TOKEN: z.string().min(1).optional().meta({ description: "The Twilio account's (primary) auth token: it signs Twilio's webhooks and authenticates the sends.", example: 'your-auth-token', requiredWhen: 'SMS_PROVIDER=twilio' }),
+    TWILIO_FROM_NUMBER: e164.optional().meta({ description: 'The sender number. Inbound texts to it belong to the project.', example: '+15555550100', requiredWhen: `SMS_PROVIDER=twilio in ${SINGLE_PROJECT}, unless TWILIO_MESSAGING_SERVICE_SID is set` }),
+    TWILIO_MESSAGING_SERVICE_SID: sid('MG').optional().meta({ description: 'Send through this Messaging Service, which picks the sender number; `TWILIO_FROM_NUMBER`, when also set, then only routes inbound texts. Without `TWILIO_FROM_NUMBER` the one project takes inbound texts to any number.', example: 'MG0123456789abcdef0123456789abcdef' }),
+    TWILIO_API_BASE_URL: httpUrl.optional().meta({ description: 'Points the Twilio client at another base URL than `https://api.twilio.com` (an emulator, in tests and demos).', example: 'http://127.0.0.1:4010' }),
+    TWILIO_VALIDATE_SIGNATURE: z.stringbool({ error: 'must be true or false' }).default(true).meta({ description: '`false` turns off the `X-Twilio-Signature` check, for local experiments only; the service then logs a warning at start.', example: 'false' }),
+    TWILIO_DELETE_DELIVERED: z.stringbool({ error: 'must be true or false' }).default(false).meta({ description: "Delete each delivered text from Twilio once its conversation has ended (REDCap's privacy behaviour). A project file's `deleteDeliveredMessages` overrides it per project.", example: 'true' }),
+    TWILIO_SEND_RATE: z.coerce.number({ error: 'must be a number' }).positive().max(1000).default(1).meta({ description: 'Texts per second per sender (1 for a US long code, 3 for toll-free; a 10DLC campaign or short code may allow more). A project file\'s `sender.ratePerSecond` overrides it per project.', example: '3' }),
+    MOSIO_API_KEY: z.string().min(8, { error: 'must be at least 8 characters' }).optional().meta({ description: "The project's Mosio API key (Mosio gives one per REDCap project).", example: 'your-mosio-api-key', requiredWhen: `SMS_PROVIDER=mosio in ${SINGLE_PROJECT}` }),
+    MOSIO_API_BASE_URL: httpUrl.default(MOSIO_DEFAULT_API_BASE_URL).meta({ description: "Mosio's API base; set only to point at an emulator (tests).", example: 'http://127.0.0.1:4020/api' }),
+    MOSIO_PROJECT_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be letters, digits, - or _' }).optional().meta({ description: 'The project id Mosio knows the project by (its REDCap project id).', example: '1234', defaultText: '`default`' }),
+    SMS_MONTHLY_SEGMENT_BUDGET: z.coerce.number({ error: 'must be a whole number' }).int().positive().optional().meta({ description: 'Outbound SMS segments allowed per calendar month (Mosio plans cap them): a warning at 80%, sends refused past it; `/readyz` shows the use.', example: '3000', defaultText: 'no cap' }),
+    PHONE_FIELD: fieldName.optional().meta({ description: "The REDCap field holding the participant's phone number.", example: 'phone', requiredWhen: SINGLE_PROJECT }),
+    OPT_OUT_FIELD: fieldName.optional().meta({ description: 'A text or datetime field set to the opt-out time (project time zone) on STOP and cleared on START, on every record with that phone number; a checkbox field gets its option 1 ticked.', example: 'sms_opt_out' }),
+    TIMEZONE: timeZone.optional().meta({ description: "The project's IANA time zone: quiet hours, invitation times, `today` and `now` in logic, and the opt-out time written to REDCap.", example: 'America/New_York', requiredWhen: SINGLE_PROJECT }),
+    REDCAP_SMS_PROJECTS: z.string().optional().meta({ description: 'A YAML project file for several REDCap projects on one service (the keys below); the single-project variables are then not needed.', example: '/etc/redcap-sms/projects.yaml' }),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info').meta({ description: 'The pino log level.', example: 'debug' }),
+    LOG_SALT: z.string().min(16, { error: 'must be at least 16 characters' }).optional().meta({ description: 'The salt of the hashed participant key in the logs (at least 16 characters). Set it so that keys stay the same when the admin token changes.', example: 'a-long-random-salt', defaultText: 'derived from `ADMIN_TOKEN`' }),
     SQLITE_SYNCHRONOUS: z
       .enum(SQLITE_SYNCHRONOUS_MODES, { error: `must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}` })
-      .default('FULL'),
-    SQLITE_BUSY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(5000),
+      .default('FULL')
+      .meta({ description: "SQLite's durability: `FULL` (and `EXTRA`) syncs every commit before a webhook is answered; `NORMAL` (and `OFF`, which is run as `NORMAL`) may lose the last commits on a power cut.", example: 'NORMAL' }),
+    SQLITE_BUSY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(5000).meta({ description: 'How long a writer waits for the database lock, in milliseconds.', example: '10000' }),
   })
   .superRefine((env, ctx) => {
     if (env.SMS_PROVIDER === 'twilio') {

@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { demoInTempDir } from '../demo/harness.js';
 
 /**
- * The demo in headless Chromium (Debian's `chromium`, installed by .ci/run): a participant takes the
- * PHQ survey through the phone simulator, and the REDCap record beside the chat fills in.
+ * The demo in headless Chromium (scripts/chromium.mjs: CHROMIUM_PATH, else the Chromium bundled by the
+ * @sparticuz/chromium devDependency, else one on the PATH): a participant takes the PHQ survey through
+ * the phone simulator, and the REDCap record beside the chat fills in.
  */
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let demo: Awaited<ReturnType<typeof demoInTempDir>>;
 let browser: Browser;
@@ -17,7 +16,7 @@ let page: Page;
 
 beforeAll(async () => {
   demo = await demoInTempDir();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { message, type Catalog } from '../../messages/catalog.js';
-import { failWith, okValue } from '../types.js';
+import { failWith, okValue, type Checked } from '../types.js';
 import type { TextFormat } from './format.js';
 
 /**

@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { systemClock } from '../adapters/clock.js';
-import { type Clock, type IdGenerator } from '../ports/clock.js';
+import type { Clock, IdGenerator } from '../ports/clock.js';
 import { SqliteDeliveryStore } from '../adapters/delivery/sqlite-delivery-store.js';
 import { SqliteEraseStore } from '../adapters/delivery/sqlite-erase-store.js';
 import type { HttpDeps, Readiness } from '../adapters/http/app.js';
 import type { Invitations } from '../ports/engine.js';
 import { createLogger, participantKeyer } from '../adapters/logging/logger.js';
-import { type Logger } from '../ports/logger.js';
+import type { Logger } from '../ports/logger.js';
 import { SqliteStore, openDatabase, readMigrations } from '../adapters/storage/index.js';
 import { SqliteRedcapSyncStore } from '../adapters/storage/redcap-sync-store.js';
 import { createTwilioEraser } from '../adapters/twilio/message-eraser.js';
@@ -21,10 +21,10 @@ import { createDeliveredEraser, type DeliveredEraser } from '../loops/delivered-
 import { fireDueTimers } from '../use-cases/fire-due-timers.js';
 import { createPollingLoop, type PollingLoop } from '../loops/polling-loop.js';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../loops/outbox-dispatcher.js';
-import { type RetryPolicy } from '../policies/backoff.js';
+import type { RetryPolicy } from '../policies/backoff.js';
 import { createInvitations } from '../use-cases/request-invitation.js';
 import { receiveProviderText } from '../use-cases/receive-provider-text.js';
-import { type ProviderText } from '../ports/sms-provider.js';
+import type { ProviderText } from '../ports/sms-provider.js';
 import { createSharedCommit } from '../adapters/storage/group-commit.js';
 import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
 import { recordDeliveryStatus } from '../use-cases/record-delivery-status.js';

@@ -5,19 +5,19 @@
 import axios from 'axios';
 import type { Logger } from '../ports/logger.js';
 import { createRedcapClient, createRequestBudget, type RequestBudget } from '../adapters/redcap/index.js';
-import { type RedcapClient } from '../ports/redcap/index.js';
+import type { RedcapClient } from '../ports/redcap/index.js';
 import type { RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
 import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import type { Survey } from '../dictionary/model.js';
 import type { ConversationDeps } from '../use-cases/conversation-deps.js';
 import { activeSurvey, describeProject, ensureSurvey, pullSurvey } from '../use-cases/survey-versions.js';
-import { type ProjectSurveyView, type SurveyLoad } from '../ports/engine.js';
+import type { ProjectSurveyView, SurveyLoad } from '../ports/engine.js';
 import { createOptOutSync, webhookNotifier, type OptOutNotice } from '../loops/redcap-opt-out-sync.js';
 import { createPollingLoop, type PollingLoop } from '../loops/polling-loop.js';
 import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
 import { failureReason } from '../use-cases/redcap-failure.js';
 import { continueSurveyQueue, receiveDataEntryTrigger, retryQueuedTriggers, sendDueInvitations, type RedcapInvitationDeps } from '../use-cases/scheduled-invitations.js';
-import { type DataEntryTrigger, type DetOutcome } from '../ports/engine.js';
+import type { DataEntryTrigger, DetOutcome } from '../ports/engine.js';
 import { createRedcapWriter, type RedcapWriter } from '../loops/redcap-write-back.js';
 import type { SharedCommit } from '../ports/storage/shared-commit.js';
 

@@ -1,7 +1,7 @@
 import type { ProviderOptOutType, ProviderText } from '../ports/sms-provider.js';
 import type { ConversationDeps } from './conversation-deps.js';
 import { handleInbound } from './handle-inbound.js';
-import { type InboundResult } from '../ports/sms-provider.js';
+import type { InboundResult } from '../ports/sms-provider.js';
 
 /** Our replies the provider has already sent in its own words, per keyword. */
 const PROVIDER_ANSWERED = { STOP: 'opted-out', START: 'opted-in', HELP: 'help' } as const;

@@ -17,7 +17,7 @@ import { callingCodeOf, toE164 } from '../policies/phone-match.js';
 import { ProjectNotConfigured } from './project-not-configured.js';
 import { failureReason, isPermanentFailure } from './redcap-failure.js';
 import { enqueueText } from './step-conversation.js';
-import { type CompletedInstrument } from '../ports/engine.js';
+import type { CompletedInstrument } from '../ports/engine.js';
 import { WRITE_BACK_RETRY } from '../policies/backoff.js';
 import type { DataEntryTrigger, DetOutcome } from '../ports/engine.js';
 

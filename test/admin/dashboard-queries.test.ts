@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sqliteDashboardQueries } from '../../src/adapters/admin/dashboard-queries.js';
 import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
-import { type ConversationRow, type NewOutboxRow } from '../../src/ports/storage/rows.js';
+import type { ConversationRow, NewOutboxRow } from '../../src/ports/storage/rows.js';
 import { MACHINE_VERSION, SNAPSHOT_FORMAT } from '../../src/conversation/index.js';
 import { demoSurvey } from '../conversation/demo-survey.js';
 

@@ -1,7 +1,7 @@
 /** Shared set-up for the REDCap specifications: fixtures, and the emulator on an ephemeral local port. */
 import { readFileSync } from 'node:fs';
 import { createRedcapClient, type RedcapClientOptions } from '../../src/adapters/redcap/index.js';
-import { type RedcapClient } from '../../src/ports/redcap/index.js';
+import type { RedcapClient } from '../../src/ports/redcap/index.js';
 import { createRedcapEmulator, type EmulatorProjectConfig, type RedcapEmulator } from '../../src/demo/redcap-emulator/index.js';
 
 export const fixtureText = (path: string): string =>

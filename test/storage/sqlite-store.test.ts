@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, RevisionConflict, SqliteStore } from '../../src/adapters/storage/index.js';
-import { type ConversationRow } from '../../src/ports/storage/rows.js';
+import type { ConversationRow } from '../../src/ports/storage/rows.js';
 import { conversationSettings, MACHINE_VERSION, SNAPSHOT_FORMAT, step } from '../../src/conversation/index.js';
 import { demoSurvey, START } from '../conversation/demo-survey.js';
 

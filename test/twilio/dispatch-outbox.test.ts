@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { createOutboxDispatcher } from '../../src/loops/outbox-dispatcher.js';
-import { type RetryPolicy } from '../../src/policies/backoff.js';
+import type { RetryPolicy } from '../../src/policies/backoff.js';
 import { engineDeliveryEvents } from '../../src/use-cases/delivery-results.js';
 import type { ProjectConfig } from '../../src/config/projects.js';
 import { ALICE, BOB, CAROL, MESSAGING_SERVICE_SID, OTHER_SENDER, PUBLIC_URL, SENDER, outboxWorld, project } from './harness.js';

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { FakeClock, sequentialIds } from '../../src/adapters/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import { createRedcapClient } from '../../src/adapters/redcap/index.js';
-import { type FlatRecord } from '../../src/ports/redcap/index.js';
+import type { FlatRecord } from '../../src/ports/redcap/index.js';
 import { createRedcapEmulator, type RedcapEmulator } from '../../src/demo/redcap-emulator/index.js';
 import { composeService, type Service } from '../../src/composition/service.js';
 import { loadConfig } from '../../src/config/env.js';

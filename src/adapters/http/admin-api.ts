@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
 import { HttpError } from './http-error.js';
 import { InvitationRequestSchema, type Invitations } from '../../ports/engine.js';

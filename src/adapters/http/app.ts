@@ -4,7 +4,7 @@ import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
 import type { Logger } from '../../ports/logger.js';
 import { requireAdminToken } from './admin-auth.js';
 import { adminApi } from './admin-api.js';
-import { type Invitations } from '../../ports/engine.js';
+import type { Invitations } from '../../ports/engine.js';
 import { assets } from './assets.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { jsonErrors } from './http-error.js';

@@ -1,7 +1,7 @@
 /** What `dictionary pull` and `dictionary load` share: the configured project, its database and REDCap client. */
 import { systemClock } from '../../adapters/clock.js';
 import { createRedcapClient } from '../../adapters/redcap/index.js';
-import { type RedcapClient } from '../../ports/redcap/index.js';
+import type { RedcapClient } from '../../ports/redcap/index.js';
 import { SqliteStore, openDatabase } from '../../adapters/storage/index.js';
 import { SqliteRedcapSyncStore } from '../../adapters/storage/redcap-sync-store.js';
 import type { DictionaryReport } from '../../checks/check-dictionary.js';

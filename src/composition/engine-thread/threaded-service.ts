@@ -5,7 +5,7 @@ import { sqliteAdminQueries } from '../../adapters/admin/sqlite-admin-queries.js
 import { systemClock } from '../../adapters/clock.js';
 import { createApp } from '../../adapters/http/app.js';
 import { createLogger, participantKeyer } from '../../adapters/logging/logger.js';
-import { type Logger } from '../../ports/logger.js';
+import type { Logger } from '../../ports/logger.js';
 import type { Config } from '../../config/env.js';
 import type { ProjectRegistry } from '../../config/projects.js';
 import { providerWebhooks } from '../sms-provider-setup.js';

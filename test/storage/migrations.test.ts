@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -63,6 +63,12 @@ describe('migrations', () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'db-')), 'test.db'), { now: NOW });
     expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true }), db.pragma('foreign_keys', { simple: true })])
       .toEqual(['wal', 2, 1]);
+  });
+
+  it('when a file database is opened in a folder that does not exist yet, then the folder is created (serve on a fresh clone)', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'db-')), 'data', 'nested', 'redcap-sms.db');
+    const db = openDatabase(path, { now: NOW });
+    expect([existsSync(path), db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()]).toEqual([true, { n: readMigrations().length }]);
   });
 
   it('when a database with transcripts takes migration 0010, then every conversation reads back exactly its own entries in order', () => {

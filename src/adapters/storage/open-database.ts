@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigrations, readMigrations, defaultMigrationsDir } from './migrations.js';
 
@@ -10,8 +12,12 @@ export interface DatabaseOptions {
   now?: Date;
 }
 
-/** Opens (or creates) the database, sets the durability pragmas and applies pending migrations. */
+/**
+ * Opens (or creates) the database, sets the durability pragmas and applies pending migrations. The folder is
+ * created too: `serve` with the default `DATABASE_PATH` (./data/…) must work on a fresh clone.
+ */
 export function openDatabase(path: string, options: DatabaseOptions = {}): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);

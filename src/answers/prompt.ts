@@ -25,7 +25,7 @@ export function renderPrompt(input: PromptInput): Prompt {
 
 function questionText(input: PromptInput, plain: (text: string) => string): string {
   const offered = offeredChoices(input.field, input.tags, input.catalog, input.survey, input.record);
-  const hint = answerHint({ field: input.field, tags: input.tags, catalog: input.catalog, offered, plain });
+  const hint = answerHint({ field: input.field, tags: input.tags, catalog: input.catalog, offered, plain, prefilled: input.prefilled });
   return [plain(input.field.label), hint].filter((t) => t !== '').join(' ');
 }
 

@@ -91,7 +91,8 @@ export function recalculate(position: Omit<Position, 'skipCap'>): RecordData {
 /**
  * Walks forward from `after` (exclusive; null = the top) to the next question a participant can
  * answer by text, skipping fields hidden by branching, descriptive text (kept as lead-in for the next
- * prompt), calculations and silent fields, and filling @DEFAULT/@NOW/@TODAY on blank fields passed.
+ * prompt), calculations and silent fields, and filling @SETVALUE/@DEFAULT/@NOW/@TODAY on the silent
+ * fields it passes.
  */
 export function nextQuestion(position: Position, after: string | null): Next {
   const logic = surveyLogic(position.survey);
@@ -113,9 +114,10 @@ export function nextQuestion(position: Position, after: string | null): Next {
       if (!tags.hidden && !tags.hiddenSurvey) lead.push(...nonBlank(field.sectionHeader, field.label));
       continue;
     }
+    // An asked field's default is only offered: it is written when the participant keeps it (SKIP).
+    const asked = name !== position.survey.recordIdField && !isComputed(field, tags) && !isSilent(field, tags);
+    if (asked) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(field.sectionHeader)], writes };
     fillIn(prefillFor(field, logic, context), record, writes);
-    if (name === position.survey.recordIdField || isComputed(field, tags) || isSilent(field, tags)) continue;
-    return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(field.sectionHeader)], writes };
   }
   return { kind: 'end', writes };
 }
@@ -130,6 +132,14 @@ function prefillFor(field: Field, logic: SurveyLogic, context: EvalContext): Rec
   if (!hasNoAnswer(field, context.record)) return undefined;
   const value = logic.defaultValue(field.name, context);
   return value === undefined || value === '' ? undefined : prefillValues(field, value);
+}
+
+/**
+ * The answer REDCap would show already filled in for the field being asked (@SETVALUE, or @DEFAULT
+ * while the record has none), as stored values; undefined when there is none (decision 0045).
+ */
+export function prefilledAnswer(position: Omit<Position, 'skipCap'>, name: string): RecordData | undefined {
+  return prefillFor(fieldOf(position.survey, name), surveyLogic(position.survey), evalContext(position));
 }
 
 function fillIn(values: RecordData | undefined, record: RecordData, writes: RecordData): void {

@@ -102,12 +102,14 @@ export function nextQuestion(position: Position, after: string | null): Next {
   const names = position.instrument.fields;
   const start = after === null ? 0 : names.indexOf(after) + 1;
   const lead: string[] = [];
+  const matrixHeader = new MatrixHeader();
   let passed = 0;
   for (const name of names.slice(start)) {
     const field = fieldOf(position.survey, name);
     if (field.formStatus) return { kind: 'end', writes };
     if (++passed > position.skipCap) return { kind: 'stuck', writes };
     const context = evalContext(position, record);
+    matrixHeader.reach(field);
     if (!logic.isShown(name, context)) continue;
     const tags = logic.effectiveTags(name, context);
     if (field.type === 'descriptive') {
@@ -116,7 +118,7 @@ export function nextQuestion(position: Position, after: string | null): Next {
     }
     // An asked field's default is only offered: it is written when the participant keeps it (SKIP).
     const asked = name !== position.survey.recordIdField && !isComputed(field, tags) && !isSilent(field, tags);
-    if (asked) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(field.sectionHeader)], writes };
+    if (asked) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(matrixHeader.take(field) ?? field.sectionHeader)], writes };
     fillIn(prefillFor(field, logic, context), record, writes);
   }
   return { kind: 'end', writes };
@@ -147,6 +149,27 @@ function fillIn(values: RecordData | undefined, record: RecordData, writes: Reco
   const changed = changedValues(record, values);
   Object.assign(record, changed);
   Object.assign(writes, changed);
+}
+
+/**
+ * A matrix's header sits on its first row and is sent once, with the first row asked. When that row is
+ * hidden (branching, @HIDDEN), the header goes with the next row of the group that is asked.
+ */
+class MatrixHeader {
+  private carried: { group: string; header: string } | undefined;
+
+  reach(field: Field): void {
+    const group = field.matrix?.group;
+    if (group === undefined || (this.carried !== undefined && this.carried.group !== group)) this.carried = undefined;
+    if (group !== undefined && field.sectionHeader.trim() !== '') this.carried = { group, header: field.sectionHeader };
+  }
+
+  /** The header for this row of the matrix, if the row is the first one asked; it is handed out once. */
+  take(field: Field): string | undefined {
+    const header = this.carried?.header;
+    this.carried = undefined;
+    return field.sectionHeader.trim() === '' ? header : field.sectionHeader;
+  }
 }
 
 function nonBlank(...texts: string[]): string[] {

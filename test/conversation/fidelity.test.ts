@@ -156,3 +156,24 @@ describe('@DEFAULT and @SETVALUE on a question that is asked', () => {
     expect(skipped.written).not.toHaveProperty('nick');
   });
 });
+
+describe('a matrix header', () => {
+  const rows = (firstBranching?: string): Row[] => [
+    { name: 'knows', type: 'yesno', label: 'Do you sleep?' },
+    { name: 'sleep', type: 'radio', label: 'Sleep', section: 'Over the last 2 weeks, how often…', choices: '0, Never | 1, Often', matrix: 'freq', ...(firstBranching === undefined ? {} : { branching: firstBranching }) },
+    { name: 'eat', type: 'radio', label: 'Eat', choices: '0, Never | 1, Often', matrix: 'freq' },
+    { name: 'walk', type: 'radio', label: 'Walk', choices: '0, Never | 1, Often', matrix: 'freq' },
+  ];
+  const HEADER = 'Over the last 2 weeks, how often…';
+
+  it('when the rows are asked in turn, then the header comes once, with the first row', () => {
+    const run = converse(surveyOf(rows()), ['1', '0', '1']);
+    expect(run.sent.slice(1).map((text) => text.includes(HEADER))).toEqual([true, false, false]);
+  });
+
+  it('when the first row is hidden by branching, then the header comes with the first row that is asked', () => {
+    const run = converse(surveyOf(rows("[knows] = '1'")), ['0', '1']);
+    expect(run.sent[1]).toContain(`${HEADER}\n\nEat (0) Never, (1) Often.`);
+    expect(run.sent[2]).not.toContain(HEADER);
+  });
+});

@@ -1,6 +1,8 @@
 import type { ActionTags, Choice, Field } from '../dictionary/model.js';
 import { message, type Catalog } from '../messages/catalog.js';
 import { choiceList } from './choices.js';
+import { shownAnswer } from './prefill.js';
+import type { RecordData } from './types.js';
 import { textFormat } from './formats/index.js';
 import { sliderScale } from './slider.js';
 
@@ -12,12 +14,16 @@ export interface HintInput {
   offered: Choice[];
   /** A label or text made ready for SMS (piped, HTML removed). */
   plain: (text: string) => string;
+  /** The answer already filled in, if any. */
+  prefilled?: RecordData | undefined;
 }
 
-/** What follows the label: the options or the expected format, limits, and how to skip. */
+/** What follows the label: the options or the expected format, limits, and how to skip (or keep a filled-in answer). */
 export function answerHint(input: HintInput): string {
   const parts = [...typeHint(input), ...limitHints(input.tags, input.catalog)];
-  if (!input.field.required) parts.push(message(input.catalog, 'hint.skip'));
+  const shown = input.prefilled === undefined ? '' : shownAnswer(input.field, input.prefilled, input.catalog, input.plain);
+  if (shown !== '') parts.push(message(input.catalog, 'hint.prefilled', { value: shown }));
+  else if (!input.field.required) parts.push(message(input.catalog, 'hint.skip'));
   return parts.filter((p) => p !== '').join(' ');
 }
 

@@ -1,4 +1,3 @@
-import type { Field, Survey } from '../dictionary/model.js';
 import { offeredChoices } from './choices.js';
 import { answerHint } from './hints.js';
 import { htmlToText } from './html.js';
@@ -16,7 +15,7 @@ const MIN_FILL = 20;
  */
 export function renderPrompt(input: PromptInput): Prompt {
   const plain = (text: string): string => htmlToText(input.pipe(text));
-  const leads = [...input.lead, ...matrixHeader(input)].map(plain).filter((t) => t !== '');
+  const leads = input.lead.map(plain).filter((t) => t !== '');
   const blocks = [...leads, questionText(input, plain)].filter((t) => t !== '');
   const parts = packParts(blocks);
   const segments = parts.reduce((sum, part) => sum + countSegments(part).segments, 0);
@@ -25,21 +24,8 @@ export function renderPrompt(input: PromptInput): Prompt {
 
 function questionText(input: PromptInput, plain: (text: string) => string): string {
   const offered = offeredChoices(input.field, input.tags, input.catalog, input.survey, input.record);
-  const hint = answerHint({ field: input.field, tags: input.tags, catalog: input.catalog, offered, plain });
+  const hint = answerHint({ field: input.field, tags: input.tags, catalog: input.catalog, offered, plain, prefilled: input.prefilled });
   return [plain(input.field.label), hint].filter((t) => t !== '').join(' ');
-}
-
-/** Later rows of a matrix repeat the group's header, so each row makes sense on its own. */
-function matrixHeader(input: PromptInput): string[] {
-  const first = firstMatrixRow(input.survey, input.field);
-  if (first === undefined || first.name === input.field.name) return [];
-  const header = first.sectionHeader;
-  return header === '' || input.lead.includes(header) ? [] : [header];
-}
-
-function firstMatrixRow(survey: Survey, field: Field): Field | undefined {
-  const group = field.matrix?.group;
-  return group === undefined ? undefined : survey.fields.find((f) => f.matrix?.group === group);
 }
 
 /**

@@ -13,6 +13,8 @@ export interface PromptInput {
   /** Raw texts shown before the question: section header, preceding descriptive fields. */
   lead: string[];
   record: RecordData;
+  /** The answer already filled in (@DEFAULT, @SETVALUE) as stored values: shown, and kept with SKIP. */
+  prefilled?: RecordData;
 }
 
 export interface Prompt {

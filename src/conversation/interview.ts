@@ -8,7 +8,7 @@ import { message, type Catalog } from '../messages/catalog.js';
 import type { ConversationContext } from './context.js';
 import { addDuration } from './duration.js';
 import type { Effect, SendKind } from './effects.js';
-import { changedValues, evalContext, fieldOf, instrumentOf, nextQuestion, type Position } from './navigator.js';
+import { changedValues, evalContext, fieldOf, instrumentOf, nextQuestion, prefilledAnswer, type Position } from './navigator.js';
 import { participantTimeZone } from './quiet-hours.js';
 import type { ConversationSettings } from './settings.js';
 
@@ -62,6 +62,7 @@ function promptText(context: ConversationContext, env: StepEnv, lead: string[] =
   const position = positionOf(context, env);
   const logic = surveyLogic(env.survey);
   const evaluation = evalContext(position);
+  const prefilled = prefilledAnswer(position, context.current);
   return renderPrompt({
     survey: env.survey,
     field: fieldOf(env.survey, context.current),
@@ -70,6 +71,7 @@ function promptText(context: ConversationContext, env: StepEnv, lead: string[] =
     catalog: env.catalog,
     lead,
     record: context.record,
+    ...(prefilled === undefined ? {} : { prefilled }),
   }).text;
 }
 
@@ -213,10 +215,15 @@ function reject(context: ConversationContext, env: StepEnv, reason: string): Out
   return withTimers(unchanged(retry, send(retry, 'reprompt', [reason, promptText(retry, env)])), env);
 }
 
-/** SKIP: clears an optional field and moves on; a required field says so and asks again. */
+/**
+ * SKIP: keeps the answer REDCap filled in (@DEFAULT, @SETVALUE) and moves on, as leaving a pre-filled
+ * survey field alone does; otherwise clears an optional field, and a required field says so and asks again.
+ */
 export function skip(context: ConversationContext, env: StepEnv): Outcome {
   if (context.current === null) return begin(context, env);
   const field = fieldOf(env.survey, context.current);
+  const prefilled = prefilledAnswer(positionOf(context, env), field.name);
+  if (prefilled !== undefined) return accept(context, env, changedValues(context.record, prefilled));
   if (field.required) {
     return withTimers(unchanged(context, send(context, 'reprompt', [text(env, 'conversation.requiredSkip'), promptText(context, env)])), env);
   }

@@ -91,7 +91,8 @@ export function recalculate(position: Omit<Position, 'skipCap'>): RecordData {
 /**
  * Walks forward from `after` (exclusive; null = the top) to the next question a participant can
  * answer by text, skipping fields hidden by branching, descriptive text (kept as lead-in for the next
- * prompt), calculations and silent fields, and filling @DEFAULT/@NOW/@TODAY on blank fields passed.
+ * prompt), calculations and silent fields, and filling @SETVALUE/@DEFAULT/@NOW/@TODAY on the silent
+ * fields it passes.
  */
 export function nextQuestion(position: Position, after: string | null): Next {
   const logic = surveyLogic(position.survey);
@@ -101,21 +102,24 @@ export function nextQuestion(position: Position, after: string | null): Next {
   const names = position.instrument.fields;
   const start = after === null ? 0 : names.indexOf(after) + 1;
   const lead: string[] = [];
+  const matrixHeader = new MatrixHeader();
   let passed = 0;
   for (const name of names.slice(start)) {
     const field = fieldOf(position.survey, name);
     if (field.formStatus) return { kind: 'end', writes };
     if (++passed > position.skipCap) return { kind: 'stuck', writes };
     const context = evalContext(position, record);
+    matrixHeader.reach(field);
     if (!logic.isShown(name, context)) continue;
     const tags = logic.effectiveTags(name, context);
     if (field.type === 'descriptive') {
       if (!tags.hidden && !tags.hiddenSurvey) lead.push(...nonBlank(field.sectionHeader, field.label));
       continue;
     }
+    // An asked field's default is only offered: it is written when the participant keeps it (SKIP).
+    const asked = name !== position.survey.recordIdField && !isComputed(field, tags) && !isSilent(field, tags);
+    if (asked) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(matrixHeader.take(field) ?? field.sectionHeader)], writes };
     fillIn(prefillFor(field, logic, context), record, writes);
-    if (name === position.survey.recordIdField || isComputed(field, tags) || isSilent(field, tags)) continue;
-    return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(field.sectionHeader)], writes };
   }
   return { kind: 'end', writes };
 }
@@ -132,11 +136,40 @@ function prefillFor(field: Field, logic: SurveyLogic, context: EvalContext): Rec
   return value === undefined || value === '' ? undefined : prefillValues(field, value);
 }
 
+/**
+ * The answer REDCap would show already filled in for the field being asked (@SETVALUE, or @DEFAULT
+ * while the record has none), as stored values; undefined when there is none (decision 0045).
+ */
+export function prefilledAnswer(position: Omit<Position, 'skipCap'>, name: string): RecordData | undefined {
+  return prefillFor(fieldOf(position.survey, name), surveyLogic(position.survey), evalContext(position));
+}
+
 function fillIn(values: RecordData | undefined, record: RecordData, writes: RecordData): void {
   if (values === undefined) return;
   const changed = changedValues(record, values);
   Object.assign(record, changed);
   Object.assign(writes, changed);
+}
+
+/**
+ * A matrix's header sits on its first row and is sent once, with the first row asked. When that row is
+ * hidden (branching, @HIDDEN), the header goes with the next row of the group that is asked.
+ */
+class MatrixHeader {
+  private carried: { group: string; header: string } | undefined;
+
+  reach(field: Field): void {
+    const group = field.matrix?.group;
+    if (group === undefined || (this.carried !== undefined && this.carried.group !== group)) this.carried = undefined;
+    if (group !== undefined && field.sectionHeader.trim() !== '') this.carried = { group, header: field.sectionHeader };
+  }
+
+  /** The header for this row of the matrix, if the row is the first one asked; it is handed out once. */
+  take(field: Field): string | undefined {
+    const header = this.carried?.header;
+    this.carried = undefined;
+    return field.sectionHeader.trim() === '' ? header : field.sectionHeader;
+  }
 }
 
 function nonBlank(...texts: string[]): string[] {

@@ -8,6 +8,7 @@ export type Catalog = Readonly<Record<string, string>>;
 
 const PROMPT_HINTS = {
   'hint.skip': '(Reply SKIP to skip)',
+  'hint.prefilled': '(Already filled in: {value}. Reply SKIP to keep it, or send another answer.)',
   'hint.checkbox': 'Reply with one or more numbers, e.g. {example}',
   'hint.checkboxCodes': 'Reply with one or more of the codes, e.g. {example}',
   'hint.maxChecked': '(choose up to {max})',

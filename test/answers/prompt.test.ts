@@ -113,12 +113,12 @@ describe('lead texts and long prompts', () => {
     expect(prompt(testSurvey([accented]), accented).segments).toBe(3);
   });
 
-  it('when a later matrix row is asked, then the matrix header comes with it', () => {
+  it('when a later matrix row is asked, then the matrix header is not repeated (it came with the first row)', () => {
     const choices = [{ code: '1', label: 'Never' }, { code: '2', label: 'Often' }];
     const first = testField({ name: 'sleep', type: 'radio', label: 'Sleep', choices, sectionHeader: 'How often do you…', matrix: { group: 'freq', ranking: false } });
     const second = testField({ name: 'eat', type: 'radio', label: 'Eat', choices, matrix: { group: 'freq', ranking: false } });
     const survey = testSurvey([first, second]);
-    expect(prompt(survey, second).parts).toEqual(['How often do you…\n\nEat (1) Never, (2) Often. (Reply SKIP to skip)']);
+    expect(prompt(survey, second).parts).toEqual(['Eat (1) Never, (2) Often. (Reply SKIP to skip)']);
     expect(prompt(survey, first, { lead: ['How often do you…'] }).text).toBe('How often do you…\n\nSleep (1) Never, (2) Often. (Reply SKIP to skip)');
   });
 

@@ -73,10 +73,12 @@ const timeZone = z.string().refine(isIanaTimeZone, { error: 'must be an IANA tim
 const sid = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), { error: `must be a ${prefix}… SID (34 characters)` });
 
+const DatabasePath = z.string().default('./data/redcap-sms.db');
+
 const EnvSchema = z
   .object({
     PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
-    DATABASE_PATH: z.string().default('./data/redcap-sms.db'),
+    DATABASE_PATH: DatabasePath,
     PUBLIC_URL: httpUrl,
     ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
     REDCAP_API_URL: httpUrl.optional(),
@@ -141,6 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError('Invalid configuration', result.error.issues.map((issue) => describe(issue, present)));
   }
   return deepFreeze(toConfig(result.data));
+}
+
+/**
+ * DATABASE_PATH alone, for the commands that only touch the database file (`backup`, `restore`): a cron job
+ * taking backups needs no REDCap or Twilio secrets in its environment.
+ */
+export function loadDatabasePath(env: NodeJS.ProcessEnv): string {
+  return DatabasePath.parse(withoutBlanks(env).DATABASE_PATH);
 }
 
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */

@@ -74,6 +74,9 @@ const sid = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), { error: `must be a ${prefix}… SID (34 characters)` }).meta({ title: `${prefix}… SID` });
 const SINGLE_PROJECT = 'single-project mode';
 
+/** Also read alone by `backup` and `restore`, which need no other variable. */
+const DatabasePath = z.string().default('./data/redcap-sms.db');
+
 /**
  * The variables, in the order docs/configuration.md lists them. Each `.meta()` documents one: its
  * `description` and `example`, `requiredWhen` for a variable only some set-ups need, and `defaultText`
@@ -83,8 +86,8 @@ export const EnvSchema = z
   .object({
     PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000)
       .meta({ description: 'The HTTP port. 0 picks a free one. `serve --demo` (`npm start`) reads it too.', example: '3000' }),
-    DATABASE_PATH: z.string().default('./data/redcap-sms.db').meta({
-      description: 'The SQLite database file, created with its tables on first start. Its folder must exist: `serve` does not create it.',
+    DATABASE_PATH: DatabasePath.meta({
+      description: 'The SQLite database file, created with its folder and tables on first start. `backup` and `restore` read it too.',
       example: '/var/lib/redcap-sms/redcap-sms.db',
     }),
     PUBLIC_URL: httpUrl.meta({
@@ -164,6 +167,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError('Invalid configuration', result.error.issues.map((issue) => describe(issue, present)));
   }
   return deepFreeze(toConfig(result.data));
+}
+
+/**
+ * DATABASE_PATH alone, for the commands that only touch the database file (`backup`, `restore`): a cron job
+ * taking backups needs no REDCap or Twilio secrets in its environment.
+ */
+export function loadDatabasePath(env: NodeJS.ProcessEnv): string {
+  return DatabasePath.parse(withoutBlanks(env).DATABASE_PATH);
 }
 
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */

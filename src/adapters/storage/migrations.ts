@@ -54,7 +54,8 @@ export function applyMigrations(db: Database, migrations: readonly Migration[], 
   return pending.map((m) => m.version);
 }
 
-function refuseDrift(applied: ReadonlyMap<number, string>, migrations: readonly Migration[]): void {
+/** Throws MigrationError when an applied migration's file changed or is missing. */
+export function refuseDrift(applied: ReadonlyMap<number, string>, migrations: readonly Migration[]): void {
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
   for (const [version, checksum] of applied) {
     const file = byVersion.get(version);

@@ -3,6 +3,7 @@
  * unit of work, and the loops, in another. The CLI itself is started here (no test doubles inside the
  * process), killed with SIGKILL under load, restarted, and finally stopped with SIGTERM.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -147,9 +148,12 @@ describe('when `redcap-sms serve` runs on a database file', () => {
   });
 
   test('then a database it cannot open stops start-up with one clear line and exit code 1', async () => {
-    const broken = serverProcess(build!.entry, await freePort(), { ...env, DATABASE_PATH: join(edges!.folder, 'missing', 'folder', 'x.db') }, ['serve']);
+    // A regular file where the database's folder should be: neither the folder nor the database can be made.
+    const notAFolder = join(edges!.folder, 'not-a-folder');
+    writeFileSync(notAFolder, '');
+    const broken = serverProcess(build!.entry, await freePort(), { ...env, DATABASE_PATH: join(notAFolder, 'x.db') }, ['serve']);
     await expect(broken.start()).rejects.toThrow(/exited \(1\)/);
-    expect(broken.stderrTail()).toMatch(/^error: Cannot open database because the directory does not exist$/m);
+    expect(broken.stderrTail()).toMatch(/^error: Cannot create the database's folder .*not-a-folder \(a file has that name\)$/m);
     expect(broken.stderrTail()).not.toMatch(/\n\s+at /);
   });
 });

@@ -17,11 +17,20 @@ export interface DatabaseOptions {
  * created too: `serve` with the default `DATABASE_PATH` (./data/…) must work on a fresh clone.
  */
 export function openDatabase(path: string, options: DatabaseOptions = {}): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createFolder(dirname(path));
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
   applyMigrations(db, readMigrations(options.migrationsDir ?? defaultMigrationsDir), options.now ?? new Date());
   return db;
+}
+
+function createFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new Error(`Cannot create the database's folder ${folder} (${code === 'EEXIST' ? 'a file has that name' : code})`);
+  }
 }

@@ -24,6 +24,8 @@ export interface Config {
   /** Public base URL Twilio calls (scheme, host, optional port, optional path prefix), no trailing slash. */
   readonly publicUrl: string;
   readonly adminToken: string;
+  /** A bearer token that opens GET /metrics alone (METRICS_TOKEN), for a scraper that should not hold the admin token. */
+  readonly metricsToken: string | undefined;
   readonly logLevel: LogLevel;
   /** Salt of the HMAC that turns a phone number into the participant key written to logs. */
   readonly logSalt: string;
@@ -81,6 +83,7 @@ const EnvSchema = z
     DATABASE_PATH: DatabasePath,
     PUBLIC_URL: httpUrl,
     ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
+    METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
     REDCAP_API_URL: httpUrl.optional(),
     REDCAP_API_TOKEN: z.string().optional(),
     SMS_PROVIDER: z.enum(SMS_PROVIDERS, { error: `must be one of ${SMS_PROVIDERS.join(', ')}` }).default('twilio'),
@@ -171,6 +174,7 @@ function toConfig(env: ParsedEnv): Config {
     databasePath: env.DATABASE_PATH,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
     adminToken: env.ADMIN_TOKEN,
+    metricsToken: env.METRICS_TOKEN,
     logLevel: env.LOG_LEVEL,
     logSalt: env.LOG_SALT ?? derivedSalt(env.ADMIN_TOKEN),
     sqlite: { synchronous: env.SQLITE_SYNCHRONOUS, busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS },

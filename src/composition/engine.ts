@@ -30,6 +30,8 @@ import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
 import { recordDeliveryStatus } from '../use-cases/record-delivery-status.js';
 import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
 import { setUpSmsProvider, type SmsProviderSetup } from './sms-provider-setup.js';
+import { createEngineMetrics, type EngineMetrics } from '../adapters/metrics/engine-metrics.js';
+import { meteredCalls, meteredSender } from './metered.js';
 
 /**
  * The engine: the database, the use cases, the background loops and the SMS sender, without the HTTP side.
@@ -73,6 +75,8 @@ export interface Engine {
   readonly eraser: DeliveredEraser;
   /** The SMS provider chosen by SMS_PROVIDER (sender with the segment budget, webhooks, account check). */
   readonly sms: SmsProviderSetup;
+  /** The engine's counters and histograms, read by GET /metrics. */
+  readonly metrics: EngineMetrics;
   /** Stops the dispatcher after its current send, then closes the database. */
   close(): Promise<void>;
   /** The HTTP side's dependencies that need the engine (the rest: readiness, queries, webhooks). */
@@ -104,17 +108,18 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
   };
   const events = engineDeliveryEvents(deps);
   const participantKey = participantKeyer(config.logSalt);
+  const metrics = createEngineMetrics();
   const sms = setUpSmsProvider({ config, projects, db, clock, logger, sender: options.sender });
   const dispatcher = createOutboxDispatcher({
     delivery, projects, clock, events, logger, participantKey,
-    sender: sms.sender,
+    sender: meteredSender(sms.sender, metrics),
     statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
   // Inbound texts and the write-back's marks share one group commit: one fsync a turn for both.
   const commit = createSharedCommit(store);
   const redcap = createRedcapIntegration({
-    conversations: deps, sync: new SqliteRedcapSyncStore(db), projects, logger, commit,
+    conversations: deps, sync: new SqliteRedcapSyncStore(db), projects, logger, commit, metrics,
     ...(options.redcapClient === undefined ? {} : { redcapClient: options.redcapClient }),
   });
   const timers = createPollingLoop({
@@ -123,6 +128,7 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
       const due = fireDueTimers(deps, ({ error, timerId, conversationId }) => {
         logger.error({ err: error, timerId, conversationId }, 'a timer could not fire; the other due timers did');
       });
+      metrics.timersFired(due);
       if (due > 0) dispatcher.nudge();
     },
   });
@@ -131,8 +137,8 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
     projects: projects.projects.filter((p) => p.deleteDeliveredMessages ?? config.twilio.deleteDelivered).map((p) => p.id),
   });
   return {
-    db, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms,
-    http: {
+    db, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms, metrics,
+    http: meteredCalls({
       adminToken: config.adminToken,
       projects, logger, participantKey,
       receiveText: (text: ProviderText) => commit(() => receiveProviderText(deps, text)),
@@ -144,7 +150,7 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
       now: () => clock.now(),
       invitations: options.invitations ?? createInvitations({ conversations: deps, sync: redcap.sync, projects, client: redcap.client, survey: redcap.survey }),
       redcap,
-    },
+    }, metrics),
     readiness: (closing) => ({ ...readiness(db, dispatcher, clock, closing), detail: sms.detail() }),
     async close() {
       await Promise.all([timers.stop(), dispatcher.stop(), redcap.stop(), eraser.stop()]);

@@ -20,6 +20,7 @@ import { continueSurveyQueue, receiveDataEntryTrigger, retryQueuedTriggers, send
 import type { DataEntryTrigger, DetOutcome } from '../ports/engine.js';
 import { createRedcapWriter, type RedcapWriter } from '../loops/redcap-write-back.js';
 import type { SharedCommit } from '../ports/storage/shared-commit.js';
+import type { Metrics } from '../ports/metrics.js';
 
 export interface RedcapIntegrationOptions {
   conversations: ConversationDeps;
@@ -34,6 +35,8 @@ export interface RedcapIntegrationOptions {
   idleMs?: number;
   /** Where the write-back commits its marks (write-back.ts); at once when absent. */
   commit?: SharedCommit;
+  /** Counts the write-back's outcomes. */
+  metrics?: Metrics;
 }
 
 export interface RedcapIntegration {
@@ -65,6 +68,7 @@ export function createRedcapIntegration(options: RedcapIntegrationOptions): Redc
   const writer = createRedcapWriter({
     store: conversations.store, sync, redcap, clock: conversations.clock, logger, projects: projects.projects.map((project) => project.id),
     ...(options.commit === undefined ? {} : { commit: options.commit }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     syncOptOut: createOptOutSync({
       project: (id) => projects.byId(id), redcap, survey, logger,
       notify: webhookNotifier(post, (id) => projects.byId(id)?.optOutWebhookUrl),

@@ -5,6 +5,7 @@ import { createApp } from '../adapters/http/app.js';
 import type { Config } from '../config/env.js';
 import type { ProjectRegistry } from '../config/projects.js';
 import { composeEngine, type Engine, type ServiceOptions } from './engine.js';
+import { metricsEndpoint } from './metrics-endpoint.js';
 
 /**
  * The service in one thread: the engine and its express app on the same database. Tests, replay and the
@@ -24,6 +25,7 @@ export function composeService(config: Config, projects: ProjectRegistry, option
     admin: sqliteAdminQueries(engine.db),
     dashboard: sqliteDashboardQueries(engine.db),
     providerWebhooks: engine.sms.webhooks,
+    metrics: metricsEndpoint({ config, projects, db: engine.db, now: http.now, engineSnapshot: engine.metrics.snapshot }),
   });
   return {
     ...engine, app,

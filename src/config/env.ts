@@ -24,6 +24,8 @@ export interface Config {
   /** Public base URL Twilio calls (scheme, host, optional port, optional path prefix), no trailing slash. */
   readonly publicUrl: string;
   readonly adminToken: string;
+  /** A bearer token that opens GET /metrics alone (METRICS_TOKEN), for a scraper that should not hold the admin token. */
+  readonly metricsToken: string | undefined;
   readonly logLevel: LogLevel;
   /** Salt of the HMAC that turns a phone number into the participant key written to logs. */
   readonly logSalt: string;
@@ -97,6 +99,10 @@ export const EnvSchema = z
     ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).meta({
       description: 'The bearer token for `/api/*` and `/dashboard` (at least 16 characters; use a long random value, e.g. `openssl rand -hex 32`). Without `LOG_SALT` it also seeds the participant key in the logs.',
       example: 'e3b0c44298fc1c149afbf4c8996fb924',
+    }),
+    METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional().meta({
+      description: 'A bearer token that opens `GET /metrics` alone (at least 16 characters), for a Prometheus scraper that should not hold the admin token.',
+      example: 'f1d2d2f924e986ac86fdf7b36c94bcdf',
     }),
     REDCAP_API_URL: httpUrl.optional().meta({ description: "The REDCap API endpoint (your REDCap's address followed by `/api/`).", example: 'https://redcap.example.org/api/', requiredWhen: SINGLE_PROJECT }),
     REDCAP_API_TOKEN: z.string().optional().meta({
@@ -195,6 +201,7 @@ function toConfig(env: ParsedEnv): Config {
     databasePath: env.DATABASE_PATH,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
     adminToken: env.ADMIN_TOKEN,
+    metricsToken: env.METRICS_TOKEN,
     logLevel: env.LOG_LEVEL,
     logSalt: env.LOG_SALT ?? derivedSalt(env.ADMIN_TOKEN),
     sqlite: { synchronous: env.SQLITE_SYNCHRONOUS, busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS },

@@ -17,6 +17,7 @@ import { failureReason, isPermanentFailure } from '../use-cases/redcap-failure.j
 import { planWrites, type WriteBatch } from '../policies/write-back-plan.js';
 import { WRITE_BACK_RETRY } from '../policies/backoff.js';
 import type { CompletedInstrument } from '../ports/engine.js';
+import type { Metrics } from '../ports/metrics.js';
 
 export interface WriteBackDeps {
   store: ConversationStore;
@@ -35,6 +36,8 @@ export interface WriteBackDeps {
    * service in the inbound texts' group commit, so a round under load costs no fsync of its own.
    */
   commit?: SharedCommit;
+  /** Counts what each request came to. */
+  metrics?: Pick<Metrics, 'redcapWrites'>;
   /** `maxAttempts` is ignored: a write that may still land is retried until it does. */
   retry?: RetryPolicy;
   idleMs?: number;
@@ -189,6 +192,7 @@ async function attempt(
   try {
     await send();
     await commitOf(deps)(() => deps.sync.markSent(ids));
+    deps.metrics?.redcapWrites(project, 'landed', ids.length);
     report.sent += ids.length;
     return 'landed';
   } catch (error) {
@@ -196,6 +200,7 @@ async function attempt(
     if (isPermanentFailure(error)) {
       if (splitIfRefused) return 'refused';
       await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
+      deps.metrics?.redcapWrites(project, 'refused', ids.length);
       report.failed += ids.length;
       deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap refused a write for good; kept for staff');
       return 'failed';
@@ -203,6 +208,7 @@ async function attempt(
     const delay = backoffMs(attempts + 1, deps.retry ?? WRITE_BACK_RETRY);
     const retryAt = new Date(deps.clock.now().getTime() + delay).toISOString();
     await commitOf(deps)(() => deps.sync.scheduleRetry(ids, retryAt, reason));
+    deps.metrics?.redcapWrites(project, 'retry', ids.length);
     report.retried += ids.length;
     if (report.nextRetryAt === undefined || retryAt < report.nextRetryAt) report.nextRetryAt = retryAt;
     deps.logger.warn({ project, outboxIds: ids, reason, attempts: attempts + 1 }, 'REDCap write failed; will retry');

@@ -4,6 +4,7 @@ import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
 import type { ConversationRow, NewOutboxRow } from '../../src/ports/storage/rows.js';
 import { MACHINE_VERSION, SNAPSHOT_FORMAT } from '../../src/conversation/index.js';
 import { demoSurvey } from '../conversation/demo-survey.js';
+import { plansOf } from './query-plans.js';
 
 const survey = demoSurvey();
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 15, minute)).toISOString();
@@ -64,18 +65,7 @@ describe('the dashboard queries', () => {
   });
 
   it('when the dashboard is read, then no query reads the transcript or the outbox whole (it runs on the HTTP thread)', () => {
-    const { db } = study();
-    const plans: string[] = [];
-    const prepare = db.prepare.bind(db);
-    // Every statement the dashboard prepares is planned on the way.
-    const planned = {
-      prepare: (sql: string) => {
-        const plan = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(sql.includes('?') ? [100] : [])) as { detail: string }[];
-        plans.push(...plan.map((row) => row.detail));
-        return prepare(sql);
-      },
-    };
-    sqliteDashboardQueries(planned as unknown as typeof db);
+    const plans = plansOf(study().db, sqliteDashboardQueries);
     expect(plans.filter((detail) => /^SCAN (transcript|outbox|t|o|x)$/.test(detail))).toEqual([]);
     expect(plans).toEqual(expect.arrayContaining([
       'SCAN transcript USING INDEX transcript_flags',

@@ -44,6 +44,7 @@ describe('environment variables', () => {
     { name: 'SQLITE_SYNCHRONOUS', env: baseEnv({ SQLITE_SYNCHRONOUS: 'MAYBE' }), problem: 'SQLITE_SYNCHRONOUS must be one of FULL, EXTRA, NORMAL, OFF' },
     { name: 'TWILIO_VALIDATE_SIGNATURE', env: baseEnv({ TWILIO_VALIDATE_SIGNATURE: 'perhaps' }), problem: 'TWILIO_VALIDATE_SIGNATURE must be true or false' },
     { name: 'ADMIN_TOKEN', env: baseEnv({ ADMIN_TOKEN: 'short' }), problem: 'ADMIN_TOKEN must be at least 16 characters' },
+    { name: 'METRICS_TOKEN', env: baseEnv({ METRICS_TOKEN: 'short' }), problem: 'METRICS_TOKEN must be at least 16 characters' },
   ])('when $name is wrong, then the one-line problem is "$problem"', ({ env, problem }) => {
     expect(problemsOf(() => loadConfig(env))).toEqual([problem]);
   });

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { sqliteDashboardTrends, type DashboardTrendQueries } from './dashboard-trends.js';
 
 /**
  * What the study dashboard shows, read straight from the conversation tables. Rows name records,
@@ -31,7 +32,7 @@ export interface DashboardData {
   problems: ProblemRecord[];
 }
 
-export interface DashboardQueries {
+export interface DashboardQueries extends DashboardTrendQueries {
   read(limit?: number): DashboardData;
 }
 
@@ -74,6 +75,7 @@ export function sqliteDashboardQueries(db: Database): DashboardQueries {
   const statements = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SQL, Statement>;
   const count = (name: 'optOuts' | 'pendingWrites') => (statements[name].get() as { n: number }).n;
   return {
+    ...sqliteDashboardTrends(db),
     read(limit = 100) {
       return {
         statuses: statements.statuses.all() as StatusCount[],

@@ -8,6 +8,7 @@ import type { Invitations } from '../../ports/engine.js';
 import { assets } from './assets.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { jsonErrors } from './http-error.js';
+import { metricsRoute, type MetricsEndpoint } from './metrics-route.js';
 import { answeringFirst } from './plain-routes.js';
 import { projectsApi, type ProjectsApiDeps } from './projects-api.js';
 import { redcapDetWebhook, type RedcapDetDeps } from './redcap-det.js';
@@ -31,6 +32,8 @@ export interface HttpDeps extends TwilioWebhookDeps {
   readonly redcap?: (Omit<RedcapDetDeps, 'logger'> & ProjectsApiDeps) | undefined;
   /** The study dashboard's figures; absent, /dashboard 404s. */
   readonly dashboard?: DashboardQueries | undefined;
+  /** `GET /metrics`; absent, it 404s. */
+  readonly metrics?: MetricsEndpoint | undefined;
   /** The SMS provider's inbound routes (Twilio's or Mosio's webhooks). */
   readonly providerWebhooks: (deps: InboundDeps) => ProviderWebhooks;
 }
@@ -57,6 +60,7 @@ export function createApp(deps: HttpDeps): Express {
   app.use('/api', requireAdminToken(deps.adminToken), express.json({ limit: '64kb' }), adminApi(deps.admin, deps.invitations));
   app.use('/assets', assets());
   if (deps.dashboard !== undefined) app.use(dashboardRoutes(deps.dashboard, deps.adminToken, deps.now));
+  if (deps.metrics !== undefined) app.use(metricsRoute(deps.metrics, deps.logger));
   app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   app.use(jsonErrors(deps.logger));
   return answeringFirst(app, deps.providerWebhooks(deps), deps.logger);

@@ -8,7 +8,8 @@ export function dashboardRoutes(queries: DashboardQueries, adminToken: string, n
   const router = express.Router();
   router.get('/dashboard', requireAdminToken(adminToken, { allowQueryToken: true }), (_req, res) => {
     // The page names records and outcomes; keep it out of shared caches.
-    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(queries.read(), now().toISOString()));
+    const at = now();
+    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(queries.read(), at.toISOString(), queries.trends(at)));
   });
   return router;
 }

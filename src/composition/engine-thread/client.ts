@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Readiness } from '../../adapters/http/app.js';
+import type { MetricsSnapshot } from '../../adapters/metrics/engine-metrics.js';
 import type { Config } from '../../config/env.js';
 import type { ProjectRegistry } from '../../config/projects.js';
 import type { EngineCalls } from '../engine.js';
@@ -10,6 +11,8 @@ import type { CrossedError, EngineCallName, EngineReply, EngineThreadData } from
 export interface EngineThread {
   readonly calls: EngineCalls;
   readiness(): Promise<Readiness>;
+  /** The engine thread's counters and histograms, for GET /metrics. */
+  metrics(): Promise<MetricsSnapshot>;
   /** Stops the loops after their current round, closes the database and ends the thread. */
   stop(): Promise<void>;
 }
@@ -73,6 +76,8 @@ export async function startEngineThread(config: Config, projects: ProjectRegistr
     },
     // A busy or stuck engine thread must not hang /readyz: past the limit it counts as not ready.
     readiness: () => withTimeout(call('readiness'), READINESS_TIMEOUT_MS, 'the engine thread did not answer the readiness check in time'),
+    // Likewise a scrape: past the limit it carries the database's figures alone.
+    metrics: () => withTimeout(call('metrics'), READINESS_TIMEOUT_MS, 'the engine thread did not answer the metrics call in time'),
     async stop() {
       if (ended !== undefined) return;
       stopping = true;
@@ -83,7 +88,7 @@ export async function startEngineThread(config: Config, projects: ProjectRegistr
   };
 }
 
-/** How long /readyz waits for the engine thread's answer. */
+/** How long /readyz and /metrics wait for the engine thread's answer. */
 const READINESS_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -9,6 +9,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { Config } from '../../config/env.js';
 import type { ProjectRegistry } from '../../config/projects.js';
 import { providerWebhooks } from '../sms-provider-setup.js';
+import { metricsEndpoint } from '../metrics-endpoint.js';
 import { startEngineThread } from './client.js';
 
 /** The service split in two threads: this one answers HTTP, the engine thread owns the database. */
@@ -45,6 +46,7 @@ export async function composeThreadedService(config: Config, projects: ProjectRe
     admin: sqliteAdminQueries(reader),
     dashboard: sqliteDashboardQueries(reader),
     providerWebhooks: providerWebhooks({ config, projects, db: reader, clock: systemClock, logger }),
+    metrics: metricsEndpoint({ config, projects, db: reader, now: () => systemClock.now(), engineSnapshot: engine.metrics }),
   });
   return {
     app, logger,

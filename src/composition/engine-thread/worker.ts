@@ -60,6 +60,8 @@ async function perform(name: EngineCallName, argument: unknown): Promise<unknown
       return http.redcap?.refreshDictionary(argument as string);
     case 'readiness':
       return engine.readiness(false);
+    case 'metrics':
+      return engine.metrics.snapshot();
     case 'close':
       return engine.close();
   }

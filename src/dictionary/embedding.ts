@@ -75,11 +75,11 @@ function buildEmbedding(survey: Survey): Embedding {
 /** Why `{name}` in the host is not an embedding ('' for a repeat of one already placed), or undefined. */
 function embedProblem(host: Field, embedded: Field | undefined, name: string, hostOf: ReadonlyMap<string, string>): string | undefined {
   if (embedded === undefined) return `{${name}} names no field: it is sent as written`;
-  if (embedded.name === host.name) return `{${name}} embeds the field in itself, which REDCap does not do: it is sent as a blank`;
+  if (embedded.name === host.name) return `{${name}} embeds the field in itself, which REDCap does not do: it shows the field's own answer`;
   if (embedded.form !== host.form) {
     return `{${name}} is on instrument "${embedded.form}", and REDCap embeds only fields of the same instrument: it is sent as ${name}'s answer`;
   }
-  if (embedded.formStatus) return `{${name}} is the form status, which cannot be embedded: it is sent as its value`;
+  if (embedded.formStatus) return `{${name}} is the form status, which cannot be embedded: it shows the status (Incomplete, Unverified or Complete)`;
   const placed = hostOf.get(name);
   if (placed === host.name) return '';
   if (placed !== undefined) return `{${name}} is already embedded in ${placed}; REDCap shows a field once: it is asked after ${placed}, and here it shows the answer`;

@@ -60,6 +60,7 @@ describe('record export parameters', () => {
   it.each<[string, string, string[]]>([
     ['a radio code', "[sex] = '1'", ['2', '3']],
     ['a checkbox option', "[race(5)] = '1'", ['1', '2']],
+    ['a checkbox option never saved (reads 0)', "[race(1)] = '0'", ['1', '2', '3']],
     ['a date comparison', "[dob] < '1980-01-01'", ['2']],
     ['and/or with a blank', "[ethnicity] = '' and [sex] = '1'", ['2']],
     ['the record ID', "[record_id] <> '2'", ['1', '3']],

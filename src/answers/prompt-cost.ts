@@ -1,4 +1,4 @@
-import { smsAskability } from '../dictionary/index.js';
+import { silentReason, smsAskability } from '../dictionary/index.js';
 import type { Field, Survey } from '../dictionary/model.js';
 import type { Catalog } from '../messages/catalog.js';
 import { renderPrompt } from './prompt.js';
@@ -51,8 +51,7 @@ function questionsWithLead(survey: Survey, instrument: string): { field: Field; 
 }
 
 function isAsked(field: Field, survey: Survey): boolean {
-  const computed = field.type === 'calc' || field.tags.calcText !== undefined || field.tags.calcDate !== undefined;
-  return !field.formStatus && field.name !== survey.recordIdField && !computed && !neverShown(field) && smsAskability(field).askable;
+  return silentReason(field, field.tags, survey.recordIdField) === undefined && smsAskability(field).askable;
 }
 
 function neverShown(field: Field): boolean {

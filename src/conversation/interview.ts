@@ -7,6 +7,7 @@ import { surveyLogic, type RecordData } from '../logic/index.js';
 import { message, type Catalog } from '../messages/catalog.js';
 import type { ConversationContext } from './context.js';
 import { addDuration } from './duration.js';
+import { embeddedQuestionLabel, embedsAsPiping } from './embedded-text.js';
 import type { Effect, SendKind } from './effects.js';
 import { changedValues, evalContext, fieldOf, instrumentOf, nextQuestion, prefilledAnswer, type Position } from './navigator.js';
 import { participantTimeZone } from './quiet-hours.js';
@@ -63,13 +64,16 @@ function promptText(context: ConversationContext, env: StepEnv, lead: string[] =
   const logic = surveyLogic(env.survey);
   const evaluation = evalContext(position);
   const prefilled = prefilledAnswer(position, context.current);
+  const field = fieldOf(env.survey, context.current);
+  const fromHost = embeddedQuestionLabel(env.survey, field, context.record);
   return renderPrompt({
     survey: env.survey,
-    field: fieldOf(env.survey, context.current),
+    field: fromHost === undefined ? field : { ...field, label: fromHost.label },
     tags: logic.effectiveTags(context.current, evaluation),
-    pipe: (raw) => logic.pipe(raw, evaluation),
+    pipe: (raw) => logic.pipe(embedsAsPiping(raw, env.survey), evaluation),
     catalog: env.catalog,
-    lead,
+    // A descriptive host whose text the question repeats is not sent twice.
+    lead: fromHost === undefined ? lead : lead.filter((text) => text !== fromHost.holder),
     record: context.record,
     ...(prefilled === undefined ? {} : { prefilled }),
   }).text;

@@ -1,4 +1,4 @@
-import { fieldMap, smsAskability } from '../dictionary/index.js';
+import { askOrder, fieldMap, isComputed, silentReason, smsAskability, surveyEmbedding } from '../dictionary/index.js';
 import type { ActionTags, Field, Instrument, Survey } from '../dictionary/model.js';
 import { hasNoAnswer, prefillValues } from '../answers/index.js';
 import { surveyLogic, type EvalContext, type EventDetails, type RecordData, type SurveyLogic } from '../logic/index.js';
@@ -56,13 +56,9 @@ export function fieldOf(survey: Survey, name: string): Field {
   return field;
 }
 
-function isComputed(field: Field, tags: ActionTags): boolean {
-  return field.type === 'calc' || tags.calcText !== undefined || tags.calcDate !== undefined;
-}
-
-/** Fields a participant never sees by text: hidden, read-only, stamped by @NOW/@TODAY, or unaskable. */
-function isSilent(field: Field, tags: ActionTags): boolean {
-  return tags.hidden || tags.hiddenSurvey || tags.readonly || tags.now || tags.today || !smsAskability(field).askable;
+/** Whether the participant is asked this field by text (the rules `dictionary check` counts with). */
+function isAsked(field: Field, tags: ActionTags, recordIdField: string): boolean {
+  return silentReason(field, tags, recordIdField) === undefined && smsAskability(field).askable;
 }
 
 /**
@@ -92,14 +88,14 @@ export function recalculate(position: Omit<Position, 'skipCap'>): RecordData {
  * Walks forward from `after` (exclusive; null = the top) to the next question a participant can
  * answer by text, skipping fields hidden by branching, descriptive text (kept as lead-in for the next
  * prompt), calculations and silent fields, and filling @SETVALUE/@DEFAULT/@NOW/@TODAY on the silent
- * fields it passes.
+ * fields it passes. Embedded fields come right after their host (`askOrder`, decision 0047).
  */
 export function nextQuestion(position: Position, after: string | null): Next {
   const logic = surveyLogic(position.survey);
   const record = { ...position.record };
   const writes = recalculate(position);
   Object.assign(record, writes);
-  const names = position.instrument.fields;
+  const names = askOrder(position.survey, position.instrument);
   const start = after === null ? 0 : names.indexOf(after) + 1;
   const lead: string[] = [];
   const matrixHeader = new MatrixHeader();
@@ -110,18 +106,30 @@ export function nextQuestion(position: Position, after: string | null): Next {
     if (++passed > position.skipCap) return { kind: 'stuck', writes };
     const context = evalContext(position, record);
     matrixHeader.reach(field);
-    if (!logic.isShown(name, context)) continue;
+    if (!logic.isShown(name, context) || !hostsShown(position.survey, logic, name, context)) continue;
     const tags = logic.effectiveTags(name, context);
     if (field.type === 'descriptive') {
       if (!tags.hidden && !tags.hiddenSurvey) lead.push(...nonBlank(field.sectionHeader, field.label));
       continue;
     }
     // An asked field's default is only offered: it is written when the participant keeps it (SKIP).
-    const asked = name !== position.survey.recordIdField && !isComputed(field, tags) && !isSilent(field, tags);
-    if (asked) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(matrixHeader.take(field) ?? field.sectionHeader)], writes };
+    if (isAsked(field, tags, position.survey.recordIdField)) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(matrixHeader.take(field) ?? field.sectionHeader)], writes };
     fillIn(prefillFor(field, logic, context), record, writes);
   }
   return { kind: 'end', writes };
+}
+
+/**
+ * An embedded field is hidden with its host (decision 0047): every host up the chain must be shown by
+ * branching and not hidden by @HIDDEN/@HIDDEN-SURVEY.
+ */
+function hostsShown(survey: Survey, logic: SurveyLogic, name: string, context: EvalContext): boolean {
+  const { hostOf } = surveyEmbedding(survey);
+  for (let host = hostOf.get(name); host !== undefined; host = hostOf.get(host)) {
+    const tags = logic.effectiveTags(host, context);
+    if (!logic.isShown(host, context) || tags.hidden || tags.hiddenSurvey) return false;
+  }
+  return true;
 }
 
 /**

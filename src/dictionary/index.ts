@@ -14,7 +14,7 @@ import { error, type RawTable } from './raw-table.js';
 import { checkStructure, formStatusFieldName, instrumentsInOrder } from './structure.js';
 import { surveyId } from './survey-id.js';
 
-export { smsAskability, type Askability } from './askability.js';
+export { isComputed, silentReason, smsAskability, type Askability } from './askability.js';
 export { validationType, VALIDATION_TYPES, type ValidationType } from './validation-types.js';
 export { checkboxExportName } from './choices.js';
 export { formStatusFieldName, instrumentLabel } from './structure.js';
@@ -103,3 +103,4 @@ export function fieldMap(survey: Survey): ReadonlyMap<string, Field> {
   }
   return map;
 }
+export { askOrder, hostTexts, scanEmbedding, surveyEmbedding, type EmbedReference, type Embedding } from './embedding.js';

@@ -7,3 +7,6 @@ export { printLogic } from './printer.js';
 export { LogicSyntaxError } from './syntax-error.js';
 export type { Expr } from './ast.js';
 export { formatNumber, toText, type Value } from './values.js';
+export { BLANK_PIPE } from './piping.js';
+export { toBoolean } from './values.js';
+export { fieldReferences } from './ast.js';

@@ -55,9 +55,13 @@ describe('checkDictionary', () => {
       errors: [],
       warnings: [],
       instruments: [
-        { name: 'demographics', fields: 9, askable: 9, notAskable: [] },
-        { name: 'health', fields: 5, askable: 4, notAskable: [{ field: 'mugshot', reason: expect.stringMatching(/file upload/) }] },
-        { name: 'race_and_ethnicity', fields: 2, askable: 2, notAskable: [] },
+        { name: 'demographics', fields: 9, askable: 8, notAskable: [], notAsked: [{ field: 'record_id', reason: expect.stringMatching(/record ID/) }] },
+        {
+          name: 'health', fields: 5, askable: 3,
+          notAskable: [{ field: 'mugshot', reason: expect.stringMatching(/file upload/) }],
+          notAsked: [{ field: 'bmi', reason: expect.stringMatching(/calculated field/) }],
+        },
+        { name: 'race_and_ethnicity', fields: 2, askable: 2, notAskable: [], notAsked: [] },
       ],
     });
     expect(report.surveyId).toMatch(/^[0-9a-f]{64}$/);
@@ -89,8 +93,9 @@ describe('redcap-sms dictionary check', () => {
   it('when the dictionary is fine, then it prints a summary and exits 0', async () => {
     const { code, out } = await run('dictionary', 'check', fixturePath('redcapr-validation-types-1.csv'));
     expect(code).toBe(0);
-    expect(out).toContain('50 fields in 1 instruments');
-    expect(out).toContain('form_1: 50 fields, 47 can be asked by SMS');
+    expect(out).toContain('50 fields in 1 instruments, 0 with branching logic');
+    expect(out).toContain('form_1: 50 fields, 44 asked by SMS, 0 with branching logic');
+    expect(out).toMatch(/not asked: f_calculated \(calculated field/);
     expect(out).toMatch(/not askable: f_signature \(signature field/);
     expect(out).toMatch(/not askable: f_sql \(sql field/);
   });
@@ -136,5 +141,45 @@ describe('redcap-sms dictionary check', () => {
     const { code, err } = await run(...argv);
     expect(code).toBe(2);
     expect(err).toMatch(message);
+  });
+});
+
+describe('dictionary check counts what is asked by SMS', () => {
+  // Counted independently from the CSV: askable = not the record ID, descriptive or calc, not a file or
+  // sql field or a choice field without choices, and no @HIDDEN(-SURVEY), @READONLY(-SURVEY),
+  // @NOW/@TODAY (any clock), @CALCTEXT or @CALCDATE in the annotation.
+  it.each<[string, number, [string, number, number, number][]]>([
+    ['redcapr-simple.csv', 0, [['demographics', 9, 8, 0], ['health', 5, 3, 0], ['race_and_ethnicity', 2, 2, 0]]],
+    ['ccc19-data-dictionary.csv', 285, [
+      ['screening_form', 18, 10, 15], ['patient_demographics', 59, 51, 27], ['covid19_details', 139, 135, 117],
+      ['cancer_details', 74, 66, 62], ['respondent_details', 7, 5, 3], ['followup', 73, 71, 60], ['manual_exclude', 5, 5, 1],
+    ]],
+    ['redcapr-longitudinal.csv', 2, [
+      ['demographics', 24, 21, 2], ['contact_info', 6, 6, 0], ['baseline_data', 8, 7, 0], ['visit_lab_data', 5, 5, 0],
+      ['patient_morale_questionnaire', 4, 4, 0], ['visit_blood_workup', 9, 9, 0], ['visit_observed_behavior', 14, 14, 0],
+      ['completion_data', 12, 12, 0], ['completion_project_questionnaire', 13, 13, 0],
+    ]],
+    ['redcapr-survey.csv', 0, [
+      ['prescreening_survey', 5, 4, 0], ['participant_info_survey', 9, 9, 0], ['participant_morale_questionnaire', 4, 4, 0], ['completion_data', 7, 7, 0],
+    ]],
+    ['redcapr-validation-types-1.csv', 0, [['form_1', 50, 44, 0]]],
+  ])('when %s is checked, then %i fields have branching logic and each instrument counts [name, fields, asked, branching]', (file, branching, instruments) => {
+    const report = checkDictionary(readFixture(file), 'csv');
+    expect(report.branchingCount).toBe(branching);
+    expect(report.instruments.map((i) => [i.name, i.fields, i.askable, i.branching])).toEqual(instruments);
+    for (const instrument of report.instruments) {
+      expect(instrument.askable + instrument.notAskable.length + instrument.notAsked.length).toBe(instrument.fields);
+    }
+  });
+
+  it('when a dictionary embeds fields, then the check lists each with its host and says how SMS asks it', async () => {
+    const report = checkDictionary(readFixture('embedding-demo.csv'), 'csv');
+    expect(report.instruments[0]?.embedded).toEqual([
+      { field: 'bp_sys', host: 'bp_intro' }, { field: 'bp_dia', host: 'bp_intro' }, { field: 'weight_unit', host: 'weight' },
+      { field: 'cigs', host: 'smoke' }, { field: 'packs', host: 'pack_note' },
+    ]);
+    expect(report.warnings).toEqual([expect.objectContaining({ field: 'mood', message: expect.stringMatching(/\{weight_unit\} is already embedded in weight/) })]);
+    const { out } = await run('dictionary', 'check', fixturePath('embedding-demo.csv'));
+    expect(out).toContain('embedded: bp_sys in bp_intro (asked right after bp_intro; its {placeholder} shows the answer, or ______ until then)');
   });
 });

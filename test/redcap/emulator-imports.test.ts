@@ -1,22 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedcapError, type FlatRecord } from '../../src/ports/redcap/index.js';
 import {
-  TOKEN, longitudinalProject, rejectionOf, repeatingProject, simpleProject, startEmulator, type Harness,
+  TOKEN, longitudinalProject, rejectionOf, repeatingProject, simpleProject, type Harness, withEmulator,
 } from './support.js';
-import type { EmulatorProjectConfig } from '../../src/demo/redcap-emulator/index.js';
-
-/** A fresh emulator for every test, so imports never leak between them. */
-function withEmulator(project: () => EmulatorProjectConfig): () => Harness {
-  let harness: Harness | undefined;
-  beforeEach(async () => {
-    harness = await startEmulator([project()]);
-  });
-  afterEach(() => harness?.close());
-  return () => {
-    if (!harness) throw new Error('the emulator is not running');
-    return harness;
-  };
-}
 
 async function importError(harness: Harness, rows: FlatRecord[]): Promise<RedcapError> {
   const error = await rejectionOf(harness.client().importRecords(rows));

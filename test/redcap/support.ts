@@ -1,5 +1,6 @@
 /** Shared set-up for the REDCap specifications: fixtures, and the emulator on an ephemeral local port. */
 import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach } from 'vitest';
 import { createRedcapClient, type RedcapClientOptions } from '../../src/adapters/redcap/index.js';
 import type { RedcapClient } from '../../src/ports/redcap/index.js';
 import { createRedcapEmulator, type EmulatorProjectConfig, type RedcapEmulator } from '../../src/demo/redcap-emulator/index.js';
@@ -71,4 +72,17 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A fresh emulator for every test, so imports never leak between them. */
+export function withEmulator(project: () => EmulatorProjectConfig): () => Harness {
+  let harness: Harness | undefined;
+  beforeEach(async () => {
+    harness = await startEmulator([project()]);
+  });
+  afterEach(() => harness?.close());
+  return () => {
+    if (!harness) throw new Error('the emulator is not running');
+    return harness;
+  };
 }

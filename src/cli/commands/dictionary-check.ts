@@ -48,7 +48,7 @@ export function renderReport(file: string, report: DictionaryReport): string {
   if (report.surveyId !== null) {
     lines.push(
       `  survey id ${report.surveyId.slice(0, 12)}, record id field "${report.recordIdField ?? ''}"`,
-      `  ${report.fieldCount} fields in ${report.instruments.length} instruments`,
+      `  ${report.fieldCount} fields in ${report.instruments.length} instruments, ${report.branchingCount} with branching logic`,
       `  field types: ${formatCounts(report.fieldTypes)}`,
     );
     if (Object.keys(report.validationTypes).length > 0) lines.push(`  validation: ${formatCounts(report.validationTypes)}`);
@@ -66,8 +66,10 @@ const formatCounts = (counts: Record<string, number>): string =>
 
 function renderInstrument(instrument: InstrumentReport): string[] {
   return [
-    `  ${instrument.name}: ${instrument.fields} fields, ${instrument.askable} can be asked by SMS`,
+    `  ${instrument.name}: ${instrument.fields} fields, ${instrument.askable} asked by SMS, ${instrument.branching} with branching logic`,
     ...instrument.notAskable.map((item) => `    not askable: ${item.field} (${item.reason})`),
+    ...instrument.notAsked.map((item) => `    not asked: ${item.field} (${item.reason})`),
+    ...instrument.embedded.map((item) => `    embedded: ${item.field} in ${item.host} (asked right after ${item.host}; its {placeholder} shows the answer, or ______ until then)`),
   ];
 }
 

@@ -48,6 +48,8 @@ export interface RedcapEmulator {
 }
 
 const JSON_CONTENTS_AS_TEXT = new Set(['surveyLink', 'version']);
+/** Contents the emulator also answers (and, for records, reads) as `format=csv`. */
+const CSV_CONTENTS = new Set(['metadata', 'record']);
 
 export function createRedcapEmulator(options: EmulatorOptions): RedcapEmulator {
   const projects = new Map(options.projects.map((config) => [config.token, seeded(buildProject(config), config)]));
@@ -92,8 +94,9 @@ function answer(state: EmulatorState, form: DecodedForm, origin: string): Reply 
   const content = form.values.get('content') ?? '';
   const handler = Object.hasOwn(CONTENT_HANDLERS, content) ? CONTENT_HANDLERS[content] : undefined;
   if (!handler) return failure(400, 'The value of the parameter "content" is not valid');
-  if (!JSON_CONTENTS_AS_TEXT.has(content) && form.values.get('format') !== 'json') {
-    return failure(400, 'The emulator answers format=json only');
+  const format = form.values.get('format');
+  if (!JSON_CONTENTS_AS_TEXT.has(content) && format !== 'json' && !(format === 'csv' && CSV_CONTENTS.has(content))) {
+    return failure(400, `The emulator answers format=json only${CSV_CONTENTS.has(content) ? ' or format=csv' : ''}`);
   }
   return handler({ project, form, origin });
 }
@@ -102,6 +105,10 @@ function send(res: Response, reply: Reply, format: ErrorFormat): void {
   res.status(reply.status);
   if (reply.kind === 'json') {
     res.type('application/json').send(JSON.stringify(reply.body));
+    return;
+  }
+  if (reply.kind === 'csv') {
+    res.type('text/csv; charset=utf-8').send(reply.body);
     return;
   }
   if (reply.kind === 'text') {

@@ -5,6 +5,13 @@
 import type { Bound, Field, Survey } from '../../dictionary/model.js';
 import type { MetadataRow } from '../../ports/redcap/responses.js';
 
+/** The 18 keys of a metadata row, in REDCap's order (the CSV header of `format=csv`). */
+export const METADATA_KEYS: readonly (keyof MetadataRow)[] = [
+  'field_name', 'form_name', 'section_header', 'field_type', 'field_label', 'select_choices_or_calculations', 'field_note',
+  'text_validation_type_or_show_slider_number', 'text_validation_min', 'text_validation_max', 'identifier', 'branching_logic',
+  'required_field', 'custom_alignment', 'question_number', 'matrix_group_name', 'matrix_ranking', 'field_annotation',
+];
+
 export function metadataRows(survey: Survey): MetadataRow[] {
   return survey.fields.filter((field) => !field.formStatus).map(metadataRow);
 }

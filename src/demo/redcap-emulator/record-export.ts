@@ -1,51 +1,86 @@
 /**
- * `content=record` export, flat JSON: one object per stored row, system columns first, then every data
- * column in dictionary order; values are strings, except `redcap_repeat_instance`, which REDCap sends as a
- * number on repeating rows.
+ * `content=record` export, flat: one row per stored row, system columns first, then the chosen data
+ * columns in dictionary order; values are strings, except `redcap_repeat_instance`, which REDCap sends as
+ * a number on repeating rows. `fields[]` and `forms[]` choose columns (together, their union),
+ * `records[]`, `events[]`, `dateRangeBegin`/`dateRangeEnd` and `filterLogic` choose rows, and
+ * `exportSurveyFields` adds `redcap_survey_identifier` and each form's `{form}_timestamp`.
  */
-import { formStatusFieldName } from '../../dictionary/index.js';
+import { formStatusFieldName, instrumentLabel } from '../../dictionary/index.js';
+import type { ExportQuery } from './export-query.js';
+import { columnLabel, systemLabel, valueLabel } from './export-labels.js';
 import type { StoredRow } from './record-store.js';
-import { isDesignated, isRepeating, type EmulatedProject, type ExportColumn } from './project.js';
+import { eventLabel, isDesignated, isRepeating, type EmulatedProject, type ExportColumn } from './project.js';
 
-export interface ExportQuery {
-  records: readonly string[];
-  fields: readonly string[];
-  events: readonly string[];
+export interface ExportTable {
+  /** Column names, and their headers under `rawOrLabelHeaders=label`. */
+  columns: { name: string; label: string }[];
+  rows: Record<string, string | number>[];
 }
 
-/** The names in a query the project does not have, by parameter, for REDCap's "not valid" error. */
-export function invalidQueryValues(project: EmulatedProject, query: ExportQuery): { parameter: string; values: string[] } | undefined {
-  const badFields = query.fields.filter((name) => !project.fields.has(name) || project.fields.get(name)?.type === 'descriptive');
-  if (badFields.length > 0) return { parameter: 'fields', values: badFields };
-  const eventNames = new Set(project.events.map((e) => e.unique_event_name));
-  const badEvents = query.events.filter((name) => !eventNames.has(name));
-  if (badEvents.length > 0) return { parameter: 'events', values: badEvents };
-  return undefined;
-}
+type Cell = (row: StoredRow) => string | number;
 
-export function exportRows(project: EmulatedProject, query: ExportQuery): Record<string, string | number>[] {
-  const columns = [...project.columns].filter(([, column]) => query.fields.length === 0 || query.fields.includes(column.field.name));
-  return project.records.list()
+export function exportTable(project: EmulatedProject, query: ExportQuery): ExportTable {
+  const columns = exportColumns(project, query);
+  const all = project.records.list();
+  const rows = all
     .filter((row) => query.records.length === 0 || query.records.includes(row.key.record))
     .filter((row) => query.events.length === 0 || query.events.includes(row.key.event))
-    .map((row) => flatRow(project, row, columns, query.fields.length === 0 || query.fields.includes(project.survey.recordIdField)));
+    .filter((row) => inDateRange(project, row, query))
+    .filter((row) => query.filter === undefined || query.filter(row, all.filter((other) => other.key.record === row.key.record)))
+    .map((row) => Object.fromEntries(columns.map((column) => [column.name, column.cell(row)])));
+  return { columns: columns.map(({ name, label }) => ({ name, label })), rows };
 }
 
-function flatRow(
-  project: EmulatedProject, row: StoredRow, columns: readonly (readonly [string, ExportColumn])[], withRecordId: boolean,
-): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  if (withRecordId) out[project.survey.recordIdField] = row.key.record;
-  if (project.longitudinal) out.redcap_event_name = row.key.event;
-  if (project.repeating.length > 0) {
-    out.redcap_repeat_instrument = row.key.repeatInstrument;
-    out.redcap_repeat_instance = row.key.instance === 0 ? '' : row.key.instance;
+function inDateRange(project: EmulatedProject, row: StoredRow, query: ExportQuery): boolean {
+  const at = project.records.modifiedAt(row.key.record)?.getTime() ?? 0;
+  return (query.modifiedAfter === undefined || at > query.modifiedAfter.getTime())
+    && (query.modifiedBefore === undefined || at < query.modifiedBefore.getTime());
+}
+
+interface OutputColumn { name: string; label: string; cell: Cell }
+
+function exportColumns(project: EmulatedProject, query: ExportQuery): OutputColumn[] {
+  const recordIdField = project.survey.recordIdField;
+  const chosen = chosenFields(project, query);
+  const system = (name: string, cell: Cell): OutputColumn => ({ name, label: systemLabel(name), cell });
+  const out: OutputColumn[] = [];
+  if (chosen === undefined || chosen.has(recordIdField)) {
+    out.push({ name: recordIdField, label: columnLabel(project.fields.get(recordIdField)!, undefined), cell: (row) => row.key.record });
   }
-  for (const [name, column] of columns) {
-    if (name === project.survey.recordIdField) continue;
-    out[name] = row.values.get(name) ?? blankValue(project, row, column);
+  if (project.longitudinal) {
+    out.push(system('redcap_event_name', (row) => (query.labels ? eventLabel(project, row.key.event) : row.key.event)));
+  }
+  if (project.repeating.length > 0) {
+    out.push(system('redcap_repeat_instrument', (row) => (query.labels && row.key.repeatInstrument !== ''
+      ? instrumentLabel(project.survey, row.key.repeatInstrument) : row.key.repeatInstrument)));
+    out.push(system('redcap_repeat_instance', (row) => (row.key.instance === 0 ? '' : row.key.instance)));
+  }
+  if (query.surveyFields) out.push(system('redcap_survey_identifier', () => ''));
+  let form: string | undefined;
+  for (const [name, column] of project.columns) {
+    if (name === recordIdField || (chosen !== undefined && !chosen.has(column.field.name))) continue;
+    if (query.surveyFields && column.field.form !== form) {
+      form = column.field.form;
+      // Survey timestamps are set by REDCap when a participant submits a survey page; an API import sets none.
+      out.push(system(`${form}_timestamp`, () => ''));
+    }
+    out.push({ name, label: columnLabel(column.field, column.checkboxCode), cell: dataCell(project, query, name, column) });
   }
   return out;
+}
+
+/** The fields `fields[]` and `forms[]` name together; undefined when neither is given (every field). */
+function chosenFields(project: EmulatedProject, query: ExportQuery): Set<string> | undefined {
+  if (query.fields.length === 0 && query.forms.length === 0) return undefined;
+  const onForms = project.survey.fields.filter((field) => query.forms.includes(field.form)).map((field) => field.name);
+  return new Set([...query.fields, ...onForms]);
+}
+
+function dataCell(project: EmulatedProject, query: ExportQuery, name: string, column: ExportColumn): Cell {
+  return (row) => {
+    const raw = row.values.get(name) ?? blankValue(project, row, column);
+    return query.labels ? valueLabel(column.field, column.checkboxCode, raw, query.checkboxLabel) : raw;
+  };
 }
 
 /** An unanswered checkbox option or form status reads `0` on a row its form belongs to, blank elsewhere. */
@@ -54,7 +89,7 @@ function blankValue(project: EmulatedProject, row: StoredRow, column: ExportColu
   return statusOrCheckbox && belongsToRow(project, column.field.form, row) ? '0' : '';
 }
 
-function belongsToRow(project: EmulatedProject, form: string, row: StoredRow): boolean {
+export function belongsToRow(project: EmulatedProject, form: string, row: StoredRow): boolean {
   if (row.key.repeatInstrument !== '') return form === row.key.repeatInstrument;
   return isDesignated(project, form, row.key.event) && !isRepeating(project, form, row.key.event);
 }

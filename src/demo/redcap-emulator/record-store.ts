@@ -25,11 +25,19 @@ const compareRecords = (a: string, b: string): number => a.localeCompare(b, 'en'
 
 export class RecordStore {
   private readonly rows = new Map<string, { key: RowKey; values: Map<string, string> }>();
+  /** When each record was last created or modified, for `dateRangeBegin`/`dateRangeEnd`. */
+  private readonly modified = new Map<string, Date>();
 
-  constructor(private readonly eventOrder: readonly string[]) {}
+  constructor(private readonly eventOrder: readonly string[], private readonly clock: () => Date = () => new Date()) {}
+
+  /** When the record was created or last modified; undefined for a record never written. */
+  modifiedAt(record: string): Date | undefined {
+    return this.modified.get(record);
+  }
 
   /** Writes values into a row; with `overwrite` false (REDCap's `normal`), blanks leave stored values alone. */
   write(key: RowKey, values: Readonly<Record<string, string>>, overwrite: boolean): void {
+    this.modified.set(key.record, this.clock());
     const text = keyText(key);
     const row = this.rows.get(text) ?? { key, values: new Map<string, string>() };
     for (const [column, value] of Object.entries(values)) {

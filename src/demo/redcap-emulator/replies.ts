@@ -3,17 +3,20 @@
  * JSON `{"error": …}`, CSV/plain text `ERROR: …`, or XML `<hash><error>…</error></hash>` — REDCap's
  * three shapes.
  */
+import { quotedCell } from './csv-format.js';
 import type { ProblemLine } from './import-plan.js';
 
 export type Reply =
   | { status: number; kind: 'json'; body: unknown }
   | { status: number; kind: 'text'; body: string }
+  | { status: number; kind: 'csv'; body: string }
   | { status: number; kind: 'error'; message: string };
 
 export type ErrorFormat = 'json' | 'csv' | 'xml';
 
 export const json = (body: unknown): Reply => ({ status: 200, kind: 'json', body });
 export const text = (body: string): Reply => ({ status: 200, kind: 'text', body });
+export const csv = (body: string): Reply => ({ status: 200, kind: 'csv', body });
 export const failure = (status: number, message: string): Reply => ({ status, kind: 'error', message });
 
 export const NO_PERMISSION = 'You do not have permissions to use the API';
@@ -34,8 +37,7 @@ export function renderError(format: ErrorFormat, message: string): { contentType
 const XML_ESCAPES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
 const escapeXml = (value: string): string => value.replace(/[<>&"']/g, (c) => XML_ESCAPES[c] ?? c);
 
-/** Import problems as REDCap lists them: one `"record","field","value","message"` CSV line each. */
+/** Import problems as REDCap lists them: one `"record","field","value","message"` CSV line each, every cell quoted. */
 export function problemLines(problems: readonly ProblemLine[]): string {
-  const cell = (value: string) => `"${value.replace(/"/g, '""')}"`;
-  return problems.map((p) => [p.record, p.field, p.value, p.message].map(cell).join(',')).join('\n');
+  return problems.map((p) => [p.record, p.field, p.value, p.message].map(quotedCell).join(',')).join('\n');
 }

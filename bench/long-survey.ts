@@ -1,6 +1,6 @@
 /**
  * A long generated instrument for the cost-per-text measurements (issue 28): `fields` questions on one
- * instrument, every third one shown only when the one before it was answered '1', with a calculation
+ * instrument (after a contact instrument with the record id and the phone), every third one shown only when the one before it was answered '1', with a calculation
  * every 25 fields. Every question takes the reply '1', so a participant answering '1' to everything is
  * asked every question and the number of answers given is the number of texts sent.
  */
@@ -12,6 +12,8 @@ const HEADER = 'field_name,form_name,section_header,field_type,field_label,selec
   'required_field,custom_alignment,question_number,matrix_group_name,matrix_ranking,field_annotation';
 
 export const LONG_INSTRUMENT = 'long';
+/** Questions of the benchmarks' long instrument: 300 answers given still leave some to ask. */
+export const LONG_QUESTIONS = 320;
 
 /** The row of question i (1-based): radio, yes/no or integer in turn, every third branching on the one before. */
 function question(i: number): string {
@@ -32,7 +34,8 @@ function calculation(i: number): string {
 }
 
 export function longSurveyCsv(fields: number): string {
-  const rows = [HEADER, ['record_id', LONG_INSTRUMENT, '', 'text', 'Record ID', '', '', '', '', '', '', '', '', '', '', '', '', ''].join(',')];
+  // A contact instrument holds the record id and the phone, as in the demo project (PHONE_FIELD names it).
+  const rows = [HEADER, 'record_id,contact,,text,Record ID,,,,,,,,,,,,,', 'phone,contact,,text,Mobile phone,,,phone,,,,,,,,,,'];
   for (let i = 1; i <= fields; i += 1) {
     rows.push(question(i));
     if (i % 25 === 0) rows.push(calculation(i));

@@ -47,12 +47,11 @@ export interface StepCost {
   answers: number;
   snapshotBytes: number;
   parseUs: number;
-  stepUs: number;
   stringifyUs: number;
   totalUs: number;
 }
 
-/** What the next text costs once `answers` have been given: parse, step, serialise, each and together. */
+/** What the next text costs once `answers` have been given: parse, step and serialise together, and the parse and the serialising alone. */
 export function stepCost(survey: Survey, instrument: string, answers: number, minMs?: number): StepCost {
   const settings = conversationSettings();
   const stored = snapshotAfter(survey, instrument, answers, settings);
@@ -63,7 +62,6 @@ export function stepCost(survey: Survey, instrument: string, answers: number, mi
     answers,
     snapshotBytes: Buffer.byteLength(stored),
     parseUs: cpuPerCall(() => JSON.parse(stored), minMs),
-    stepUs: cpuPerCall(() => step(survey, parsed, event, NOW, settings), minMs),
     stringifyUs: cpuPerCall(() => JSON.stringify(stepped), minMs),
     totalUs: cpuPerCall(() => JSON.stringify(step(survey, JSON.parse(stored), event, NOW, settings).snapshot), minMs),
   };

@@ -11,6 +11,8 @@ export const BENCH = {
   accountSid: `AC${'b'.repeat(32)}`,
   authToken: 'bench-twilio-auth-token',
   redcapToken: 'BE4C0000000000000000000000000000',
+  /** The REDCap emulator's second project: the generated long instrument (long-survey.ts). */
+  longRedcapToken: 'BE4C1000000000000000000000000000',
   ourNumber: '+16505550100',
   dictionary: 'fixtures/dictionaries/sms-demo.csv',
   instrument: 'daily',
@@ -74,17 +76,17 @@ const SIGNATURE_LENGTH = 28;
  * Request k comes from participant k mod n with their (k div n)-th answer, so one participant's texts are
  * n requests apart and arrive in order; past the end of the survey they text "hello" (no survey waiting).
  */
-export function signedRequests(participants: number, count: number, sidPrefix: string): SignedRequestList {
-  return SignedRequestList.of(requestsFor(participants, count, sidPrefix), count);
+export function signedRequests(participants: number, count: number, sidPrefix: string, answers: readonly string[] = DAILY_ANSWERS): SignedRequestList {
+  return SignedRequestList.of(requestsFor(participants, count, sidPrefix, answers), count);
 }
 
-function* requestsFor(participants: number, count: number, sidPrefix: string): Generator<SignedRequest> {
+function* requestsFor(participants: number, count: number, sidPrefix: string, answers: readonly string[]): Generator<SignedRequest> {
   const url = BENCH.publicUrl + BENCH.path;
   for (let k = 0; k < count; k += 1) {
     const params = {
       MessageSid: `SM${sidPrefix}${String(k).padStart(32 - sidPrefix.length, '0')}`, AccountSid: BENCH.accountSid,
       From: participantPhone(k % participants), To: BENCH.ourNumber,
-      Body: DAILY_ANSWERS[Math.floor(k / participants)] ?? 'hello', NumMedia: '0', SmsStatus: 'received', ApiVersion: '2010-04-01',
+      Body: answers[Math.floor(k / participants)] ?? 'hello', NumMedia: '0', SmsStatus: 'received', ApiVersion: '2010-04-01',
     };
     yield { body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(BENCH.authToken, url, params) };
   }

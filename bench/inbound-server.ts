@@ -2,7 +2,8 @@
  * The server side of the inbound benchmark, run in child processes so the load generator does not
  * share their event loops: the real service as `redcap-sms serve` runs it (startService on a temp SQLite
  * file with synchronous=FULL: the HTTP thread and the engine thread with its dispatcher and REDCap
- * loops; `participants` invited to the demo survey beforehand),
+ * loops; `participants` invited beforehand to the demo survey or to the generated long instrument, with
+ * as many more stored conversations as asked, copied in bulk),
  * the REDCap emulator and fake Twilio API it talks to (`fakes`, another process, as REDCap and Twilio
  * are elsewhere in production), a bare express endpoint, a bare node HTTP endpoint (the service answers
  * its webhooks ahead of express, decision 0022), or the minimal durable pipeline (signature, inbound row,
@@ -30,8 +31,12 @@ import { startService } from '../src/composition/start-service.js';
 import { loadConfig } from '../src/config/env.js';
 import { loadProjects } from '../src/config/projects.js';
 import { BENCH, participantPhone } from './inbound-load.js';
+import { LONG_INSTRUMENT, LONG_QUESTIONS, longSurveyCsv } from './long-survey.js';
+import { seedConversations } from './stored-conversations.js';
 
 export type ServerMode = 'service' | 'bare' | 'node' | 'minimal' | 'fakes';
+/** Which survey the service's participants answer: the demo's daily one, or the generated long instrument. */
+export type BenchSurvey = 'short' | 'long';
 export interface ServerStats {
   /** The service's event-loop delay over the run, ms: a long synchronous stretch shows here first. */
   loopDelayP99: number;
@@ -53,7 +58,12 @@ export type ServerMessage =
 const mode = process.argv[2] as ServerMode;
 const participants = Number(process.argv[3] ?? '0');
 const [redcapUrl, twilioBaseUrl] = process.argv.slice(4);
+const surveyKind = (process.argv[6] ?? 'short') as BenchSurvey;
+/** Conversations stored in all, the participants' included; the others are copies made by bulk insert. */
+const stored = Number(process.argv[7] ?? '0');
 const send = (message: ServerMessage) => process.send?.(message);
+// A benchmark that stopped without saying `stop` (it failed, or was killed) leaves no server behind.
+process.on('disconnect', () => process.exit(0));
 
 if (mode === 'bare') {
   const app = express();
@@ -73,7 +83,7 @@ if (mode === 'bare') {
 } else if (mode === 'fakes') {
   await runFakes();
 } else {
-  await runService(redcapUrl ?? '', twilioBaseUrl ?? '');
+  await runService(redcapUrl ?? '', twilioBaseUrl ?? '', surveyKind, stored);
 }
 
 function listenUntilStopped(handler: express.Express | Server): void {
@@ -109,7 +119,10 @@ function runMinimalPipeline(): void {
 /** REDCap and Twilio stand-ins in a process of their own, as the real ones are elsewhere. */
 async function runFakes(): Promise<void> {
   const redcap = await createRedcapEmulator({
-    projects: [{ token: BENCH.redcapToken, projectId: 1, dictionary: readFileSync(BENCH.dictionary, 'utf8') }],
+    projects: [
+      { token: BENCH.redcapToken, projectId: 1, dictionary: readFileSync(BENCH.dictionary, 'utf8') },
+      { token: BENCH.longRedcapToken, projectId: 2, dictionary: longSurveyCsv(LONG_QUESTIONS) },
+    ],
   }).listen();
   const twilioApi = await createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken }).listen();
   send({ type: 'fakes', redcapUrl: redcap.url, twilioBaseUrl: twilioApi.baseUrl });
@@ -118,17 +131,18 @@ async function runFakes(): Promise<void> {
   });
 }
 
-async function runService(redcapUrl: string, twilioBaseUrl: string): Promise<void> {
+async function runService(redcapUrl: string, twilioBaseUrl: string, survey: BenchSurvey, stored: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-bench-'));
   const env = {
     DATABASE_PATH: join(dir, 'bench.db'), PUBLIC_URL: BENCH.publicUrl, ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    REDCAP_API_URL: redcapUrl, REDCAP_API_TOKEN: BENCH.redcapToken, TWILIO_ACCOUNT_SID: BENCH.accountSid,
+    REDCAP_API_URL: redcapUrl, REDCAP_API_TOKEN: survey === 'long' ? BENCH.longRedcapToken : BENCH.redcapToken, TWILIO_ACCOUNT_SID: BENCH.accountSid,
     TWILIO_AUTH_TOKEN: BENCH.authToken, TWILIO_FROM_NUMBER: BENCH.ourNumber, TWILIO_API_BASE_URL: twilioBaseUrl,
     PHONE_FIELD: 'phone', TIMEZONE: 'America/New_York', SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'info', PORT: '0',
   };
   const config = loadConfig(env);
   const projects = loadProjects(config, env);
-  await inviteAll(composeService(config, projects, { logger: createLogger({ level: 'silent' }) }));
+  await inviteAll(composeService(config, projects, { logger: createLogger({ level: 'silent' }) }), survey === 'long' ? LONG_INSTRUMENT : BENCH.instrument);
+  if (stored > participants) storeCopies(config.databasePath, stored - participants);
   // Exactly what `redcap-sms serve` runs: the engine in its own thread, production log level (this
   // child's stdout, which the benchmark discards).
   const running = await startService(config, projects, 'engine-thread');
@@ -151,18 +165,30 @@ async function runService(redcapUrl: string, twilioBaseUrl: string): Promise<voi
 }
 
 /** Set-up, before the service starts: the survey pulled and every participant invited in one transaction. */
-async function inviteAll(setup: Service): Promise<void> {
+async function inviteAll(setup: Service, instrument: string): Promise<void> {
   await setup.redcap.pullAll();
   const survey = await setup.redcap.survey('default');
   setup.db.transaction(() => {
     for (let i = 0; i < participants; i += 1) {
       const recordId = String(i + 1);
       invite(setup.conversations, {
-        project: 'default', survey, instrument: BENCH.instrument, recordId, phone: participantPhone(i), record: { record_id: recordId },
+        project: 'default', survey, instrument, recordId, phone: participantPhone(i), record: { record_id: recordId },
       });
     }
   })();
   await setup.close();
+}
+
+/** More stored conversations: copies of the first participant's, written in bulk before the service starts. */
+function storeCopies(databasePath: string, count: number): void {
+  const db = new Database(databasePath);
+  try {
+    const first = db.prepare('SELECT id FROM conversations ORDER BY rowid LIMIT 1').get() as { id: string } | undefined;
+    if (first === undefined) throw new Error('no participant was invited, so there is no conversation to copy');
+    seedConversations(db, first.id, count);
+  } finally {
+    db.close();
+  }
 }
 
 function stats(databasePath: string, loopDelay: IntervalHistogram, handling: RecordableHistogram): ServerStats {

@@ -14,10 +14,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import type { ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
+import type { BenchSurvey, ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest, type SignedRequestList } from './inbound-load.js';
 import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
-import type { Benchmark } from './benchmark.js';
+import { assertRoundsAgree, median, QUICK, UntrustedMeasurement, type Benchmark } from './benchmark.js';
 import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } from './thread-cpu.js';
 
 /**
@@ -27,23 +27,23 @@ import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } 
  * survey takes a much cheaper path (no conversation to step), so running out must not pass unnoticed:
  * the run fails instead.
  */
-const PARTICIPANTS = 9_000;
+const PARTICIPANTS = QUICK ? 3_000 : 9_000;
 const CONNECTIONS = 32;
 /**
  * Long enough for V8 to finish optimising: the service runs far more code than bare express, and after
  * 2 s its first measured round still ran about a tenth slower than the others while V8's helper threads
  * (which compile) took half as much CPU again per text. Every server gets the same warm-up.
  */
-const WARMUP_S = 8;
-const MEASURE_S = 5;
+export const WARMUP_S = QUICK ? 2 : 8;
+export const MEASURE_S = QUICK ? 2 : 5;
 /** Bare and service measured turn about, so a machine that speeds up or slows down mid-run hits both. */
-const ROUNDS = 3;
-const FIXED_RATE = 1_000;
+export const ROUNDS = 3;
+export const FIXED_RATE = 1_000;
 const REQUESTS = PARTICIPANTS * DAILY_ANSWERS.length;
 /** Before bare is measured, the service's REDCap write-back from the previous round must have drained. */
 const QUIET_TIMEOUT_MS = 30_000;
 
-interface Measured {
+export interface Measured {
   rate: number;
   p50: number;
   p99: number;
@@ -132,7 +132,11 @@ export const inboundBenchmark: Benchmark = {
           };
           return { rounds, cpu, paced, waited, stats: await stats() };
         }))));
-    return report(result.result.result.result.result, Date.now() - started);
+    const run = result.result.result.result.result;
+    const lines = report(run, Date.now() - started);
+    assertTrustworthy(run.rounds.map((round) => round.bare.rate), lines);
+    assertRoundsAgree('the service', run.rounds.map((round) => round.service.rate), lines);
+    return lines;
   },
 };
 
@@ -146,7 +150,6 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; waited:
   const pacedLine = (name: string, server: keyof Round) =>
     `${line(`${name}, paced ${FIXED_RATE} msg/s`, fixed[server])}   (rounds: p99 ${paced.map((round) => round[server].p99).join(', ')} ms)`;
   const ratios = (of: 'minimal' | 'service', to: 'bare' | 'node') => rounds.map((round) => round[of].rate / round[to].rate);
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = (of: 'minimal' | 'service', to: 'bare' | 'node' = 'bare') =>
     `${pct(median(ratios(of, to)))}, the median of ${rounds.length} rounds (${ratios(of, to).map(pct).join(', ')})`;
   return [
@@ -174,7 +177,7 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; waited:
   ];
 }
 
-function cpuLines(cpu: CpuPerText): string[] {
+export function cpuLines(cpu: CpuPerText): string[] {
   if (cpu.bare === undefined || cpu.service === undefined) return ['CPU per text: not measured (needs Linux /proc)'];
   const { bare, service } = cpu;
   return [
@@ -193,7 +196,7 @@ function waitLine(waited: WaitsForCpu): string {
 }
 
 /** Adds up a server's thread CPU over the measured turns, and the texts it served in them. */
-function cpuTally(pid: number | undefined) {
+export function cpuTally(pid: number | undefined) {
   const spent = new Map<number, number>();
   let texts = 0;
   return {
@@ -229,21 +232,21 @@ function waitTally(pid: number | undefined) {
 }
 
 /** Waits until the service has no REDCap write left from the last round, so it takes no CPU from bare. */
-async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
+export async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
   const deadline = Date.now() + QUIET_TIMEOUT_MS;
   while ((await stats()).pendingWrites > 0) {
-    if (Date.now() > deadline) throw new Error('the service still had REDCap writes pending after 30 s');
+    if (Date.now() > deadline) throw new UntrustedMeasurement('the service still had REDCap writes pending after 30 s: the machine is too busy to measure on');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** Hands out the precomputed requests in order, shared by every connection; past the end it starts again. */
-function sequence(requests: SignedRequestList): (() => SignedRequest) & { readonly wrapped: () => boolean } {
+export function sequence(requests: SignedRequestList): (() => SignedRequest) & { readonly wrapped: () => boolean } {
   let next = 0;
   return Object.assign(() => requests.at(next++ % requests.length), { wrapped: () => next > requests.length });
 }
 
-async function blast(port: number, next: () => SignedRequest, seconds: number): Promise<Measured> {
+export async function blast(port: number, next: () => SignedRequest, seconds: number): Promise<Measured> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${BENCH.path}`,
     connections: CONNECTIONS,
@@ -266,12 +269,36 @@ async function blast(port: number, next: () => SignedRequest, seconds: number): 
 
 type ServerWork<T> = (port: number, stats: () => Promise<ServerStats>, pid: number | undefined) => Promise<T>;
 
-async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>): Promise<{ result: T }> {
+/** What the service's participants answer, and how many conversations it stores in all (their own included). */
+export interface ServiceLoad {
+  survey: BenchSurvey;
+  stored: number;
+}
+
+export async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>, load: ServiceLoad = { survey: 'short', stored: 0 }): Promise<{ result: T }> {
   if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work));
   return withChild(['fakes'], async (fakes) => {
     const { redcapUrl, twilioBaseUrl } = await nextMessage(fakes, 'fakes');
-    return withChild([mode, String(participants), redcapUrl, twilioBaseUrl], (child) => serve(child, work));
+    return withChild([mode, String(participants), redcapUrl, twilioBaseUrl, load.survey, String(load.stored)], (child) => serve(child, work));
   });
+}
+
+/**
+ * Bare express answers 2,400–2,800 msg/s on this project's machine when it is quiet; under half of that,
+ * the machine is busy with something else and no ratio measured beside it means much.
+ */
+const BARE_EXPRESS_FLOOR = 1_200;
+
+/** Throws UntrustedMeasurement when bare express, the yardstick, measured far below its usual rate or erratically. */
+export function assertTrustworthy(bareRates: readonly number[], lines: readonly string[]): void {
+  const rate = median(bareRates);
+  if (rate < BARE_EXPRESS_FLOOR) {
+    throw new UntrustedMeasurement(
+      `bare express measured ${Math.round(rate)} msg/s (median of its rounds), under ${BARE_EXPRESS_FLOOR}, half its usual rate on a quiet machine: the machine is too busy to measure on`,
+      lines,
+    );
+  }
+  assertRoundsAgree('bare express', bareRates, lines);
 }
 
 async function serve<T>(child: ChildProcess, work: ServerWork<T>): Promise<{ result: T }> {

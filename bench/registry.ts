@@ -1,6 +1,8 @@
 import type { Benchmark } from './benchmark.js';
 import { dictionaryBenchmark } from './dictionary.js';
 import { inboundBenchmark } from './inbound.js';
+import { inboundScaleBenchmark } from './inbound-scale.js';
 import { logicBenchmark } from './logic.js';
+import { perTextBenchmark } from './per-text.js';
 
-export const benchmarks: Benchmark[] = [dictionaryBenchmark, logicBenchmark, inboundBenchmark];
+export const benchmarks: Benchmark[] = [dictionaryBenchmark, logicBenchmark, perTextBenchmark, inboundBenchmark, inboundScaleBenchmark];

@@ -29,14 +29,16 @@ export interface Outcome {
 
 const unchanged = (context: ConversationContext, ...effects: Effect[]): Outcome => ({ context, effects });
 
-function positionOf(context: ConversationContext, env: StepEnv): Position {
+/** Where the conversation stands; `given`, answers of this step not yet in its record, may name the participant's zone. */
+function positionOf(context: ConversationContext, env: StepEnv, given: RecordData = {}): Position {
+  const zoneField = env.settings.timeZoneField;
   return {
     survey: env.survey,
     instrument: instrumentOf(env.survey, context.instrument),
     record: context.record,
     recordId: context.recordId,
     now: env.now,
-    timeZone: participantTimeZone(context.record, env.settings),
+    timeZone: participantTimeZone(zoneField !== null && given[zoneField] !== undefined ? given : context.record, env.settings),
     serverTimeZone: env.settings.timeZone,
     surveyTitles: env.settings.titles,
     event: context.event,
@@ -110,13 +112,13 @@ function writeEffect(values: RecordData, env: StepEnv): Effect[] {
 }
 
 /**
- * Moves to the next question after `after` and asks it, prefixed by `prefix` lines; or finishes the
- * survey; or pauses it when the skip cap trips. Calculated and default values passed on the way are
- * written together with `values` (the answer that got us here).
+ * Records `values` (the answer that got us here), moves to the next question after `after` and asks it,
+ * prefixed by `prefix` lines; or finishes the survey; or pauses it when the skip cap trips. Calculated and
+ * default values passed on the way are written together with `values`.
  */
 function advance(context: ConversationContext, env: StepEnv, after: string | null, prefix: string[], kind: SendKind, values: RecordData = {}): Outcome {
-  const next = nextQuestion(positionOf(context, env), after);
-  const record = { ...context.record, ...next.writes };
+  const next = nextQuestion(positionOf(context, env, values), after, values);
+  const record = next.record;
   const writes = { ...values, ...next.writes };
   if (next.kind === 'ask') {
     const asked = { ...context, record, current: next.field.name, pending: null };
@@ -190,14 +192,8 @@ function accept(context: ConversationContext, env: StepEnv, values: RecordData):
   const current = context.current ?? '';
   const complete = instrumentOf(env.survey, context.instrument).completeField;
   const firstAnswer = context.started ? {} : { [complete]: '0' };
-  const saved: ConversationContext = {
-    ...context,
-    record: { ...context.record, ...values, ...firstAnswer },
-    answered: [...context.answered, current],
-    pending: null,
-    invalidAt: [],
-    started: true,
-  };
+  // The answer goes into the record with the rest of the step's values, in advance's one copy of it.
+  const saved: ConversationContext = { ...context, answered: [...context.answered, current], pending: null, invalidAt: [], started: true };
   return withTimers(advance(saved, env, current, [], 'question', { ...values, ...firstAnswer }), env);
 }
 

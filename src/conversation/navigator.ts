@@ -4,11 +4,17 @@ import { hasNoAnswer, prefillValues } from '../answers/index.js';
 import { surveyLogic, type EvalContext, type EventDetails, type RecordData, type SurveyLogic } from '../logic/index.js';
 
 /** Where the survey goes next from some field, and what REDCap must store on the way there. */
-export type Next =
-  | { kind: 'ask'; field: Field; tags: ActionTags; lead: string[]; writes: RecordData }
-  | { kind: 'end'; writes: RecordData }
+export type Next = (
+  | { kind: 'ask'; field: Field; tags: ActionTags; lead: string[] }
+  | { kind: 'end' }
   /** More fields passed over than the skip cap allows: a looping or broken survey, stop and flag. */
-  | { kind: 'stuck'; writes: RecordData };
+  | { kind: 'stuck' }
+) & {
+  /** What the walk computed or filled in (calculations, @SETVALUE, @DEFAULT…), to write to REDCap. */
+  writes: RecordData;
+  /** The record after the step: the position's record, the answers given, and `writes`. */
+  record: RecordData;
+};
 
 export interface Position {
   survey: Survey;
@@ -66,44 +72,67 @@ function isAsked(field: Field, tags: ActionTags, recordIdField: string): boolean
  * survey page is saved, and returns only the values that changed.
  */
 export function recalculate(position: Omit<Position, 'skipCap'>): RecordData {
+  return recalculateInto(position, { ...position.record });
+}
+
+/** The same, computing into `record`, which it updates: the caller's own copy of the record. */
+function recalculateInto(position: Omit<Position, 'skipCap'>, record: RecordData): RecordData {
   const logic = surveyLogic(position.survey);
-  const record = { ...position.record };
   // One context for the whole pass: it holds `record` itself, so each value computed is seen by the next.
   const context = evalContext(position, record);
   const writes: RecordData = {};
-  for (const name of position.instrument.fields) {
-    const field = fieldOf(position.survey, name);
-    const tags = logic.effectiveTags(name, context);
+  for (const field of computableFields(position.survey, position.instrument)) {
+    const tags = logic.effectiveTags(field.name, context);
     if (!isComputed(field, tags)) continue;
-    const value = logic.calcValue(name, context);
-    if (value !== (record[name] ?? '')) {
-      record[name] = value;
-      writes[name] = value;
+    const value = logic.calcValue(field.name, context);
+    if (value !== (record[field.name] ?? '')) {
+      record[field.name] = value;
+      writes[field.name] = value;
     }
   }
   return writes;
 }
 
+const computable = new WeakMap<Instrument, readonly Field[]>();
+
 /**
- * Walks forward from `after` (exclusive; null = the top) to the next question a participant can
- * answer by text, skipping fields hidden by branching, descriptive text (kept as lead-in for the next
+ * The instrument's fields that can hold a calculation (calc, @CALCTEXT, @CALCDATE, also under an @IF),
+ * in order, found once per survey version: recalculating walks these, not every field of the instrument,
+ * so a text costs no more on a long instrument with few calculations (issue 28).
+ */
+function computableFields(survey: Survey, instrument: Instrument): readonly Field[] {
+  let fields = computable.get(instrument);
+  if (fields === undefined) {
+    fields = instrument.fields.map((name) => fieldOf(survey, name)).filter((field) => field.type === 'calc' || mayCalculate(field.tags));
+    computable.set(instrument, fields);
+  }
+  return fields;
+}
+
+function mayCalculate(tags: ActionTags): boolean {
+  return tags.calcText !== undefined || tags.calcDate !== undefined || tags.ifs.some((branch) => mayCalculate(branch.whenTrue) || mayCalculate(branch.whenFalse));
+}
+
+/**
+ * Walks forward from `after` (exclusive; null = the top), with the answers `given` in this step, to the
+ * next question a participant can answer by text, skipping fields hidden by branching, descriptive text (kept as lead-in for the next
  * prompt), calculations and silent fields, and filling @SETVALUE/@DEFAULT/@NOW/@TODAY on the silent
  * fields it passes. Embedded fields come right after their host (`askOrder`, decision 0047).
  */
-export function nextQuestion(position: Position, after: string | null): Next {
+export function nextQuestion(position: Position, after: string | null, given: RecordData = {}): Next {
   const logic = surveyLogic(position.survey);
-  const record = { ...position.record };
-  const writes = recalculate(position);
-  Object.assign(record, writes);
+  const record = copyRecord(position.record, given);
+  const writes = recalculateInto(position, record);
   const names = askOrder(position.survey, position.instrument);
-  const start = after === null ? 0 : names.indexOf(after) + 1;
+  const start = after === null ? 0 : positionIn(names, after) + 1;
   const lead: string[] = [];
   const matrixHeader = new MatrixHeader();
   let passed = 0;
-  for (const name of names.slice(start)) {
+  for (let at = start; at < names.length; at += 1) {
+    const name = names[at]!;
     const field = fieldOf(position.survey, name);
-    if (field.formStatus) return { kind: 'end', writes };
-    if (++passed > position.skipCap) return { kind: 'stuck', writes };
+    if (field.formStatus) return { kind: 'end', writes, record };
+    if (++passed > position.skipCap) return { kind: 'stuck', writes, record };
     const context = evalContext(position, record);
     matrixHeader.reach(field);
     if (!logic.isShown(name, context) || !hostsShown(position.survey, logic, name, context)) continue;
@@ -113,10 +142,34 @@ export function nextQuestion(position: Position, after: string | null): Next {
       continue;
     }
     // An asked field's default is only offered: it is written when the participant keeps it (SKIP).
-    if (isAsked(field, tags, position.survey.recordIdField)) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(matrixHeader.take(field) ?? field.sectionHeader)], writes };
+    if (isAsked(field, tags, position.survey.recordIdField)) return { kind: 'ask', field, tags, lead: [...lead, ...nonBlank(matrixHeader.take(field) ?? field.sectionHeader)], writes, record };
     fillIn(prefillFor(field, logic, context), record, writes);
   }
-  return { kind: 'end', writes };
+  return { kind: 'end', writes, record };
+}
+
+/**
+ * The step's one copy of the record, with `given` on top, handed back as the record after the step.
+ * Past 127 keys V8 keeps a parsed record as a dictionary, and spreading one (`{ ...record, ...given }`)
+ * cost twice this loop: at 300 answers more than the rest of the step together (issue 28).
+ */
+function copyRecord(record: RecordData, given: RecordData): RecordData {
+  const copy: RecordData = {};
+  for (const name in record) copy[name] = record[name]!;
+  for (const name in given) copy[name] = given[name]!;
+  return copy;
+}
+
+const fieldPositions = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+/** Where a field sits in an instrument's ask order (-1 when it is not there), from a map built once per order. */
+function positionIn(order: readonly string[], name: string): number {
+  let positions = fieldPositions.get(order);
+  if (positions === undefined) {
+    positions = new Map(order.map((field, at) => [field, at]));
+    fieldPositions.set(order, positions);
+  }
+  return positions.get(name) ?? -1;
 }
 
 /**

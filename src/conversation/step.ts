@@ -55,13 +55,27 @@ export function step(
   const machineEvent = toMachineEvent(event, env);
   const [next, actions] = machineEvent === null ? [start, []] : pureTransition(start, machineEvent);
   const effects = [...startActions, ...actions].flatMap(effectOf);
-  const persisted = interviewer.getPersistedSnapshot(next) as unknown as PersistedConversation;
+  const persisted = persist(next);
   return {
     snapshot: persisted,
     effects: isSolicited(event) ? effects : deferOutOfQuietHours(effects, next.context, env),
     status: persisted.value as ConversationStatus,
     open: next.status === 'active',
   };
+}
+
+/**
+ * XState's persisted snapshot, built directly. `getPersistedSnapshot` walks every value of the context
+ * looking for actors to replace, one more pass per text over a record of hundreds of answers (a tenth of
+ * a step at 300 answers, issue 28); the interviewer spawns no actors, has no history states and keeps
+ * JSON in its context. Anything else goes through XState.
+ */
+function persist(snapshot: Snapshot): PersistedConversation {
+  const { status, value, historyValue, context, children, output, error } = snapshot;
+  if (Object.keys(children).length > 0 || Object.keys(historyValue).length > 0 || output !== undefined || error !== undefined) {
+    return interviewer.getPersistedSnapshot(snapshot) as unknown as PersistedConversation;
+  }
+  return { status, value: value as string, historyValue: {}, context, children: {} };
 }
 
 /**

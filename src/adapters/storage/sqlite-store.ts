@@ -8,6 +8,7 @@ import {
   APPEND_TRANSCRIPT_SQL, HEAD_WITH_SAVE_SQL, PendingHeads, SELECT_HEAD_SQL, WRITE_HEAD_SQL, transcriptOfConversationSql,
 } from './transcript-chain.js';
 import { withoutSavepoints, writeTransaction, type WriteTransaction } from './write-transaction.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 interface ConversationRecord {
   id: string; project: string; phone: string; record_id: string; instrument: string; survey_version: string;
@@ -31,6 +32,8 @@ interface TimerRecord {
  */
 export class SqliteStore implements ConversationStore {
   private readonly surveys = new Map<string, Survey>();
+  /** Snapshots parsed or saved lately, so a conversation texting again is not parsed again (snapshot-cache.ts). */
+  private readonly snapshots = new SnapshotCache();
   private readonly sql: Record<string, Statement>;
   private readonly inTransaction: WriteTransaction;
   /** Transcript heads of the open transaction not yet written to their conversations. */
@@ -101,19 +104,21 @@ export class SqliteStore implements ConversationStore {
   updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): void {
     const statement = before?.open === row.open ? this.sql.updateConversationKeepingOpen! : this.sql.updateConversation!;
     const pending = this.heads.get(row.id);
-    const result = statement.run(toConversationRecord(row, expectedRevision, pending?.head ?? null, pending?.replied === true ? 1 : 0));
+    const record = toConversationRecord(row, expectedRevision, pending?.head ?? null, pending?.replied === true ? 1 : 0);
+    const result = statement.run(record);
     if (result.changes !== 1) throw new RevisionConflict(row.id, expectedRevision);
+    this.snapshots.remember(row.id, record.snapshot, row.snapshot);
     this.heads.written(row.id);
   }
 
   conversation(id: string): ConversationRow | undefined {
     const row = this.sql.selectConversation!.get(id) as ConversationRecord | undefined;
-    return row === undefined ? undefined : fromConversationRecord(row);
+    return row === undefined ? undefined : this.fromConversationRecord(row);
   }
 
   /** Open conversations for one phone in one project, oldest invitation first. */
   openConversations(project: string, phone: string): ConversationRow[] {
-    return (this.sql.selectOpenByPhone!.all(project, phone) as ConversationRecord[]).map(fromConversationRecord);
+    return (this.sql.selectOpenByPhone!.all(project, phone) as ConversationRecord[]).map((row) => this.fromConversationRecord(row));
   }
 
   enqueue(row: NewOutboxRow): number {
@@ -141,7 +146,7 @@ export class SqliteStore implements ConversationStore {
 
   /** Every conversation of a project, oldest first (admin views, replay). */
   conversations(project: string): ConversationRow[] {
-    return (this.sql.selectConversationsOf!.all(project) as ConversationRecord[]).map(fromConversationRecord);
+    return (this.sql.selectConversationsOf!.all(project) as ConversationRecord[]).map((row) => this.fromConversationRecord(row));
   }
 
   markOutbox(id: number, status: OutboxStatus, error: string | null = null): void {
@@ -213,6 +218,10 @@ export class SqliteStore implements ConversationStore {
   transcript(conversationId: string): TranscriptRow[] {
     if (this.depth > 0) this.writePendingHeads();
     return this.sql.selectTranscript!.all(conversationId) as TranscriptRow[];
+  }
+
+  private fromConversationRecord(row: ConversationRecord): ConversationRow {
+    return fromConversationRecord(row, this.snapshots.parse(row.id, row.snapshot));
   }
 
   private storedHead(conversationId: string): number | null {
@@ -295,11 +304,11 @@ function toTranscriptRecord(row: TranscriptRow, previousId: number | null): Tran
   return { conversationId: row.conversationId, project: row.project, direction: row.direction, kind: row.kind, body: row.body, at: row.at, previousId };
 }
 
-function fromConversationRecord(row: ConversationRecord): ConversationRow {
+function fromConversationRecord(row: ConversationRecord, snapshot: unknown): ConversationRow {
   return {
     id: row.id, project: row.project, phone: row.phone, recordId: row.record_id, instrument: row.instrument,
     surveyVersion: row.survey_version, status: row.status, open: row.open === 1, active: row.active === 1,
-    snapshot: JSON.parse(row.snapshot) as unknown, snapshotFormat: row.snapshot_format,
+    snapshot, snapshotFormat: row.snapshot_format,
     machineVersion: row.machine_version, revision: row.revision, createdAt: row.created_at, updatedAt: row.updated_at,
   };
 }

@@ -38,7 +38,7 @@ function positionOf(context: ConversationContext, env: StepEnv): Position {
     timeZone: participantTimeZone(context.record, env.settings),
     serverTimeZone: env.settings.timeZone,
     surveyTitles: env.settings.titles,
-    event: context.event,
+    place: context,
     skipCap: env.settings.skipCap,
   };
 }

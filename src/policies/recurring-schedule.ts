@@ -7,10 +7,11 @@
  * (decision 0057). Nothing here reads the clock.
  */
 import { TZDate } from '@date-fns/tz';
+import { WEEKDAYS } from '../config/project-schema.js';
 import { addDuration } from '../conversation/duration.js';
 import { endOfQuiet, isQuietMinute, minutesOf } from '../conversation/quiet-hours.js';
 
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export { WEEKDAYS };
 export type Weekday = (typeof WEEKDAYS)[number];
 
 export interface RecurringSchedule {

@@ -37,6 +37,9 @@ export function replayFile(file: string, options: ReplayOptions = {}): ReplayRes
     ? undefined
     : parseProjectDesign(readFileSync(resolve(dirname(file), load.fixture.design), 'utf8'), dictionary.survey);
   if (design !== undefined && !design.ok) return { file, failures: [`design has errors: ${design.errors.join('; ')}`], transcript: [] };
+  if (design === undefined && (load.fixture.event !== undefined || load.fixture.rows !== undefined)) {
+    return { file, failures: ['event and rows need design: the project\'s events and repeating instruments'], transcript: [] };
+  }
   return { file, ...replayFixture(load.fixture, dictionary.survey, { ...options, ...(design === undefined ? {} : { design: design.design }) }) };
 }
 

@@ -31,11 +31,11 @@ export function recordInput(json: string, options: PlaceOptions, survey: Survey 
     if (typeof data !== 'object' || data === null) {
       throw new UsageError('--data must be a JSON object of field values, or an array of REDCap rows (one per event and instance)');
     }
-    return { record: row(data, '--data'), ...withInstrument, ...(design === undefined ? {} : { design }), ...(instance === undefined ? {} : { instance }) };
+    return { record: flatRow(data, '--data'), ...withInstrument, ...(design === undefined ? {} : { design }), ...(instance === undefined ? {} : { instance }) };
   }
   const rows = data.map((item, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new UsageError(`--data: row ${index + 1} must be a JSON object of field values`);
-    return row(item, `--data row ${index + 1}`);
+    return flatRow(item, `--data row ${index + 1}`);
   });
   checkEvents(rows, options.event, design);
   const repeatInstrument = repeatOf(options, design, rows, instance);
@@ -54,7 +54,8 @@ function parseJson(json: string): unknown {
   }
 }
 
-function row(data: object, where: string): RecordData {
+/** One row of field values from JSON: text or numbers, keys lower-cased; anything else is a usage error naming `where`. */
+export function flatRow(data: object, where: string): RecordData {
   const record: RecordData = {};
   for (const [key, value] of Object.entries(data)) {
     if (value !== null && typeof value === 'object') throw new UsageError(`${where}: the value of "${key}" must be text or a number`);

@@ -1,5 +1,6 @@
 import { handleInbound, invite } from '../use-cases/index.js';
-import { conversationSettings, durationMs, isIsoDuration, type ConversationSettingsInput } from '../conversation/index.js';
+import { conversationSettings, durationMs, isIsoDuration, placeConversation, type ConversationSettingsInput } from '../conversation/index.js';
+import type { ProjectDesign } from '../dictionary/project-design.js';
 import type { Survey } from '../dictionary/model.js';
 import type { RecordData } from '../logic/index.js';
 import { englishCatalog } from '../messages/index.js';
@@ -22,6 +23,14 @@ export interface ChatOptions {
   /** ISO-8601 start of the fake clock. */
   start: string;
   settings: ConversationSettingsInput;
+  /** A longitudinal or repeating project: its design, the invitation's event and the record's other rows. */
+  place?: ChatPlace;
+}
+
+export interface ChatPlace {
+  design: ProjectDesign;
+  event?: string;
+  rows: RecordData[];
 }
 
 export class ChatSession {
@@ -35,9 +44,12 @@ export class ChatSession {
   /** Sends the invitation; returns the texts the participant received. */
   begin(): string[] {
     const { options, world } = this;
+    const at = options.place;
+    const placed = at === undefined ? undefined : placeConversation(at.design, at.rows, options.instrument, at.event ?? null);
     invite(world.deps, {
       project: REPLAY_PROJECT, survey: options.survey, instrument: options.instrument,
-      recordId: options.recordId, phone: options.phone, record: { ...world.redcap },
+      recordId: options.recordId, phone: options.phone, record: { ...placed?.record, ...world.redcap },
+      ...(placed === undefined ? {} : { place: placed.place }),
     });
     this.steps.push('invite');
     return this.deliver();
@@ -75,12 +87,15 @@ export class ChatSession {
   }
 
   /** The session as a replay fixture, ending with the record and status it reached. */
-  fixture(dictionaryPath: string, description: string): Fixture {
+  fixture(dictionaryPath: string, description: string, designPath?: string): Fixture {
     const writes = Object.fromEntries(Object.entries(this.writes()).map(([field, value]) => [field, String(value)]));
     const { options } = this;
     return {
       description, dictionary: dictionaryPath, instrument: options.instrument, recordId: options.recordId,
       phone: options.phone, record: options.record, settings: { ...options.settings }, catalog: {}, start: options.start,
+      ...(designPath === undefined ? {} : { design: designPath }),
+      ...(options.place?.event === undefined ? {} : { event: options.place.event }),
+      ...(options.place === undefined || options.place.rows.length === 0 ? {} : { rows: options.place.rows }),
       steps: [...this.steps, ...(Object.keys(writes).length > 0 ? [{ 'expect-record': writes }] : []), { 'expect-status': this.status() }],
     };
   }

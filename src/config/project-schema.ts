@@ -75,6 +75,26 @@ const SurveyQueueEntrySchema = z.strictObject({
   autoStart: z.boolean().default(false).meta({ description: 'Start at once when the previous instrument completes; otherwise offer it ("reply to begin").', example: true }),
 });
 
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+const DiarySchema = z.strictObject({
+  instrument: instrumentName.meta({ description: 'The instrument each occurrence invites to; it should repeat (a repeating instrument or event), so each occurrence is a new instance.', example: 'daily_diary' }),
+  event: nonEmpty.optional().meta({ description: 'The unique event the occurrences go to, in a longitudinal project.', example: 'diary_arm_1' }),
+  startField: fieldName.meta({ description: 'The record\'s date field (`YYYY-MM-DD`) the schedule counts from; a record without it gets no diary yet.', example: 'date_enrolled' }),
+  startOffsetDays: z.number().int().min(0).max(365).default(0).meta({ description: 'Days from the start date to the first day that may hold an occurrence.', example: 1 }),
+  every: z.union([z.number().int().min(1).max(365), z.array(z.enum(WEEKDAYS)).min(1)]).default(1)
+    .meta({ description: 'Every N days, or on these days of the week (`sun` … `sat`).', example: ['mon', 'wed', 'fri'] }),
+  at: z.union([
+    clockTime,
+    z.strictObject({ from: clockTime, to: clockTime }).refine((w) => w.from < w.to, { error: '`from` must be before `to` on the same day' }),
+  ], { error: (issue) => (issue.input === undefined ? 'is required' : 'must be a time HH:MM or a window { from: HH:MM, to: HH:MM }') }).meta({ description: "The time of day in the participant's zone (`20:00`), or a window (`{ from: '09:00', to: '21:00' }`) in which a random minute is drawn each day (experience sampling), the same minute after a restart.", example: '20:00' }),
+  count: z.number().int().min(1).max(1000).optional().meta({ description: 'How many occurrences.', example: 14, defaultText: 'until `until` holds, at most 1000' }),
+  until: logic.optional().meta({ description: 'REDCap logic: once true for the record, no further occurrence is planned.', example: "[withdrawn] = '1'" }),
+  expireAfter: duration.default('PT12H').meta({ description: 'How long an occurrence stays open: one not sent by then is missed, and its conversation expires after this long without a reply.', example: 'PT4H' }),
+});
+
+export type DiarySettings = z.infer<typeof DiarySchema>;
+
 export const ProjectSchema = z.strictObject({
   redcap: z.strictObject({
     url: httpUrl.meta({ description: "The REDCap API endpoint (your REDCap's address followed by `/api/`).", example: 'https://redcap.example.org/api/' }),
@@ -100,6 +120,7 @@ export const ProjectSchema = z.strictObject({
   messages: MessagesSchema.default({}).meta({ description: 'Replaces texts of the message catalog, by key (the keys are listed below); a text may use only the `{name}` placeholders of its English one.', example: { 'conversation.completion': 'Thank you! You are done for today.' } }),
   invitationRules: z.array(InvitationRuleSchema).default([]).meta({ description: 'Invitations scheduled when a Data Entry Trigger shows a record meets `when`.' }),
   surveyQueue: z.array(SurveyQueueEntrySchema).default([]).meta({ description: 'What follows a completed instrument: the first entry, in order, that is not complete yet and whose `when` holds.' }),
+  diaries: z.array(DiarySchema).default([]).meta({ description: 'Recurring invitations (daily diaries, experience sampling): planned for a record from its start date when a Data Entry Trigger shows it, one occurrence after another.' }),
   deleteDeliveredMessages: z.boolean().optional().meta({ description: 'Delete delivered texts from Twilio once their conversation has ended.', example: true, defaultText: '`TWILIO_DELETE_DELIVERED`' }),
   optOutWebhookUrl: httpUrl.optional().meta({ description: 'Staff are told of every opt-out change by a JSON POST here (project, status, record ids and time; never the number).', example: 'https://hooks.example.org/opt-outs' }),
   monthlySegmentBudget: z.number().int().positive().optional().meta({ description: 'Outbound SMS segments allowed per calendar month (Mosio plans cap them): a warning at 80%, sends refused past it.', example: 3000, defaultText: 'no cap' }),

@@ -9,6 +9,7 @@ import {
   ProjectFileSchema,
   normaliseNumber,
   routingNumbers,
+  type DiarySettings,
   type OverlapPolicy,
   type ProjectFileInput,
 } from './project-schema.js';
@@ -56,6 +57,8 @@ export interface ProjectConfig {
     readonly when?: string | undefined;
     readonly autoStart?: boolean | undefined;
   }[];
+  /** Recurring invitations (decision 0058); none when absent. */
+  readonly diaries?: readonly DiarySettings[] | undefined;
   /** Staff webhook told of opt-out changes. */
   readonly optOutWebhookUrl?: string | undefined;
 }

@@ -1,10 +1,27 @@
+import type { ProjectDesign } from '../dictionary/project-design.js';
 import type { EventDetails, RecordData } from '../logic/index.js';
+
+/**
+ * Where a conversation sits in a longitudinal or repeating project, and the record around it, so branching
+ * and piping can read other events and instances (`[event_1_arm_1][x]`, `[x][previous-instance]`). All
+ * optional: a classic project's conversation has none of it, and snapshots stored before it restore as such.
+ */
+export interface ConversationPlace {
+  /** The event, with what the shell knows of it. */
+  event?: EventDetails;
+  /** The repeat instance the answers go to: the repeating instrument (`''` for a repeating event) and its number. */
+  repeat?: { instrument: string; instance: number };
+  /** The project's arms, events and repeating instruments. */
+  design?: ProjectDesign;
+  /** The record's rows as REDCap exported them at invitation (blank values left out); this conversation's own row is `record`. */
+  rows?: RecordData[];
+}
 
 /**
  * Everything a conversation remembers between texts. JSON only (no Dates, no class instances), because
  * it is persisted inside the XState snapshot and restored for every step.
  */
-export interface ConversationContext {
+export interface ConversationContext extends ConversationPlace {
   phone: string;
   instrument: string;
   recordId: string;
@@ -26,26 +43,19 @@ export interface ConversationContext {
   paused: boolean;
   /** Bumped whenever timers are rescheduled; a timer set for an older revision is stale. */
   timerRevision: number;
-  /**
-   * The event this conversation runs in, when the invitation named one (longitudinal projects); piped by
-   * `[event-name]`, `[event-label]`, `[arm-number]`… Absent in snapshots stored before it existed.
-   */
-  event?: EventDetails;
 }
 
 /** What an invitation needs to know to start a conversation. */
-export interface ConversationStart {
+export interface ConversationStart extends ConversationPlace {
   phone: string;
   instrument: string;
   recordId: string;
   record: RecordData;
-  /** The invitation's event, with what the shell knows of it. */
-  event?: EventDetails;
 }
 
 export function initialContext(start: ConversationStart): ConversationContext {
   return {
-    ...(start.event === undefined ? {} : { event: { ...start.event } }),
+    ...placeOf(start),
     phone: start.phone,
     instrument: start.instrument,
     recordId: start.recordId,
@@ -60,4 +70,19 @@ export function initialContext(start: ConversationStart): ConversationContext {
     paused: false,
     timerRevision: 0,
   };
+}
+
+/** The place fields that are set, copied (a stored snapshot never shares objects with its input). */
+export function placeOf(place: ConversationPlace): ConversationPlace {
+  return {
+    ...(place.event === undefined ? {} : { event: { ...place.event } }),
+    ...(place.repeat === undefined ? {} : { repeat: { ...place.repeat } }),
+    ...(place.design === undefined ? {} : { design: structuredClone(place.design) }),
+    ...(place.rows === undefined ? {} : { rows: place.rows.map(withoutBlanks) }),
+  };
+}
+
+/** A row without its blank values, which read as blank anyway: snapshots stay small. */
+function withoutBlanks(row: RecordData): RecordData {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== ''));
 }

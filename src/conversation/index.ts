@@ -2,7 +2,8 @@ export { step, restore, SNAPSHOT_FORMAT, IncompatibleSnapshot, type StepResult, 
 export { interviewer, MACHINE_VERSION } from './machine.js';
 export type { ConversationEvent } from './events.js';
 export type { Effect, SendKind, TimerKind } from './effects.js';
-export { initialContext, type ConversationContext, type ConversationStart } from './context.js';
+export { initialContext, type ConversationContext, type ConversationPlace, type ConversationStart } from './context.js';
+export { placeConversation, type PlacedConversation } from './place.js';
 export { conversationSettings, ConversationSettingsSchema, type ConversationSettings, type ConversationSettingsInput } from './settings.js';
 export { matchKeyword, normaliseKeyword, isStartWhileOptedOut, type Keyword } from './keywords.js';
 export { isQuiet, endOfQuiet, participantTimeZone } from './quiet-hours.js';

@@ -41,7 +41,7 @@ function positionOf(context: ConversationContext, env: StepEnv, given: RecordDat
     timeZone: participantTimeZone(zoneField !== null && given[zoneField] !== undefined ? given : context.record, env.settings),
     serverTimeZone: env.settings.timeZone,
     surveyTitles: env.settings.titles,
-    event: context.event,
+    place: context,
     skipCap: env.settings.skipCap,
   };
 }

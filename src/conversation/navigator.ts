@@ -1,7 +1,8 @@
 import { askOrder, fieldMap, isComputed, silentReason, smsAskability, surveyEmbedding } from '../dictionary/index.js';
 import type { ActionTags, Field, Instrument, Survey } from '../dictionary/model.js';
 import { hasNoAnswer, prefillValues } from '../answers/index.js';
-import { surveyLogic, type EvalContext, type EventDetails, type RecordData, type SurveyLogic } from '../logic/index.js';
+import { surveyLogic, type EvalContext, type RecordData, type SurveyLogic } from '../logic/index.js';
+import type { ConversationPlace } from './context.js';
 
 /** Where the survey goes next from some field, and what REDCap must store on the way there. */
 export type Next = (
@@ -28,7 +29,8 @@ export interface Position {
   serverTimeZone: string;
   /** The project's survey titles by instrument. */
   surveyTitles: Readonly<Record<string, string>>;
-  event?: EventDetails | undefined;
+  /** The event, repeat instance, design and other rows of a longitudinal or repeating project. */
+  place?: ConversationPlace | undefined;
   skipCap: number;
 }
 
@@ -43,10 +45,17 @@ export function evalContext(position: Omit<Position, 'skipCap'>, record: RecordD
     instrument: position.instrument.name,
     surveyTitles: position.surveyTitles,
   };
-  if (position.event !== undefined) {
-    context.event = position.event.name;
-    context.eventDetails = position.event;
+  const place = position.place ?? {};
+  if (place.event !== undefined) {
+    context.event = place.event.name;
+    context.eventDetails = place.event;
   }
+  if (place.repeat !== undefined) {
+    context.instance = place.repeat.instance;
+    context.repeatInstrument = place.repeat.instrument;
+  }
+  if (place.design !== undefined) context.design = place.design;
+  if (place.rows !== undefined) context.rows = place.rows;
   return context;
 }
 

@@ -11,7 +11,7 @@ export function participantTimeZone(record: RecordData, settings: ConversationSe
   return fromRecord !== '' && isIanaTimeZone(fromRecord) ? fromRecord : settings.timeZone;
 }
 
-function minutesOf(clock: string): number {
+export function minutesOf(clock: string): number {
   const [hours = 0, minutes = 0] = clock.split(':').map(Number);
   return hours * 60 + minutes;
 }
@@ -23,11 +23,15 @@ function localMinutes(at: Date, timeZone: string): number {
 
 /** True inside the window; a window like 21:00–08:00 wraps past midnight. */
 export function isQuiet(at: Date, timeZone: string, quiet: QuietHours): boolean {
-  const now = localMinutes(at, timeZone);
+  return isQuietMinute(localMinutes(at, timeZone), quiet);
+}
+
+/** True when a local minute of the day (0–1439) is inside the window. */
+export function isQuietMinute(minute: number, quiet: QuietHours): boolean {
   const start = minutesOf(quiet.start);
   const end = minutesOf(quiet.end);
   if (start === end) return false;
-  return start < end ? now >= start && now < end : now >= start || now < end;
+  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }
 
 /** The first moment at or after `at` that is outside quiet hours, in the participant's zone. */

@@ -1,4 +1,5 @@
 import type { RecordData, Survey } from '../dictionary/model.js';
+import type { ProjectDesign } from '../dictionary/project-design.js';
 
 export type { RecordData };
 
@@ -32,14 +33,22 @@ export interface EvalContext {
   event?: string;
   /** More about the current event than its name, when the shell knows it. */
   eventDetails?: EventDetails;
+  /** The repeat instance being filled in, with `repeatInstrument`; absent outside a repeating instrument or event. */
   instance?: number;
+  /** The repeating instrument being filled in, `''` for a repeating event (REDCap's `redcap_repeat_instrument`). */
+  repeatInstrument?: string;
   instrument?: string;
   /** Survey titles by instrument (the project's configured titles), for `[survey-title]`. */
   surveyTitles?: Readonly<Record<string, string>>;
-  /** Other events' data, for `[event][field]`. */
-  events?: Record<string, RecordData>;
-  /** Other instances of the current repeating instrument, by instance number, for `[field][n]`. */
-  instances?: Readonly<Record<number, RecordData>>;
+  /** The project's arms, events in order and repeating instruments, for `[previous-event-name]` and the like. */
+  design?: ProjectDesign;
+  /**
+   * The whole record as REDCap exports it: one row per event and repeat instance, each with
+   * `redcap_event_name`, `redcap_repeat_instrument` and `redcap_repeat_instance` where the project has them.
+   * `[event][field]`, `[field][n]` and their smart-variable forms read it; the row being filled in is
+   * `record`, which wins over its copy here.
+   */
+  rows?: readonly RecordData[];
   /** The project's missing data codes, for `ismissingcode()` and friends. */
   missingCodes?: readonly string[];
 }

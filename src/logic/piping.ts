@@ -5,6 +5,7 @@
  */
 import type { Field } from '../dictionary/model.js';
 import { isInstanceSmartVariable, type InstanceRef } from './ast.js';
+import { EVENT_QUALIFIERS } from './event-navigation.js';
 
 export interface PipeReference {
   kind: 'field';
@@ -24,6 +25,8 @@ const GROUP = /\[([^[\]\n]*)\]/g;
 const FIELD_GROUP = /^([a-z][a-z0-9_]*)(?:\(([^()]+)\))?((?::[a-z0-9_-]+)*)$/;
 const SMART_GROUP = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?::.*)?$/;
 const EVENT_GROUP = /^[a-z][a-z0-9_-]*$/;
+/** Smart variables that name an event, and so qualify a field right after them (`[previous-event-name][weight]`). */
+const EVENT_SMART_GROUPS: ReadonlySet<string> = new Set(['event-name', ...EVENT_QUALIFIERS]);
 
 interface Group { text: string; start: number; end: number }
 
@@ -37,14 +40,15 @@ export function scanPiping(text: string, isField: (name: string) => boolean): Pi
   for (let i = 0; i < groups.length; i++) {
     const group = groups[i]!;
     const next = adjacent(groups, i);
-    if (SMART_GROUP.test(group.text)) {
+    const nextField = next === undefined ? null : FIELD_GROUP.exec(next.text);
+    const smartEvent = nextField !== null && isField(nextField[1]!) && EVENT_SMART_GROUPS.has(group.text);
+    if (SMART_GROUP.test(group.text) && !smartEvent) {
       tokens.push({ kind: 'smart', name: group.text, start: group.start, end: group.end });
       continue;
     }
-    const field = FIELD_GROUP.exec(group.text);
+    const field = smartEvent ? nextField : FIELD_GROUP.exec(group.text);
     if (field === null) continue;
-    const nextField = next === undefined ? null : FIELD_GROUP.exec(next.text);
-    const isEvent = !isField(field[1]!) && nextField !== null && EVENT_GROUP.test(group.text) && !isInstanceGroup(next!);
+    const isEvent = smartEvent || (!isField(field[1]!) && nextField !== null && EVENT_GROUP.test(group.text) && !isInstanceGroup(next!));
     const target = isEvent ? nextField! : field;
     const targetIndex = isEvent ? i + 1 : i;
     const reference: PipeReference = {

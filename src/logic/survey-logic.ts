@@ -154,19 +154,21 @@ class CompiledSurvey implements SurveyLogic, ReferenceCompiler {
   private referenceEvaluator(node: FieldNode): Evaluator {
     const field = this.fields.get(node.name);
     const name = field?.name ?? node.name;
+    const form = field?.form;
     const qualified = node.event !== undefined || node.instance !== undefined;
+    // Without the record's other rows every reference reads the row being filled in: the classic fast path.
+    const rowOf = (ctx: EvalContext): RecordData | undefined =>
+      (ctx.rows === undefined && !qualified ? ctx.record : recordFor(node, form, ctx));
     if (node.code !== undefined) {
       const column = checkboxColumn(field, name, node.code);
-      if (!qualified) return (ctx) => checkboxOptionValue(ctx.record, column);
       return (ctx) => {
-        const record = recordFor(node, ctx);
+        const record = rowOf(ctx);
         return record === undefined ? '0' : checkboxOptionValue(record, column);
       };
     }
-    if (field?.type === 'checkbox') return (ctx) => checkedCodes(field, recordFor(node, ctx) ?? {}).join(',');
+    if (field?.type === 'checkbox') return (ctx) => checkedCodes(field, rowOf(ctx) ?? {}).join(',');
     if (field !== undefined && !qualified && isComputed(field)) return (ctx) => this.computedOrStored(field, ctx);
-    if (!qualified) return (ctx) => ctx.record[name] ?? BLANK;
-    return (ctx) => plainValue(recordFor(node, ctx), name);
+    return (ctx) => plainValue(rowOf(ctx), name);
   }
 
   /** REDCap recomputes calculations on every save, so logic sees the live result, not a stale one. */
@@ -224,7 +226,7 @@ class CompiledSurvey implements SurveyLogic, ReferenceCompiler {
     if (token.kind === 'smart') return toText(smartVariableValue(token.name, ctx));
     const field = this.fields.get(token.name);
     if (field === undefined) return undefined;
-    const record: RecordData = recordFor(token, ctx) ?? {};
+    const record: RecordData = recordFor(token, field.form, ctx) ?? {};
     const computed = token.event === undefined && token.instance === undefined && isComputed(field);
     const read = (column: string): string => (computed && column === field.name
       ? this.computedOrStored(field, ctx)

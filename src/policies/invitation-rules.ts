@@ -28,13 +28,8 @@ export function baseRow(record: RecordRows, event: string | null): RecordData {
 }
 
 function context(survey: Survey, record: RecordRows, event: string | null, now: Date, timeZone: string): EvalContext {
-  const events: Record<string, RecordData> = {};
-  for (const row of record.rows) {
-    const name = row.redcap_event_name;
-    if (name !== undefined && name !== '' && !row.redcap_repeat_instrument) events[name] = { ...row };
-  }
   return {
-    survey, record: baseRow(record, event), now, timeZone, recordId: record.recordId, events,
+    survey, record: baseRow(record, event), rows: record.rows, now, timeZone, recordId: record.recordId,
     ...(event === null ? {} : { event }),
   };
 }

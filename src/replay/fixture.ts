@@ -41,8 +41,14 @@ export const FixtureSchema = z.object({
   instrument: z.string(),
   recordId: z.string().default('1'),
   phone: z.string().default('+15555550100'),
-  /** The REDCap record before the survey. */
+  /** The REDCap record before the survey: the row the conversation fills in. */
   record: z.record(z.string(), z.string()).default({}),
+  /** A longitudinal or repeating project's design file (arms, events, repeating instruments), relative to the fixture. */
+  design: z.string().optional(),
+  /** The event the invitation is for (with `design`). */
+  event: z.string().optional(),
+  /** The record's rows across events and instances, as REDCap exports them (with `design`). */
+  rows: z.array(z.record(z.string(), z.string())).optional(),
   /** Project settings (see ConversationSettingsSchema). */
   settings: z.record(z.string(), z.unknown()).default({}),
   /** Catalog overrides for this project. */

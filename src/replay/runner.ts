@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { handleInbound, invite } from '../use-cases/index.js';
-import { conversationSettings, durationMs, interviewer, restore } from '../conversation/index.js';
+import { conversationSettings, durationMs, interviewer, placeConversation, restore } from '../conversation/index.js';
+import { parseProjectDesign } from '../config/project-design-file.js';
+import type { ProjectDesign } from '../dictionary/project-design.js';
 import { parseDictionary } from '../dictionary/index.js';
 import type { Survey } from '../dictionary/model.js';
 import { parseFixture, stepParts, type Expectation, type Fixture, type Step } from './fixture.js';
@@ -18,6 +20,8 @@ export interface ReplayResult {
 
 export interface ReplayOptions {
   update?: boolean;
+  /** The project's design, for a fixture in a longitudinal or repeating project. */
+  design?: ProjectDesign;
 }
 
 /** Replays one fixture file against the real use cases, in memory, with a fake clock. */
@@ -29,11 +33,19 @@ export function replayFile(file: string, options: ReplayOptions = {}): ReplayRes
     const errors = dictionary.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
     return { file, failures: [`dictionary has errors: ${errors.join('; ')}`], transcript: [] };
   }
-  return { file, ...replayFixture(load.fixture, dictionary.survey, options) };
+  const design = load.fixture.design === undefined
+    ? undefined
+    : parseProjectDesign(readFileSync(resolve(dirname(file), load.fixture.design), 'utf8'), dictionary.survey);
+  if (design !== undefined && !design.ok) return { file, failures: [`design has errors: ${design.errors.join('; ')}`], transcript: [] };
+  if (design === undefined && (load.fixture.event !== undefined || load.fixture.rows !== undefined)) {
+    return { file, failures: ['event and rows need design: the project\'s events and repeating instruments'], transcript: [] };
+  }
+  return { file, ...replayFixture(load.fixture, dictionary.survey, { ...options, ...(design === undefined ? {} : { design: design.design }) }) };
 }
 
 interface Run {
   fixture: Fixture;
+  design: ProjectDesign | undefined;
   survey: Survey;
   world: ReplayWorld;
   failures: string[];
@@ -69,7 +81,7 @@ function actualSteps(run: Run): Step[] {
 export function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}): Omit<ReplayResult, 'file'> {
   const settings = conversationSettings(fixture.settings);
   const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record);
-  const run: Run = { fixture, survey, world, failures: [], transcript: [], actual: [] };
+  const run: Run = { fixture, design: options.design, survey, world, failures: [], transcript: [], actual: [] };
   try {
     fixture.steps.forEach((step, index) => runStep(run, step, index + 1));
     flushUnconsumed(run, 'end of fixture');
@@ -116,13 +128,16 @@ function runStep(run: Run, step: Step, number: number): void {
 
 function doInvite(run: Run, options: { instrument?: string | undefined; recordId?: string | undefined; phone?: string | undefined; record?: Record<string, string> | undefined }): void {
   const { fixture, world } = run;
+  const instrument = options.instrument ?? fixture.instrument;
+  const placed = run.design === undefined ? undefined : placeConversation(run.design, fixture.rows ?? [], instrument, fixture.event ?? null);
   invite(world.deps, {
     project: REPLAY_PROJECT,
     survey: run.survey,
-    instrument: options.instrument ?? fixture.instrument,
+    instrument,
     recordId: options.recordId ?? fixture.recordId,
     phone: options.phone ?? fixture.phone,
-    record: { ...world.redcap, ...options.record },
+    record: { ...placed?.record, ...world.redcap, ...options.record },
+    ...(placed === undefined ? {} : { place: placed.place }),
   });
   world.dispatch();
   checkRoundTrip(run, 'invite');

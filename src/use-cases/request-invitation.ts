@@ -13,9 +13,10 @@ import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import type { Survey } from '../dictionary/model.js';
 import { message } from '../messages/catalog.js';
 import type { ConversationDeps } from './conversation-deps.js';
-import { baseRow, isComplete, type RecordRows } from '../policies/invitation-rules.js';
+import { isComplete, type RecordRows } from '../policies/invitation-rules.js';
 import { failureReason } from './redcap-failure.js';
-import { conversationTarget, inviteInto, participantPhone } from './scheduled-invitations.js';
+import { inviteInto, participantPhone } from './scheduled-invitations.js';
+import { placeInvitation } from './invitation-place.js';
 import { enqueueText } from './step-conversation.js';
 
 export interface InvitationsDeps {
@@ -109,10 +110,11 @@ async function sendNow(deps: InvitationsDeps, request: InvitationRequest, checke
     sendLink(deps.conversations, project.id, phone, link);
     return created(request, { project: project.id, status: 'sent', conversationId: null, scheduledFor: now, invitationId: null });
   }
-  const target = await conversationTarget(client, record, request.instrument, event);
+  const placed = await placeInvitation(client, record, request.instrument, event, deps.conversations.clock.now());
   const started = inviteInto(deps.conversations, deps.sync, {
-    project: project.id, survey, instrument: request.instrument, recordId: request.record, phone, record: baseRow(record, event),
-  }, target);
+    project: project.id, survey, instrument: request.instrument, recordId: request.record, phone, record: placed.record,
+    ...(placed.place === undefined ? {} : { place: placed.place }),
+  }, placed.target);
   return created(request, { project: project.id, status: started.status, conversationId: started.conversationId, scheduledFor: now, invitationId: null });
 }
 

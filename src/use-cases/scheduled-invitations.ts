@@ -13,6 +13,9 @@ import type { ConversationDeps } from './conversation-deps.js';
 import { backoffMs } from '../policies/backoff.js';
 import { baseRow, isComplete, queueInvitation, ruleInvitations, type RecordRows } from '../policies/invitation-rules.js';
 import { invite, type InviteInput, type InviteResult } from './start-conversation.js';
+import { placeInvitation } from './invitation-place.js';
+import { passDiaryGate } from './diary-occurrences.js';
+import { diaryInvitations } from '../policies/diary-plan.js';
 import { callingCodeOf, toE164 } from '../policies/phone-match.js';
 import { ProjectNotConfigured } from './project-not-configured.js';
 import { failureReason, isPermanentFailure } from './redcap-failure.js';
@@ -70,7 +73,7 @@ export async function handleDataEntryTrigger(deps: RedcapInvitationDeps, det: Da
   const record = await readRecord(deps.redcap(project.id), det.record);
   if (record.rows.length === 0) return { kind: 'accepted', project: project.id, scheduled: 0 };
   const now = deps.conversations.clock.now();
-  const wanted = ruleInvitations(project, survey, record, det.event, now);
+  const wanted = [...ruleInvitations(project, survey, record, det.event, now), ...diaryInvitations(project, survey, record, now)];
   if (isComplete(record, survey, det.instrument, det.event)) {
     const next = queueInvitation(project, survey, record, det.instrument, det.event, now);
     if (next !== undefined) wanted.push(next);
@@ -170,21 +173,23 @@ async function deliver(deps: RedcapInvitationDeps, project: ProjectConfig, invit
   const event = invitation.event === '' ? null : invitation.event;
   const survey = await deps.survey(project.id);
   if (record.rows.length === 0) return skipped('the record does not exist');
+  const gate = passDiaryGate(deps.sync, deps.conversations, project, survey, record, invitation);
+  if (gate.skip !== undefined) return skipped(gate.skip);
   if (isComplete(record, survey, invitation.instrument, event)) return skipped('already completed');
   const phone = participantPhone(project, record, event);
   if (phone === undefined) return skipped('no usable phone number in the record');
   const { store } = deps.conversations;
   if (store.isOptedOut(project.id, phone)) return skipped('the number has opted out');
   if (invitation.mode === 'link') return sendLink(deps, client, project, invitation, phone);
-  const target = await conversationTarget(client, record, invitation.instrument, event);
-  const data = baseRow(record, event);
-  const conversations = invitation.mode === 'offer' ? replyToBegin(deps.conversations) : deps.conversations;
+  const placed = await placeInvitation(client, record, invitation.instrument, event, deps.conversations.clock.now());
+  const conversations = invitation.mode === 'offer' ? replyToBegin(gate.conversations) : gate.conversations;
   // The invitation is marked sent in the conversation's own transaction: a crash between the two would
   // otherwise leave it pending, and the next round would invite the participant a second time.
   const started = deps.sync.transaction(() => {
     const result = inviteInto(conversations, deps.sync, {
-      project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: data,
-    }, target);
+      project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: placed.record,
+      ...(placed.place === undefined ? {} : { place: placed.place }),
+    }, placed.target);
     deps.sync.finishInvitation(invitation.id, 'sent', result.conversationId, null);
     return result;
   });
@@ -224,17 +229,6 @@ function replyToBegin(deps: ConversationDeps): ConversationDeps {
       return { ...setup, settings: { ...setup.settings, invitation: 'reply-to-begin' } };
     },
   };
-}
-
-/** Where the answers go: the event, and for a repeating instrument the next instance (fixed now, so retries never add one). */
-export async function conversationTarget(client: RedcapClient, record: RecordRows, instrument: string, event: string | null): Promise<ConversationTarget> {
-  const repeating = (await client.exportRepeatingFormsEvents())
-    .some((r) => r.form_name === instrument && (r.event_name === '' || event === null || r.event_name === event));
-  if (!repeating) return { event, repeatInstrument: null, repeatInstance: null };
-  const instances = record.rows
-    .filter((row) => row.redcap_repeat_instrument === instrument && (event === null || row.redcap_event_name === event))
-    .map((row) => Number(row.redcap_repeat_instance ?? 0));
-  return { event, repeatInstrument: instrument, repeatInstance: Math.max(0, ...instances) + 1 };
 }
 
 /** The phone field on the invitation's event, else on the first event that has one (REDCap's own rule). */

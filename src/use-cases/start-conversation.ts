@@ -1,5 +1,5 @@
 import type { Survey } from '../dictionary/model.js';
-import { decideInvite, MACHINE_VERSION, SNAPSHOT_FORMAT, step, type ConversationStatus } from '../conversation/index.js';
+import { decideInvite, MACHINE_VERSION, SNAPSHOT_FORMAT, step, type ConversationPlace, type ConversationStatus } from '../conversation/index.js';
 import type { RecordData } from '../logic/index.js';
 import type { ConversationDeps } from './conversation-deps.js';
 import { asOpen, offerChoice, openRows, type PhoneScope } from './phone-conversations.js';
@@ -14,6 +14,8 @@ export interface InviteInput {
   phone: string;
   /** The record's data before the survey (for branching, piping and the time-zone field). */
   record: RecordData;
+  /** In a longitudinal or repeating project: the event, repeat instance, design and the record's other rows. */
+  place?: ConversationPlace;
 }
 
 export interface InviteResult {
@@ -36,7 +38,7 @@ export function invite(deps: ConversationDeps, input: InviteInput): InviteResult
       if (decision.supersede.includes(row.id)) stepStored(scope, row, { type: 'superseded' });
       else if (decision.setAside.includes(row.id)) deps.store.updateConversation({ ...row, active: false, updatedAt: scope.now.toISOString() }, row.revision);
     }
-    const start = { phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record };
+    const start = { ...input.place, phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record };
     const result = step(input.survey, null, { type: 'invite', start, hold: decision.hold }, scope.now, setup.settings, setup.catalog);
     const row = {
       id: deps.newId(), project: input.project, phone: input.phone, recordId: input.recordId,

@@ -74,4 +74,33 @@ describe('redcap-sms chat', () => {
     expect(err.join('')).toContain('no instrument "nope"');
     expect(err.join('')).toContain('contact, phq');
   });
+
+  describe('in a longitudinal project', () => {
+    const longitudinal = [
+      '--dictionary', resolve('fixtures/dictionaries/derived-phpcap-longitudinal-cross-event.csv'), '--instrument', 'patient_morale_questionnaire',
+      '--design', 'fixtures/redcap/designs/phpcap-longitudinal.yaml', '--event', 'dose_2_arm_1',
+      '--rows', JSON.stringify([{ study_id: '1', redcap_event_name: 'enrollment_arm_1', sex: '0' }, { study_id: '1', redcap_event_name: 'dose_1_arm_1', avg_pills_pmq: '1' }]),
+    ];
+
+    it('when the survey is taken in an event with the record\'s other events, then branching and piping read them, and the session replays', async () => {
+      const file = tempFile('longitudinal.yaml');
+      const result = await chat(['2', '3', '1', '2', '/quit'], [...longitudinal, '--record-fixture', file]);
+      expect(result.code).toBe(0);
+      expect(result.out).toContain('(At Dose 1 you said: 5-10)');
+      expect(result.out).toContain('Would you be willing to discuss your experiences with a psychiatrist?');
+      expect(parse(readFileSync(file, 'utf8'))).toMatchObject({ event: 'dose_2_arm_1', design: expect.stringContaining('phpcap-longitudinal.yaml') });
+      expect(replayFile(file).failures).toEqual([]);
+    });
+
+    it.each([
+      ['--event without --design', ['--event', 'dose_2_arm_1'], '--event and --rows need --design'],
+      ['an event the design lacks', [...longitudinal.slice(0, 6), '--event', 'week_9_arm_1'], '--event week_9_arm_1 is not in the design'],
+      ['rows that are not an array', [...longitudinal.slice(0, 6), '--rows', '{"a":1}'], '--rows must be a JSON array'],
+      ['a design naming forms the dictionary lacks', ['--design', 'fixtures/redcap/designs/redcapr-repeating-instruments.yaml'], 'repeating.0.form: bp is not an instrument'],
+    ])('when given %s, then it is a usage error that says what to change', async (_, extra, message) => {
+      const result = await chat([], extra);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(message);
+    });
+  });
 });

@@ -49,4 +49,46 @@ describe('redcap-sms logic eval', () => {
     expect(result.code).toBe(2);
     expect(result.err).toContain(message);
   });
+
+  const rows = JSON.stringify([
+    { study_id: '1', redcap_event_name: 'enrollment_arm_1', sex: '0' },
+    { study_id: '1', redcap_event_name: 'dose_1_arm_1', avg_pills_pmq: '3' },
+    { study_id: '1', redcap_event_name: 'dose_2_arm_1', avg_pills_pmq: '1' },
+  ]);
+  const bp = JSON.stringify([
+    { record_id: '1', sex: '0' },
+    { record_id: '1', redcap_repeat_instrument: 'bp', redcap_repeat_instance: 1, bp_systolic: '120' },
+    { record_id: '1', redcap_repeat_instrument: 'bp', redcap_repeat_instance: 2, bp_systolic: '135' },
+  ]);
+  const phpcap = ['--dictionary', 'phpcap-longitudinal-metadata.csv', '--design', '../redcap/designs/phpcap-longitudinal.yaml'];
+  const repeating = ['--dictionary', 'redcapr-repeating-instruments.csv', '--design', '../redcap/designs/redcapr-repeating-instruments.yaml'];
+
+  it.each([
+    ['another event', ["[enrollment_arm_1][sex] = '0'", '--data', rows, '--event', 'dose_2_arm_1', ...phpcap], 'true'],
+    ['the previous event', ['[previous-event-name][avg_pills_pmq] - [avg_pills_pmq]', '--data', rows, '--event', 'dose_2_arm_1', ...phpcap], '2'],
+    ['the next event label', ['[next-event-label]', '--data', rows, '--event', 'dose_2_arm_1', ...phpcap], 'Dose 3'],
+    ['the previous instance', ['[bp_systolic][previous-instance]', '--data', bp, '--instrument', 'bp', '--instance', '2', ...repeating], '120'],
+    ['the instance itself and the record around it', ["[bp_systolic] > 130 and [sex] = '0'", '--data', bp, '--instrument', 'bp', '--instance', '2', ...repeating], 'true'],
+    ['the last instance without a dictionary', ['[n][last-instance]', '--data', '[{"n":"a","redcap_repeat_instrument":"diary","redcap_repeat_instance":"4"}]', '--instrument', 'diary', '--instance', '1'], 'a'],
+  ])('when rows across events or instances are given and logic reads %s, then it prints what REDCap would', async (_, argv, printed) => {
+    const result = await run('logic', 'eval', ...argv);
+    expect(result).toEqual({ code: 0, out: `${printed}\n`, err: '' });
+  });
+
+  it.each([
+    ['a row that is not an object', ['[a] = 1', '--data', '[{"a":"1"}, 2]'], '--data: row 2 must be a JSON object'],
+    ['a nested value in a row', ['[a] = 1', '--data', '[{"a":{"b":1}}]'], '--data row 1: the value of "a" must be text or a number'],
+    ['rows in events without --event', ['[sex] = 1', '--data', rows], '--event is needed: the rows are in events enrollment_arm_1, dose_1_arm_1, dose_2_arm_1'],
+    ['an event the design does not have', ['[sex] = 1', '--data', rows, '--event', 'week_9_arm_1', ...phpcap], 'the event week_9_arm_1 is not in the design'],
+    ['--instance without its instrument', ['[bp_systolic] = 1', '--data', bp, '--instance', '2'], '--instance with rows needs --instrument'],
+    ['an instrument that does not repeat', ['[sex] = 1', '--data', bp, '--instrument', 'demographics', '--instance', '2', ...repeating], '--instance: demographics does not repeat'],
+    ['a design that does not parse', ['[a] = 1', '--design', 'redcapr-simple.csv'], 'the design redcapr-simple.csv has errors'],
+    ['a design naming a form the dictionary lacks', ['[sex] = 1', '--dictionary', 'redcapr-simple.csv', '--design', '../redcap/designs/redcapr-repeating-instruments.yaml'], 'repeating.0.form: bp is not an instrument of the dictionary'],
+    ['a missing design file', ['[a] = 1', '--design', 'nope.yaml'], 'cannot read the design nope.yaml'],
+  ])('when given %s, then it is a usage error (exit 2) that says what to change', async (_, argv, message) => {
+    const result = await run('logic', 'eval', ...argv);
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err).toContain(message);
+  });
 });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { evaluate } from './helpers.js';
 
+const instanceRow = (instance: number, values: Record<string, string>) =>
+  ({ redcap_repeat_instrument: 'form_a', redcap_repeat_instance: String(instance), ...values });
+
 describe('comparisons', () => {
   it.each([
     ['numbers compare as numbers', '[n] = 1', { n: '1.0' }, true],
@@ -92,14 +95,14 @@ describe('arithmetic and logic operators', () => {
 
 describe('references', () => {
   it.each([
-    ['another event', '[visit_2_arm_1][n]', {}, { events: { visit_2_arm_1: { n: '7' } } }, '7'],
-    ['an event without data', '[visit_3_arm_1][n]', {}, { events: {} }, ''],
+    ['another event', '[visit_2_arm_1][n]', {}, { rows: [{ redcap_event_name: 'visit_2_arm_1', n: '7' }] }, '7'],
+    ['an event without data', '[visit_3_arm_1][n]', {}, { rows: [] }, ''],
     ['the current event by name', '[visit_1_arm_1][n]', { n: '4' }, { event: 'visit_1_arm_1' }, '4'],
-    ['another instance', '[n][1]', { n: '2' }, { instance: 2, instances: { 1: { n: '1' } } }, '1'],
-    ['the previous instance', '[n][previous-instance]', { n: '2' }, { instance: 2, instances: { 1: { n: '1' } } }, '1'],
-    ['the previous instance of instance 1', '[n][previous-instance]', { n: '2' }, { instance: 1 }, ''],
-    ['the current instance', '[n][current-instance]', { n: '2' }, { instance: 2 }, '2'],
-    ['the last instance', '[n][last-instance]', { n: '2' }, { instance: 2, instances: { 1: { n: '1' }, 3: { n: '3' } } }, '3'],
+    ['another instance', '[n][1]', { n: '2' }, { instance: 2, repeatInstrument: 'form_a', rows: [instanceRow(1, { n: '1' })] }, '1'],
+    ['the previous instance', '[n][previous-instance]', { n: '2' }, { instance: 2, repeatInstrument: 'form_a', rows: [instanceRow(1, { n: '1' })] }, '1'],
+    ['the previous instance of instance 1', '[n][previous-instance]', { n: '2' }, { instance: 1, repeatInstrument: 'form_a' }, ''],
+    ['the current instance', '[n][current-instance]', { n: '2' }, { instance: 2, repeatInstrument: 'form_a' }, '2'],
+    ['the last instance', '[n][last-instance]', { n: '2' }, { instance: 2, repeatInstrument: 'form_a', rows: [instanceRow(1, { n: '1' }), instanceRow(3, { n: '3' })] }, '3'],
     ['[record-name]', '[record-name]', {}, { recordId: '12' }, '12'],
     ['[event-name]', '[event-name]', {}, { event: 'baseline_arm_1' }, 'baseline_arm_1'],
     ['[current-instance]', '[current-instance]', {}, { instance: 3 }, 3],

@@ -47,7 +47,20 @@ describe('redcap-sms redcap-emulator', () => {
     await expect(run).resolves.toBe(0);
   });
 
+  it('when started with a design file, then it serves a longitudinal project with those events', async () => {
+    const { io, out } = bufferIo();
+    const run = runCli(['redcap-emulator', '--dictionary', 'fixtures/dictionaries/redcapr-longitudinal.csv', '--design', 'fixtures/redcap/designs/redcapr-longitudinal.yaml', '--port', '0', '--token', 'DEMO'], io);
+    const url = await printedUrl(out);
+    const client = createRedcapClient({ url, token: 'DEMO' });
+    await expect(client.exportProjectInfo()).resolves.toMatchObject({ is_longitudinal: 1 });
+    expect((await client.exportEvents()).map((e) => e.unique_event_name)).toContain('first_visit_arm_2');
+    process.emit('SIGINT');
+    await expect(run).resolves.toBe(0);
+  });
+
   it.each([
+    [['--dictionary', 'fixtures/dictionaries/redcapr-simple.csv', '--design', 'fixtures/redcap/designs/redcapr-longitudinal.yaml'], 2, 'events.0.forms: contact_info is not an instrument'],
+    [['--dictionary', 'fixtures/dictionaries/redcapr-simple.csv', '--design', 'fixtures/redcap/designs/none.yaml'], 2, 'no such file: fixtures/redcap/designs/none.yaml'],
     [['--dictionary', 'fixtures/dictionaries/missing.csv'], 2, 'no such file: fixtures/dictionaries/missing.csv'],
     [['--dictionary', 'fixtures/dictionaries/redcapr-simple.csv', '--port', 'http'], 2, '--port must be a whole number'],
     [['--dictionary', 'fixtures/dictionaries/redcapr-simple.csv', '--project-id', '0'], 2, '--project-id must be a whole number'],

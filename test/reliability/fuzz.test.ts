@@ -112,7 +112,7 @@ describe('random dictionaries and logic', () => {
       cases.logic += 1;
       const compiled = compileLogic(tokens.join(' '), survey);
       if (compiled.ok) {
-        expect(() => compiled.evaluate({ survey, record, now: new Date('2026-03-10T14:00:00Z'), timeZone: 'UTC', recordId: '1', events: {} })).not.toThrow();
+        expect(() => compiled.evaluate({ survey, record, now: new Date('2026-03-10T14:00:00Z'), timeZone: 'UTC', recordId: '1', rows: [] })).not.toThrow();
       }
     },
   );

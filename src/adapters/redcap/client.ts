@@ -9,7 +9,7 @@ import { describeProblems, importProblems, readErrorBody } from './error-body.js
 import { RedcapError, classifyFailure, scrubSecret } from '../../ports/redcap/errors.js';
 import { encodeForm, type FormParams } from './form.js';
 import {
-  ExportFieldNameSchema, FlatRecordSchema, FormEventMappingSchema, ImportCountSchema, InstrumentInfoSchema,
+  ExportFieldNameSchema, FlatRecordSchema, FormEventMappingSchema, RedcapArmSchema, ImportCountSchema, InstrumentInfoSchema,
   MetadataRowSchema, ProjectInfoSchema, RedcapEventSchema, RepeatingFormEventSchema,
 } from '../../ports/redcap/responses.js';
 import { addsInstance, type RedcapClient } from '../../ports/redcap/client.js';
@@ -51,6 +51,7 @@ export function createRedcapClient(options: RedcapClientOptions): RedcapClient {
     exportEvents: () => classicAsEmpty(call('export events', { content: 'event' }, list(RedcapEventSchema))),
     exportFormEventMapping: () =>
       classicAsEmpty(call('export form-event mapping', { content: 'formEventMapping' }, list(FormEventMappingSchema))),
+    exportArms: () => classicAsEmpty(call('export arms', { content: 'arm' }, list(RedcapArmSchema))),
     exportFieldNames: () => call('export field names', { content: 'exportFieldNames' }, list(ExportFieldNameSchema)),
     exportRepeatingFormsEvents: () =>
       call('export repeating instruments and events', { content: 'repeatingFormsEvents' }, list(RepeatingFormEventSchema)),

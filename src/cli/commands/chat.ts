@@ -8,7 +8,9 @@ import { dirname, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { ChatSession } from '../../chat/session.js';
+import { ChatSession, type ChatPlace } from '../../chat/session.js';
+import { parseProjectDesign } from '../../config/project-design-file.js';
+import { flatRow } from './logic-eval-record.js';
 import { ConversationSettingsSchema, type ConversationSettingsInput } from '../../conversation/index.js';
 import { parseDictionary } from '../../dictionary/index.js';
 import type { Survey } from '../../dictionary/model.js';
@@ -24,6 +26,9 @@ interface ChatFlags {
   data?: string;
   settings?: string;
   now?: string;
+  design?: string;
+  event?: string;
+  rows?: string;
 }
 
 const HELP = [
@@ -46,6 +51,9 @@ export function registerChat(program: Command, io: CliIo, setExit: SetExit): voi
     .option('--data <json>', 'the record\'s data before the survey, as JSON (for branching and piping)')
     .option('--settings <json>', 'conversation settings as JSON, e.g. \'{"reminders":["PT4H"],"expiry":"P1D"}\'')
     .option('--now <iso>', 'where the fake clock starts (ISO-8601); default: now')
+    .option('--design <file>', 'a longitudinal or repeating project\'s design (YAML or JSON: arms, events, repeating instruments)')
+    .option('--event <name>', 'the event the survey is taken in (with --design)')
+    .option('--rows <json>', 'the record\'s rows across events and instances, as REDCap exports them (with --design)')
     .action(async (flags: ChatFlags) => {
       const dictionaryPath = resolve(io.cwd, flags.dictionary);
       const survey = loadSurvey(io, dictionaryPath, flags);
@@ -54,6 +62,7 @@ export function registerChat(program: Command, io: CliIo, setExit: SetExit): voi
         survey, instrument: flags.instrument, recordId: flags.recordId, phone: flags.phone,
         record: { [survey.recordIdField]: flags.recordId, ...recordData(flags.data) },
         start: startTime(flags.now), settings: settingsInput(flags.settings),
+        ...placeOption(io, flags, survey),
       });
       try {
         await converse(io, session);
@@ -131,9 +140,45 @@ function recordText(session: ChatSession): string {
 function saveFixture(io: CliIo, session: ChatSession, flags: ChatFlags, dictionaryPath: string): void {
   const file = resolve(io.cwd, flags.recordFixture ?? '');
   const description = `Recorded with redcap-sms chat: ${flags.instrument}, record ${flags.recordId}.`;
-  const fixture = session.fixture(relative(dirname(file), dictionaryPath), description);
+  const designPath = flags.design === undefined ? undefined : relative(dirname(file), resolve(io.cwd, flags.design));
+  const fixture = session.fixture(relative(dirname(file), dictionaryPath), description, designPath);
   writeFileSync(file, stringify(fixture, { lineWidth: 0 }));
   io.out(`Saved the session to ${flags.recordFixture ?? file}; replay it with: redcap-sms replay ${flags.recordFixture ?? file}\n`);
+}
+
+/** `--design`, `--event` and `--rows`, checked against the dictionary; each needs the design. */
+function placeOption(io: CliIo, flags: ChatFlags, survey: Survey): { place?: ChatPlace } {
+  if (flags.design === undefined) {
+    if (flags.event !== undefined || flags.rows !== undefined) throw new UsageError('--event and --rows need --design, the project\'s events and repeating instruments');
+    return {};
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, flags.design), 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the design ${flags.design}`);
+  }
+  const load = parseProjectDesign(text, survey);
+  if (!load.ok) throw new UsageError(`the design ${flags.design} has errors:\n  ${load.errors.join('\n  ')}`);
+  if (flags.event !== undefined && !load.design.events.some((event) => event.name === flags.event)) {
+    throw new UsageError(`--event ${flags.event} is not in the design; it has ${load.design.events.map((event) => event.name).join(', ')}`);
+  }
+  const rows = flags.rows === undefined ? [] : rowsOption(flags.rows);
+  return { place: { design: load.design, rows, ...(flags.event === undefined ? {} : { event: flags.event }) } };
+}
+
+function rowsOption(json: string): Record<string, string>[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new UsageError('--rows is not valid JSON; give an array of REDCap rows, e.g. \'[{"redcap_event_name":"baseline_arm_1","age":"40"}]\'');
+  }
+  if (!Array.isArray(data)) throw new UsageError('--rows must be a JSON array of REDCap rows');
+  return data.map((row: unknown, index) => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new UsageError(`--rows: row ${index + 1} must be a JSON object of field values`);
+    return flatRow(row, `--rows row ${index + 1}`);
+  });
 }
 
 function loadSurvey(io: CliIo, path: string, flags: ChatFlags): Survey | undefined {

@@ -9,8 +9,9 @@ import { emptyTags } from '../../dictionary/action-tags.js';
 import { checkboxExportName, parseDictionary } from '../../dictionary/index.js';
 import type { Field, Survey } from '../../dictionary/model.js';
 import { fieldReferences } from '../../logic/ast.js';
-import { compileLogic, parseLogic, toText, type EvalContext, type Expr, type RecordData, type Value } from '../../logic/index.js';
+import { compileLogic, parseLogic, toText, type EvalContext, type Expr, type Value } from '../../logic/index.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
+import { recordInput } from './logic-eval-record.js';
 import type { SetExit } from '../set-exit.js';
 
 interface EvalOptions {
@@ -21,6 +22,8 @@ interface EvalOptions {
   record?: string;
   event?: string;
   instance?: string;
+  instrument?: string;
+  design?: string;
 }
 
 export function registerLogicEval(program: Command, io: CliIo, setExit: SetExit): void {
@@ -30,48 +33,34 @@ export function registerLogicEval(program: Command, io: CliIo, setExit: SetExit)
     .command('eval')
     .description('Evaluate a REDCap logic expression against one record.')
     .argument('<expression>', "the logic, e.g. \"[age] >= 18 and [consent] = '1'\"")
-    .option('--data <json>', 'the record as flat JSON, e.g. \'{"age":"20","cb___1":"1"}\'', '{}')
+    .option('--data <json>', 'the record as flat JSON, e.g. \'{"age":"20","cb___1":"1"}\', or an array of REDCap rows (redcap_event_name, redcap_repeat_instrument, redcap_repeat_instance) for logic across events and instances', '{}')
+    .option('--design <file>', 'the project\'s arms, events and repeating instruments (YAML or JSON), for [previous-event-name] and the like')
+    .option('--instrument <name>', 'the instrument being filled in (the repeating instrument --instance belongs to)')
     .option('--dictionary <file>', 'a data dictionary (CSV or API JSON) whose fields the logic must name')
     .option('--now <iso>', 'the time for today/now, e.g. 2024-03-10T15:04:05Z (default: the clock)')
     .option('--timezone <zone>', 'IANA time zone for today/now (default: $TIMEZONE or UTC)')
     .option('--record <id>', 'the value of [record-name]')
-    .option('--event <name>', 'the value of [event-name]')
-    .option('--instance <n>', 'the value of [current-instance]')
+    .option('--event <name>', 'the event being filled in: [event-name]')
+    .option('--instance <n>', 'the repeat instance being filled in: [current-instance]')
     .action((expression: string, options: EvalOptions) => {
       setExit(evaluateCommand(expression, options, io));
     });
 }
 
 function evaluateCommand(expression: string, options: EvalOptions, io: CliIo): number {
-  const record = parseRecord(options.data);
   const context = evalContextOptions(options, io);
   const parsed = parseLogic(expression);
   if (!parsed.ok) return failAt(io, expression, parsed.error.position, parsed.error.message);
-  const survey = options.dictionary === undefined ? adHocSurvey(expression, parsed.expr) : loadSurvey(options.dictionary, io);
+  const survey = options.dictionary === undefined ? adHocSurvey(expression, parsed.expr, options.instrument) : loadSurvey(options.dictionary, io);
   if (survey === null) return EXIT.inputErrors;
+  const record = recordInput(options.data, options, options.dictionary === undefined ? undefined : survey, io.cwd);
   const known = new Set(survey.fields.map((field) => field.name));
   const unknown = fieldReferences(parsed.expr).find((ref) => !known.has(ref.name));
   if (unknown !== undefined) return failAt(io, expression, unknown.pos, `[${unknown.name}] is not a field of the dictionary`);
   const compiled = compileLogic(expression, survey);
   if (!compiled.ok) return failAt(io, expression, compiled.error.position, compiled.error.message);
-  io.out(`${describeValue(compiled.evaluate({ survey, record, ...context }))}\n`);
+  io.out(`${describeValue(compiled.evaluate({ survey, ...context, ...record }))}\n`);
   return EXIT.ok;
-}
-
-function parseRecord(json: string): RecordData {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    throw new UsageError('--data is not valid JSON; give the record as an object, e.g. \'{"age":"20"}\'');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError('--data must be a JSON object of field values');
-  const record: RecordData = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (value !== null && typeof value === 'object') throw new UsageError(`--data: the value of "${key}" must be text or a number`);
-    record[key.toLowerCase()] = value === null ? '' : String(value);
-  }
-  return record;
 }
 
 function evalContextOptions(options: EvalOptions, io: CliIo): Omit<EvalContext, 'survey' | 'record'> {
@@ -86,16 +75,14 @@ function evalContextOptions(options: EvalOptions, io: CliIo): Omit<EvalContext, 
   const context: Omit<EvalContext, 'survey' | 'record'> = { now, timeZone };
   if (options.record !== undefined) context.recordId = options.record;
   if (options.event !== undefined) context.event = options.event;
-  if (options.instance !== undefined) {
-    const instance = Number(options.instance);
-    if (!Number.isInteger(instance) || instance < 1) throw new UsageError('--instance must be a whole number from 1');
-    context.instance = instance;
-  }
   return context;
 }
 
-/** Without a dictionary every field the logic names is a text field, or a checkbox if it uses `(code)`. */
-function adHocSurvey(expression: string, expr: Expr): Survey {
+/**
+ * Without a dictionary every field the logic names is a text field, or a checkbox if it uses `(code)`, on
+ * the `--instrument` form (so instance qualifiers apply to it).
+ */
+function adHocSurvey(expression: string, expr: Expr, form = 'adhoc'): Survey {
   const codes = new Map<string, Set<string>>();
   for (const ref of fieldReferences(expr)) {
     const set = codes.get(ref.name) ?? new Set<string>();
@@ -103,7 +90,7 @@ function adHocSurvey(expression: string, expr: Expr): Survey {
     codes.set(ref.name, set);
   }
   const fields = [...codes].map(([name, options]): Field => ({
-    name, form: 'adhoc', type: options.size > 0 ? 'checkbox' : 'text', label: name, note: '', sectionHeader: '',
+    name, form, type: options.size > 0 ? 'checkbox' : 'text', label: name, note: '', sectionHeader: '',
     choices: [...options].map((code) => ({ code, label: code })),
     checkboxExports: [...options].map((code) => ({ code, exportName: checkboxExportName(name, code) })),
     validation: null, min: null, max: null, required: false, identifier: false, branching: null, matrix: null,

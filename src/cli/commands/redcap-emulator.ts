@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parseProjectDesign } from '../../config/project-design-file.js';
 import { createRedcapEmulator, type RedcapEmulator } from '../../demo/redcap-emulator/index.js';
+import { emulatorDesign, type EmulatorDesign } from '../../demo/redcap-emulator/design-config.js';
+import { parseDictionary } from '../../dictionary/index.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import type { SetExit } from '../set-exit.js';
 
@@ -16,6 +19,7 @@ interface EmulatorFlags {
   host: string;
   token?: string;
   projectId: string;
+  design?: string;
 }
 
 export function registerRedcapEmulator(program: Command, io: CliIo, setExit: SetExit): void {
@@ -27,11 +31,12 @@ export function registerRedcapEmulator(program: Command, io: CliIo, setExit: Set
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'the API token clients must send (default: a new random one)')
     .option('--project-id <id>', 'the project id REDCap would report', '1')
+    .option('--design <file>', 'arms, events, form-event mapping and repeating instruments (YAML or JSON): a longitudinal or repeating project')
     .action(async (flags: EmulatorFlags) => {
       const token = flags.token ?? randomBytes(16).toString('hex').toUpperCase();
       const projectId = wholeNumber(flags.projectId, '--project-id', 1, Number.MAX_SAFE_INTEGER);
       const port = wholeNumber(flags.port, '--port', 0, 65_535);
-      const emulator = startable(io, flags.dictionary, token, projectId);
+      const emulator = startable(io, flags, token, projectId);
       if (!emulator) return setExit(EXIT.inputErrors);
       const running = await emulator.listen(port, flags.host);
       io.out([
@@ -56,13 +61,27 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
 }
 
 /** The emulator for the dictionary, or undefined after saying why the dictionary cannot be served. */
-function startable(io: CliIo, file: string, token: string, projectId: number): RedcapEmulator | undefined {
+function startable(io: CliIo, flags: EmulatorFlags, token: string, projectId: number): RedcapEmulator | undefined {
+  const file = flags.dictionary;
   const dictionary = readText(io, file);
+  const design = flags.design === undefined ? {} : designOf(io, flags.design, dictionary);
   try {
-    return createRedcapEmulator({ projects: [{ token, projectId, dictionary }] });
+    return createRedcapEmulator({ projects: [{ token, projectId, dictionary, ...design }] });
   } catch (error) {
     io.err(`error: ${(error as Error).message}; run "redcap-sms dictionary check ${file}" for every problem\n`);
     return undefined;
+  }
+}
+
+/** The design file as emulator settings; a dictionary that does not load is reported by the emulator itself. */
+function designOf(io: CliIo, file: string, dictionary: string): EmulatorDesign {
+  const survey = parseDictionary(dictionary).survey;
+  const load = parseProjectDesign(readText(io, file), survey ?? undefined);
+  if (!load.ok) throw new UsageError(`the design ${file} has errors:\n  ${load.errors.join('\n  ')}`);
+  try {
+    return emulatorDesign(load.design, survey?.instruments.map((i) => i.name) ?? []);
+  } catch (error) {
+    throw new UsageError(`the design ${file}: ${(error as Error).message}`);
   }
 }
 

@@ -25,12 +25,24 @@ export function compileFilter(project: EmulatedProject, logic: string, now: Date
 
 export function rowContext(project: EmulatedProject, row: StoredRow, recordRows: readonly StoredRow[], now: Date): EvalContext {
   const context: EvalContext = { survey: project.survey, record: rowData(project, row), now, timeZone: 'UTC', recordId: row.key.record };
-  if (project.longitudinal) {
-    context.event = row.key.event;
-    context.events = Object.fromEntries(recordRows.filter((r) => r.key.instance === 0).map((r) => [r.key.event, rowData(project, r)]));
+  if (project.longitudinal) context.event = row.key.event;
+  if (row.key.instance > 0) {
+    context.instance = row.key.instance;
+    context.repeatInstrument = row.key.repeatInstrument;
   }
-  if (row.key.instance > 0) context.instance = row.key.instance;
+  context.rows = recordRows.map((r) => exportedRow(project, r));
   return context;
+}
+
+/** A stored row as REDCap's record export gives it: its values with the event and repeat columns. */
+function exportedRow(project: EmulatedProject, row: StoredRow): RecordData {
+  const data = rowData(project, row);
+  if (project.longitudinal) data.redcap_event_name = row.key.event;
+  if (row.key.instance > 0) {
+    data.redcap_repeat_instrument = row.key.repeatInstrument;
+    data.redcap_repeat_instance = String(row.key.instance);
+  }
+  return data;
 }
 
 /** A stored row as logic reads it: its values and the record ID. */

@@ -1,5 +1,5 @@
 import type {
-  ExportFieldName, FlatRecord, FormEventMapping, InstrumentInfo, MetadataRow, ProjectInfo, RedcapEvent, RepeatingFormEvent,
+  ExportFieldName, FlatRecord, FormEventMapping, InstrumentInfo, MetadataRow, ProjectInfo, RedcapArm, RedcapEvent, RepeatingFormEvent,
 } from './responses.js';
 
 /**
@@ -29,6 +29,8 @@ export interface RedcapClient {
   exportEvents(): Promise<RedcapEvent[]>;
   /** [] for a classic project, as for events. */
   exportFormEventMapping(): Promise<FormEventMapping[]>;
+  /** [] for a classic project, as for events. */
+  exportArms(): Promise<RedcapArm[]>;
   exportFieldNames(): Promise<ExportFieldName[]>;
   /** Which instruments (or events) repeat; [] when none do. */
   exportRepeatingFormsEvents(): Promise<RepeatingFormEvent[]>;

@@ -2,5 +2,5 @@
 export { addsInstance, type ExportRecordsQuery, type RedcapClient, type SurveyLinkQuery } from './client.js';
 export { RedcapError, isRedcapError, REDCAP_ERROR_KINDS, type RedcapErrorKind, type ImportProblem } from './errors.js';
 export type {
-  MetadataRow, ProjectInfo, InstrumentInfo, RedcapEvent, FormEventMapping, ExportFieldName, FlatRecord, RepeatingFormEvent,
+  MetadataRow, ProjectInfo, InstrumentInfo, RedcapArm, RedcapEvent, FormEventMapping, ExportFieldName, FlatRecord, RepeatingFormEvent,
 } from './responses.js';

@@ -36,6 +36,9 @@ export const RedcapEventSchema = z.looseObject({
 });
 export type RedcapEvent = z.infer<typeof RedcapEventSchema>;
 
+export const RedcapArmSchema = z.looseObject({ arm_num: z.coerce.number(), name: z.string() });
+export type RedcapArm = z.infer<typeof RedcapArmSchema>;
+
 export const FormEventMappingSchema = z.looseObject({
   arm_num: z.coerce.number(),
   unique_event_name: z.string(),

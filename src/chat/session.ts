@@ -80,7 +80,7 @@ export class ChatSession {
     const { options } = this;
     return {
       description, dictionary: dictionaryPath, instrument: options.instrument, recordId: options.recordId,
-      phone: options.phone, record: options.record, settings: { ...options.settings }, catalog: {}, start: options.start,
+      phone: options.phone, record: options.record, settings: { ...options.settings }, catalog: {}, languages: [], start: options.start,
       steps: [...this.steps, ...(Object.keys(writes).length > 0 ? [{ 'expect-record': writes }] : []), { 'expect-status': this.status() }],
     };
   }

@@ -31,6 +31,8 @@ export interface ConversationContext {
    * `[event-name]`, `[event-label]`, `[arm-number]`… Absent in snapshots stored before it existed.
    */
   event?: EventDetails;
+  /** The language the participant reads (an MLM language id); absent for the dictionary's own. */
+  language?: string;
 }
 
 /** What an invitation needs to know to start a conversation. */
@@ -41,11 +43,14 @@ export interface ConversationStart {
   record: RecordData;
   /** The invitation's event, with what the shell knows of it. */
   event?: EventDetails;
+  /** The language the conversation starts in, already decided (invitation, record field or default). */
+  language?: string;
 }
 
 export function initialContext(start: ConversationStart): ConversationContext {
   return {
     ...(start.event === undefined ? {} : { event: { ...start.event } }),
+    ...(start.language === undefined ? {} : { language: start.language }),
     phone: start.phone,
     instrument: start.instrument,
     recordId: start.recordId,

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { handleInbound, invite } from '../use-cases/index.js';
 import { conversationSettings, durationMs, interviewer, restore } from '../conversation/index.js';
+import { loadLanguages } from '../config/load-languages.js';
 import { parseDictionary } from '../dictionary/index.js';
+import { NO_LANGUAGES, type Languages } from '../languages/index.js';
 import type { Survey } from '../dictionary/model.js';
 import { parseFixture, stepParts, type Expectation, type Fixture, type Step } from './fixture.js';
 import { REPLAY_PROJECT, ReplayWorld } from './world.js';
@@ -29,7 +31,11 @@ export function replayFile(file: string, options: ReplayOptions = {}): ReplayRes
     const errors = dictionary.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
     return { file, failures: [`dictionary has errors: ${errors.join('; ')}`], transcript: [] };
   }
-  return { file, ...replayFixture(load.fixture, dictionary.survey, options) };
+  const languages = loadLanguages(load.fixture.languages, load.fixture.languageField, dirname(file), dictionary.survey);
+  if (!languages.ok) {
+    return { file, failures: languages.problems.map((problem) => `languages.${problem.path.join('.')}: ${problem.message}`), transcript: [] };
+  }
+  return { file, ...replayFixture(load.fixture, dictionary.survey, options, languages.languages) };
 }
 
 interface Run {
@@ -66,9 +72,9 @@ function actualSteps(run: Run): Step[] {
   return run.actual.flatMap((block) => [...(block.action === null ? [] : [block.action]), ...block.expects, ...block.asserts]);
 }
 
-export function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}): Omit<ReplayResult, 'file'> {
+export function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}, languages: Languages = NO_LANGUAGES): Omit<ReplayResult, 'file'> {
   const settings = conversationSettings(fixture.settings);
-  const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record);
+  const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record, languages);
   const run: Run = { fixture, survey, world, failures: [], transcript: [], actual: [] };
   try {
     fixture.steps.forEach((step, index) => runStep(run, step, index + 1));
@@ -114,7 +120,7 @@ function runStep(run: Run, step: Step, number: number): void {
   }
 }
 
-function doInvite(run: Run, options: { instrument?: string | undefined; recordId?: string | undefined; phone?: string | undefined; record?: Record<string, string> | undefined }): void {
+function doInvite(run: Run, options: { instrument?: string | undefined; recordId?: string | undefined; phone?: string | undefined; record?: Record<string, string> | undefined; language?: string | undefined }): void {
   const { fixture, world } = run;
   invite(world.deps, {
     project: REPLAY_PROJECT,
@@ -123,6 +129,7 @@ function doInvite(run: Run, options: { instrument?: string | undefined; recordId
     recordId: options.recordId ?? fixture.recordId,
     phone: options.phone ?? fixture.phone,
     record: { ...world.redcap, ...options.record },
+    ...(options.language === undefined ? {} : { language: options.language }),
   });
   world.dispatch();
   checkRoundTrip(run, 'invite');

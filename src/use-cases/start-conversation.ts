@@ -14,6 +14,8 @@ export interface InviteInput {
   phone: string;
   /** The record's data before the survey (for branching, piping and the time-zone field). */
   record: RecordData;
+  /** The language the invitation chose (an MLM language id); otherwise the record's language field decides. */
+  language?: string;
 }
 
 export interface InviteResult {
@@ -36,8 +38,8 @@ export function invite(deps: ConversationDeps, input: InviteInput): InviteResult
       if (decision.supersede.includes(row.id)) stepStored(scope, row, { type: 'superseded' });
       else if (decision.setAside.includes(row.id)) deps.store.updateConversation({ ...row, active: false, updatedAt: scope.now.toISOString() }, row.revision);
     }
-    const start = { phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record };
-    const result = step(input.survey, null, { type: 'invite', start, hold: decision.hold }, scope.now, setup.settings, setup.catalog);
+    const start = { phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record, ...(input.language === undefined ? {} : { language: input.language }) };
+    const result = step(input.survey, null, { type: 'invite', start, hold: decision.hold }, scope.now, setup.settings, setup.catalog, setup.languages);
     const row = {
       id: deps.newId(), project: input.project, phone: input.phone, recordId: input.recordId,
       instrument: input.instrument, surveyVersion: input.survey.id, status: result.status, open: result.open,

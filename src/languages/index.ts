@@ -4,3 +4,4 @@ export { parseTranslation, type TranslationSource, type TranslationFormat } from
 export { localizeSurvey } from './localize.js';
 export { KEYWORD_LISTS, NO_LANGUAGES, languageCatalog, languageOption, startingLanguage, type KeywordList, type LanguageOption, type Languages } from './languages.js';
 export { memoPair } from './memo.js';
+export { languageCosts, type CostedLanguage, type LanguageCost, type LanguageInstrumentCost, type Ucs2Text } from './language-cost.js';

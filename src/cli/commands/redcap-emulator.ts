@@ -3,11 +3,9 @@
  * trying redcap-sms without a REDCap server. Runs until Ctrl+C.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createRedcapEmulator, type RedcapEmulator } from '../../demo/redcap-emulator/index.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
+import { EXIT, readTextFile, UsageError, type CliIo } from '../io.js';
 import type { SetExit } from '../set-exit.js';
 
 interface EmulatorFlags {
@@ -57,21 +55,12 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
 
 /** The emulator for the dictionary, or undefined after saying why the dictionary cannot be served. */
 function startable(io: CliIo, file: string, token: string, projectId: number): RedcapEmulator | undefined {
-  const dictionary = readText(io, file);
+  const dictionary = readTextFile(io, file);
   try {
     return createRedcapEmulator({ projects: [{ token, projectId, dictionary }] });
   } catch (error) {
     io.err(`error: ${(error as Error).message}; run "redcap-sms dictionary check ${file}" for every problem\n`);
     return undefined;
-  }
-}
-
-function readText(io: CliIo, file: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file} (${code ?? 'unknown error'})`);
   }
 }
 

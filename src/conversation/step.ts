@@ -64,6 +64,8 @@ export function step(
   const machineEvent = switched === null ? toMachineEvent(opening, env) : { type: 'keyword.repeat' as const, env };
   const [next, actions] = machineEvent === null ? [start, []] : pureTransition(start, machineEvent);
   const effects = [...startActions, ...actions].flatMap(effectOf);
+  // Like REDCap's @LANGUAGE-CURRENT-SURVEY, the record remembers the language the participant chose.
+  if (switched !== null && languages.field !== null) effects.unshift({ type: 'write', values: { [languages.field]: switched } });
   const persisted = interviewer.getPersistedSnapshot(next) as unknown as PersistedConversation;
   return {
     snapshot: persisted,

@@ -92,11 +92,11 @@ describe('replies and keywords in the participant\'s language', () => {
     ['espanol', 'en', '¿Poco interés', 'es'],
     ['Español!', 'en', '¿Poco interés', 'es'],
     ['english', 'es', 'Little interest', 'en'],
-  ])('when %s is texted in a conversation in %s, then the question is asked again in the new language', (text, language, expected, now) => {
-    const [, result] = converse([text], { language });
-    expect(sent(result)).toContain(expected);
-    expect(result?.snapshot.context.language).toBe(now);
-    expect(result?.effects.some((e) => e.type === 'write')).toBe(false);
+  ])('when %s is texted in a conversation in %s, then the question is asked again in the new language, which the language field records', (text, language, expected, now) => {
+    const results = converse([text], { language });
+    expect(sent(results[1])).toContain(expected);
+    expect(results[1]?.snapshot.context.language).toBe(now);
+    expect(wrote(results.slice(1))).toEqual({ language: now });
   });
 
   it('when a participant switched to Spanish, then later texts stay in Spanish after the snapshot is stored and restored', () => {

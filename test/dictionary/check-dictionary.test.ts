@@ -74,7 +74,7 @@ describe('checkDictionary', () => {
     expect(report.errors).toEqual([]);
     expect(report.warnings.map((w) => [w.line, w.field, w.column, w.message])).toEqual([
       [3, 'fruit', 'Field Annotation', '@RANDOMORDER is not supported by redcap-sms: the choices are sent in dictionary order'],
-      [4, 'lang', 'Field Annotation', "@LANGUAGE-CURRENT-SURVEY is not supported by redcap-sms: redcap-sms does not know the project's Multi-Language Management language ids; the field is left as it is"],
+      [4, 'lang', 'Field Annotation', "@LANGUAGE-CURRENT-SURVEY is not supported by redcap-sms: name the field as the project's `languageField` instead: redcap-sms reads the participant's language from it and writes a language switch back to it"],
     ]);
   });
 

@@ -46,6 +46,8 @@ export const SurveySettingsFileSchema = z.strictObject({
   title: z.string().min(1).optional().meta({ description: 'The survey title, sent above the first question and piped by `[survey-title]`.', example: 'Daily check-in' }),
   instructions: z.string().min(1).optional().meta({ description: 'The survey instructions, sent before the first question.', example: 'Three short questions about today.' }),
   endText: z.string().min(1).optional().meta({ description: "The survey completion text, sent when the survey ends (instead of the catalog's `conversation.completion`).", example: 'Thank you, see you tomorrow!' }),
+  autoContinue: z.boolean().default(false).meta({ description: "Auto-continue: when this instrument completes, start the next one in the dictionary's order (if not complete yet) at once; it comes before the survey queue, as in REDCap.", example: true }),
   stopActions: z.record(z.string(), z.array(z.string().min(1))).default({})
     .meta({ description: 'Stop actions: field → the choice codes that end the survey at once (the answer is saved and the survey completes).', example: { consent: ['0'] } }),
 });
+export type SurveySettingsInput = z.infer<typeof SurveySettingsFileSchema>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NO_LANGUAGES, type Languages } from '../languages/index.js';
-import type { SurveySettings } from '../conversation/settings.js';
+import type { SurveySettingsInput } from './languages-schema.js';
 import { loadLanguages } from './load-languages.js';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -64,8 +64,8 @@ export interface ProjectConfig {
   readonly optOutWebhookUrl?: string | undefined;
   /** The project's languages (REDCap MLM), their translations read from the files the project file names. */
   readonly languages: Languages;
-  /** Survey settings per instrument (title, instructions, end text, stop actions). */
-  readonly surveys: Readonly<Record<string, SurveySettings>>;
+  /** Survey settings per instrument (title, instructions, end text, auto-continue, stop actions). */
+  readonly surveys: Readonly<Record<string, SurveySettingsInput>>;
 }
 
 export interface MosioAccount {

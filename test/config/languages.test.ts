@@ -33,7 +33,7 @@ describe('the project file: languages and survey settings', () => {
     expect(project?.languages.options.map((option) => option.id)).toEqual(['en', 'es']);
     expect(project?.languages.options[1]?.translation?.messages['conversation.completion']).toBe('¡Gracias!');
     expect(project?.languages.options[1]?.catalog['hint.skip']).toBe('(Responda OMITIR)');
-    expect(project?.surveys.phq).toEqual({ title: 'PHQ', stopActions: { phq1: ['3'] } });
+    expect(project?.surveys.phq).toEqual({ title: 'PHQ', autoContinue: false, stopActions: { phq1: ['3'] } });
   });
 
   test.each([

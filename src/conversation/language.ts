@@ -8,26 +8,22 @@ import { normaliseKeyword } from './keywords.js';
 import type { ConversationSettings, SurveySettings } from './settings.js';
 
 /**
- * The project's keywords plus every configured language's, so ALTO and AYUDA work in any conversation
- * and STOP in every one. Memoised: keyword lists are compared by identity for their normalised forms.
+ * Settings whose keywords are the project's plus every configured language's, so ALTO and AYUDA work in any
+ * conversation and STOP in every one; the phone-level routing uses them too. Memoised: keyword lists are
+ * compared by identity for their normalised forms, and a step should not rebuild the settings.
  */
-export function keywordsInEveryLanguage(keywords: ConversationSettings['keywords'], languages: Languages): ConversationSettings['keywords'] {
-  return languages.options.length === 0 ? keywords : mergedKeywords(keywords, languages);
-}
-
-const mergedKeywords = memoPair((keywords: ConversationSettings['keywords'], languages: Languages): ConversationSettings['keywords'] => {
-  const lists = KEYWORD_LISTS.map((list) => [list, [...new Set([...keywords[list], ...languages.options.flatMap((option) => option.keywords[list] ?? [])])]]);
-  return Object.freeze(Object.fromEntries(lists)) as ConversationSettings['keywords'];
-});
-
-/** Settings whose keywords are understood in every configured language, for the phone-level routing too. */
 export function settingsInEveryLanguage(settings: ConversationSettings, languages: Languages): ConversationSettings {
-  const keywords = keywordsInEveryLanguage(settings.keywords, languages);
-  return keywords === settings.keywords ? settings : { ...settings, keywords };
+  return languages.options.length === 0 ? settings : withEveryLanguage(settings, languages);
 }
+
+const withEveryLanguage = memoPair((settings: ConversationSettings, languages: Languages): ConversationSettings => {
+  const lists = KEYWORD_LISTS.map((list) => [list, [...new Set([...settings.keywords[list], ...languages.options.flatMap((option) => option.keywords[list] ?? [])])]]);
+  return { ...settings, keywords: Object.freeze(Object.fromEntries(lists)) as ConversationSettings['keywords'] };
+});
 
 /** The language a whole message switches to (`ESPAÑOL`), or null when it is not a switch word. */
 export function switchTarget(text: string, languages: Languages): string | null {
+  if (languages.options.length === 0) return null;
   const normalised = withoutAccents(text);
   if (normalised === '') return null;
   const option = languages.options.find((candidate) => candidate.switchWords.some((word) => withoutAccents(word) === normalised));

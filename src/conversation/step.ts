@@ -7,7 +7,7 @@ import type { Effect } from './effects.js';
 import type { ConversationEvent, MachineEvent } from './events.js';
 import type { StepEnv } from './interview.js';
 import { matchKeyword } from './keywords.js';
-import { envInLanguage, keywordsInEveryLanguage, switchTarget } from './language.js';
+import { envInLanguage, settingsInEveryLanguage, switchTarget } from './language.js';
 import { interviewer, type EffectEmitted } from './machine.js';
 import { endOfQuiet, participantTimeZone } from './quiet-hours.js';
 import type { ConversationSettings } from './settings.js';
@@ -53,12 +53,11 @@ export function step(
   catalog: Catalog = {},
   languages: Languages = NO_LANGUAGES,
 ): StepResult {
-  const keywords = keywordsInEveryLanguage(settings.keywords, languages);
   const switched = event.type === 'inbound' ? switchTarget(event.text, languages) : null;
   const stored = switched === null ? snapshot : inLanguage(snapshot, switched);
   const opening = event.type === 'invite' ? withStartingLanguage(event, languages) : event;
   const language = opening.type === 'invite' ? opening.start.language : storedLanguage(stored);
-  const env = envInLanguage({ survey, settings: { ...settings, keywords }, catalog, now }, language, languages);
+  const env = envInLanguage({ survey, settings: settingsInEveryLanguage(settings, languages), catalog, now }, language, languages);
   const [start, startActions] = stored === null ? begin(opening) : [restore(stored), []];
   // A switch word re-sends where the participant is, now in their language; it is never an answer.
   const machineEvent = switched === null ? toMachineEvent(opening, env) : { type: 'keyword.repeat' as const, env };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { conversationSettings, step, type ConversationEvent, type ConversationSettingsInput, type Effect, type StepResult } from '../../src/conversation/index.js';
 import { parseTranslation, type Languages } from '../../src/languages/index.js';
@@ -126,4 +127,21 @@ describe('survey settings', () => {
   it('when the answer is not a stop action, then the survey carries on', () => {
     expect(converse(['2'], { settings: { surveys } })[1]?.status).toBe('asking');
   });
+});
+
+describe('languages: properties', () => {
+  const words = ['ESPAÑOL', 'espanol', 'ENGLISH', 'AYUDA', 'HELP', 'OMITIR', 'SKIP', 'REPEAT', 'BACK', '1', '2', 'varios días', 'Several days', '7', 'hola'];
+  const keywordLike = new Set(['ESPAÑOL', 'espanol', 'ENGLISH', 'AYUDA', 'HELP', 'OMITIR', 'SKIP', 'REPEAT', 'BACK']);
+
+  test.prop([fc.array(fc.constantFrom(...words), { maxLength: 12 }), fc.constantFrom('en', 'es'), fc.constantFrom('STOP', 'ALTO', 'stop')])(
+    'whatever the language and the switches, a keyword or switch word is never an answer, and STOP or ALTO always opts out',
+    (texts, language, stop) => {
+      const results = converse([...texts, stop], { language });
+      const answers = results.flatMap((r) => r.effects.flatMap((e) => (e.type === 'write' ? Object.entries(e.values) : [])))
+        .filter(([field]) => field !== 'language').map(([, value]) => value);
+      expect(answers.filter((value) => keywordLike.has(value))).toEqual([]);
+      const last = results.at(-1);
+      if (results.at(-2)?.status !== 'completed') expect(last?.status).toBe('opted_out');
+    },
+  );
 });

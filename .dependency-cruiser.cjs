@@ -3,7 +3,7 @@
  * Dependencies point inwards: the pure core knows nothing of the engine; the engine's use cases know the
  * core and the ports they own; adapters implement ports; only the composition root knows them all.
  */
-const CORE = '^src/(dictionary|logic|answers|messages|conversation|checks)/';
+const CORE = '^src/(dictionary|logic|answers|messages|languages|conversation|checks)/';
 const layer = (name, from, allowed) => ({
   name,
   severity: 'error',

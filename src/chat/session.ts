@@ -92,7 +92,7 @@ export class ChatSession {
     const { options } = this;
     return {
       description, dictionary: dictionaryPath, instrument: options.instrument, recordId: options.recordId,
-      phone: options.phone, record: options.record, settings: { ...options.settings }, catalog: {}, start: options.start,
+      phone: options.phone, record: options.record, settings: { ...options.settings }, catalog: {}, languages: [], start: options.start,
       ...(designPath === undefined ? {} : { design: designPath }),
       ...(options.place?.event === undefined ? {} : { event: options.place.event }),
       ...(options.place === undefined || options.place.rows.length === 0 ? {} : { rows: options.place.rows }),

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 /** Where a command writes: the real process streams in production, buffers in tests. */
 export interface CliIo {
   out(text: string): void;
@@ -22,3 +25,13 @@ export const EXIT = { ok: 0, inputErrors: 1, usage: 2 } as const;
 
 /** A usage problem found after commander parsed the line (missing file, bad flag value). */
 export class UsageError extends Error {}
+
+/** A UTF-8 file named on the command line, relative to the working directory; a usage error when it cannot be read. */
+export function readTextFile(io: CliIo, file: string): string {
+  try {
+    return readFileSync(resolve(io.cwd, file), 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file} (${code ?? 'unknown error'})`);
+  }
+}

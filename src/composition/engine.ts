@@ -13,7 +13,7 @@ import { createTwilioEraser } from '../adapters/twilio/message-eraser.js';
 import type { SmsSender } from '../ports/sms-provider.js';
 import type { Config } from '../config/env.js';
 import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
-import { conversationSettings } from '../conversation/index.js';
+import { conversationSettings, settingsInEveryLanguage } from '../conversation/index.js';
 import { englishCatalog } from '../messages/index.js';
 import type { ConversationDeps, ProjectSetup } from '../use-cases/conversation-deps.js';
 import { engineDeliveryEvents } from '../use-cases/delivery-results.js';
@@ -161,16 +161,19 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
 
 /** A project's file settings in the conversation engine's terms. */
 export function projectSetup(project: ProjectConfig): ProjectSetup {
+  const settings = conversationSettings({
+    reminders: [...project.reminders],
+    expiry: project.expiry ?? null,
+    quietHours: project.quietHours === undefined ? null : { ...project.quietHours },
+    timeZone: project.timeZone,
+    timeZoneField: project.timeZoneField ?? null,
+    overlap: project.overlapPolicy,
+    surveys: structuredClone(project.surveys),
+  });
   return {
-    settings: conversationSettings({
-      reminders: [...project.reminders],
-      expiry: project.expiry ?? null,
-      quietHours: project.quietHours === undefined ? null : { ...project.quietHours },
-      timeZone: project.timeZone,
-      timeZoneField: project.timeZoneField ?? null,
-      overlap: project.overlapPolicy,
-    }),
+    settings: settingsInEveryLanguage(settings, project.languages),
     catalog: Object.freeze({ ...englishCatalog, ...project.messages }),
+    languages: project.languages,
   };
 }
 

@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { parseCatalog } from '../messages/index.js';
+import { LanguagesSchema, SurveySettingsFileSchema } from './languages-schema.js';
 import { remembered } from './remembered.js';
 import { isIanaTimeZone } from '../conversation/time-zone.js';
 
@@ -124,6 +125,13 @@ export const ProjectSchema = z.strictObject({
   deleteDeliveredMessages: z.boolean().optional().meta({ description: 'Delete delivered texts from Twilio once their conversation has ended.', example: true, defaultText: '`TWILIO_DELETE_DELIVERED`' }),
   optOutWebhookUrl: httpUrl.optional().meta({ description: 'Staff are told of every opt-out change by a JSON POST here (project, status, record ids and time; never the number).', example: 'https://hooks.example.org/opt-outs' }),
   monthlySegmentBudget: z.number().int().positive().optional().meta({ description: 'Outbound SMS segments allowed per calendar month (Mosio plans cap them): a warning at 80%, sends refused past it.', example: 3000, defaultText: 'no cap' }),
+  languages: LanguagesSchema.default([]),
+  languageField: fieldName.optional().meta({ description: "A record field holding the participant's language id (REDCap MLM's language field, e.g. one with `@LANGUAGE-CURRENT-SURVEY`); a blank or unknown value falls back to the first language.", example: 'language' }),
+  surveys: z.record(instrumentName, SurveySettingsFileSchema).default({})
+    .meta({
+      description: "Survey settings per instrument, as REDCap's Survey Settings page keeps them: `title` (sent above the first question, piped by `[survey-title]`), `instructions` (sent before the first question), `endText` (the completion text) and `stopActions` (field → the choice codes that end the survey at once, complete). An MLM export's `surveyTranslations` translate the texts.",
+      example: { phq: { title: 'PHQ check-in', instructions: 'A few short questions.', endText: 'Thank you!', stopActions: { phq1: ['3'] } } },
+    }),
 });
 
 export const ProjectFileSchema = z

@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { NO_LANGUAGES, type Languages } from '../languages/index.js';
+import type { SurveySettingsInput } from './languages-schema.js';
+import { loadLanguages } from './load-languages.js';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
@@ -61,6 +65,10 @@ export interface ProjectConfig {
   readonly diaries?: readonly DiarySettings[] | undefined;
   /** Staff webhook told of opt-out changes. */
   readonly optOutWebhookUrl?: string | undefined;
+  /** The project's languages (REDCap MLM), their translations read from the files the project file names. */
+  readonly languages: Languages;
+  /** Survey settings per instrument (title, instructions, end text, auto-continue, stop actions). */
+  readonly surveys: Readonly<Record<string, SurveySettingsInput>>;
 }
 
 export interface MosioAccount {
@@ -115,7 +123,24 @@ export function parseProjectFile(
   problems.push(...issues.flatMap((issue) => describe(issue, at)));
   if (problems.length > 0) throw new ConfigError('Invalid project file', problems);
   if (!result.success) throw new ConfigError('Invalid project file', ['(file): not valid']);
-  return toProjects(result.data, defaultRatePerSecond);
+  return toProjects(result.data, defaultRatePerSecond, projectLanguages(result.data, dirname(fileName), at));
+}
+
+/** Each project's languages, with its MLM exports and catalogs read; every file's problems at once. */
+function projectLanguages(file: ProjectFileInput, baseDir: string, at: (path: readonly PropertyKey[]) => string): Map<string, Languages> {
+  const problems: string[] = [];
+  const built = new Map<string, Languages>();
+  for (const [id, project] of Object.entries(file.projects)) {
+    if (project.languages.length === 0) continue;
+    const load = loadLanguages(project.languages, project.languageField, baseDir);
+    if (load.ok) built.set(id, load.languages);
+    else problems.push(...load.problems.map((problem) => {
+      const path = ['projects', id, 'languages', ...problem.path];
+      return `${at(path)}: ${pathText(path)} ${problem.message}`;
+    }));
+  }
+  if (problems.length > 0) throw new ConfigError('Invalid project file', problems);
+  return built;
 }
 
 function describe(issue: z.core.$ZodIssue, at: (path: readonly PropertyKey[]) => string): string[] {
@@ -130,10 +155,11 @@ function pathText(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(file)' : path.map(String).join('.');
 }
 
-function toProjects(file: ProjectFileInput, defaultRatePerSecond: number): ProjectConfig[] {
-  return Object.entries(file.projects).map(([id, project]) => ({
+function toProjects(file: ProjectFileInput, defaultRatePerSecond: number, languages: Map<string, Languages>): ProjectConfig[] {
+  return Object.entries(file.projects).map(([id, { languageField: _field, ...project }]) => ({
     ...project,
     id,
+    languages: languages.get(id) ?? NO_LANGUAGES,
     timeZoneField: project.timeZoneField,
     quietHours: project.quietHours,
     expiry: project.expiry,
@@ -158,6 +184,8 @@ export const PROJECT_DEFAULTS = {
   messages: {},
   invitationRules: [],
   surveyQueue: [],
+  languages: NO_LANGUAGES,
+  surveys: {},
 } as const satisfies Partial<ProjectConfig>;
 
 /** Single-project mode: the DESIGN §3 variables describe the one project ("default"). */

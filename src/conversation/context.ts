@@ -43,6 +43,8 @@ export interface ConversationContext extends ConversationPlace {
   paused: boolean;
   /** Bumped whenever timers are rescheduled; a timer set for an older revision is stale. */
   timerRevision: number;
+  /** The language the participant reads (an MLM language id); absent for the dictionary's own. */
+  language?: string;
 }
 
 /** What an invitation needs to know to start a conversation. */
@@ -51,11 +53,14 @@ export interface ConversationStart extends ConversationPlace {
   instrument: string;
   recordId: string;
   record: RecordData;
+  /** The language the conversation starts in, already decided (invitation, record field or default). */
+  language?: string;
 }
 
 export function initialContext(start: ConversationStart): ConversationContext {
   return {
     ...placeOf(start),
+    ...(start.language === undefined ? {} : { language: start.language }),
     phone: start.phone,
     instrument: start.instrument,
     recordId: start.recordId,

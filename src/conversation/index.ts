@@ -9,3 +9,4 @@ export { matchKeyword, normaliseKeyword, isStartWhileOptedOut, type Keyword } fr
 export { isQuiet, endOfQuiet, participantTimeZone } from './quiet-hours.js';
 export { durationMs, addDuration, isIsoDuration } from './duration.js';
 export { decideInvite, routeInbound, afterClose, choiceText, type OpenConversation, type InviteDecision, type InboundRoute, type AfterClose } from './overlap.js';
+export { settingsInEveryLanguage } from './language.js';

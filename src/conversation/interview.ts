@@ -11,7 +11,7 @@ import { embeddedQuestionLabel, embedsAsPiping } from './embedded-text.js';
 import type { Effect, SendKind } from './effects.js';
 import { changedValues, evalContext, fieldOf, instrumentOf, nextQuestion, prefilledAnswer, type Position } from './navigator.js';
 import { participantTimeZone } from './quiet-hours.js';
-import type { ConversationSettings } from './settings.js';
+import type { ConversationSettings, SurveySettings } from './settings.js';
 
 /** What every operation needs besides the conversation itself; lives for one step, never persisted. */
 export interface StepEnv {
@@ -40,10 +40,16 @@ function positionOf(context: ConversationContext, env: StepEnv, given: RecordDat
     now: env.now,
     timeZone: participantTimeZone(zoneField !== null && given[zoneField] !== undefined ? given : context.record, env.settings),
     serverTimeZone: env.settings.timeZone,
-    surveyTitles: env.settings.titles,
+    surveyTitles: surveyTitles(env.settings),
     place: context,
     skipCap: env.settings.skipCap,
   };
+}
+
+/** `[survey-title]`: the instrument's survey title, else the display name the project gave it. */
+function surveyTitles(settings: ConversationSettings): Readonly<Record<string, string>> {
+  const titled = Object.entries(settings.surveys).flatMap(([name, survey]) => (survey.title === undefined ? [] : [[name, survey.title] as const]));
+  return titled.length === 0 ? settings.titles : { ...settings.titles, ...Object.fromEntries(titled) };
 }
 
 function text(env: StepEnv, key: string, params?: Record<string, string | number>): string {
@@ -134,11 +140,30 @@ function advance(context: ConversationContext, env: StepEnv, after: string | nul
 function finish(context: ConversationContext, env: StepEnv, values: RecordData): Outcome {
   const complete = instrumentOf(env.survey, context.instrument).completeField;
   const done = { ...context, current: null, pending: null, finished: true, record: { ...context.record, [complete]: '2' } };
-  const completion = env.settings.completionText ?? text(env, 'conversation.completion');
+  const completion = surveySettings(context, env)?.endText ?? env.settings.completionText ?? text(env, 'conversation.completion');
   return {
     context: done,
     effects: [...writeEffect({ ...values, [complete]: '2' }, env), { type: 'cancelTimers' }, send(done, 'completion', [completion])],
   };
+}
+
+function surveySettings(context: ConversationContext, env: StepEnv): SurveySettings | undefined {
+  return env.settings.surveys[context.instrument];
+}
+
+/** REDCap shows the survey title and instructions above the first question; so does the first text. */
+function surveyIntro(context: ConversationContext, env: StepEnv): string[] {
+  const survey = surveySettings(context, env);
+  return [survey?.title ?? '', survey?.instructions ?? ''];
+}
+
+/** A stop action: the answer chose a code that ends the survey (a checkbox: any such option checked). */
+function stopsSurvey(context: ConversationContext, env: StepEnv, values: RecordData): boolean {
+  const field = context.current === null ? undefined : fieldOf(env.survey, context.current);
+  const codes = field === undefined ? undefined : surveySettings(context, env)?.stopActions[field.name];
+  if (field === undefined || codes === undefined) return false;
+  if (field.type !== 'checkbox') return codes.includes(values[field.name] ?? '');
+  return field.checkboxExports.some((option) => codes.includes(option.code) && values[option.exportName] === '1');
 }
 
 function invitationIntro(env: StepEnv): string {
@@ -151,12 +176,12 @@ export function invite(context: ConversationContext, env: StepEnv): Outcome {
     const waiting = { ...context, awaitingStart: true };
     return withTimers(unchanged(waiting, send(waiting, 'invitation', [invitationIntro(env), text(env, 'conversation.replyToBegin')])), env);
   }
-  return withTimers(advance(context, env, null, [invitationIntro(env)], 'invitation'), env);
+  return withTimers(advance(context, env, null, [invitationIntro(env), ...surveyIntro(context, env)], 'invitation'), env);
 }
 
 /** The participant's first text after a reply-to-begin invitation; the text itself is not an answer. */
 export function begin(context: ConversationContext, env: StepEnv): Outcome {
-  return withTimers(advance({ ...context, awaitingStart: false }, env, null, [], 'question'), env);
+  return withTimers(advance({ ...context, awaitingStart: false }, env, null, surveyIntro(context, env), 'question'), env);
 }
 
 /** An ordinary reply to the current question (or a new value instead of confirming one). */
@@ -194,6 +219,7 @@ function accept(context: ConversationContext, env: StepEnv, values: RecordData):
   const firstAnswer = context.started ? {} : { [complete]: '0' };
   // The answer goes into the record with the rest of the step's values, in advance's one copy of it.
   const saved: ConversationContext = { ...context, answered: [...context.answered, current], pending: null, invalidAt: [], started: true };
+  if (stopsSurvey(context, env, values)) return finish({ ...saved, record: { ...context.record, ...values, ...firstAnswer } }, env, { ...values, ...firstAnswer });
   return withTimers(advance(saved, env, current, [], 'question', { ...values, ...firstAnswer }), env);
 }
 

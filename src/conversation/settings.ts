@@ -18,6 +18,18 @@ const KeywordsSchema = z.object({
   confirm: z.array(z.string()).default(['YES', 'Y']),
 });
 
+/** An instrument's survey settings, as REDCap keeps them on its Survey Settings page. */
+export const SurveySettingsSchema = z.object({
+  title: z.string().optional(),
+  /** Sent before the first question. */
+  instructions: z.string().optional(),
+  /** REDCap's survey completion text; replaces the catalog's completion message for this instrument. */
+  endText: z.string().optional(),
+  /** Stop actions: the survey ends when one of these codes is chosen for the field (field → codes). */
+  stopActions: z.record(z.string(), z.array(z.string())).default({}),
+});
+export type SurveySettings = z.infer<typeof SurveySettingsSchema>;
+
 /** How one project runs its SMS conversations. Every field has a default, so `{}` is a valid setting. */
 export const ConversationSettingsSchema = z.object({
   keywords: KeywordsSchema.default(KeywordsSchema.parse({})),
@@ -51,6 +63,8 @@ export const ConversationSettingsSchema = z.object({
   optOutConfirmation: z.boolean().default(false),
   /** Display names for instruments in the CHOICE menu; the instrument name otherwise. */
   titles: z.record(z.string(), z.string()).default({}),
+  /** Survey settings by instrument. */
+  surveys: z.record(z.string(), SurveySettingsSchema).default({}),
 });
 
 export type ConversationSettings = z.infer<typeof ConversationSettingsSchema>;

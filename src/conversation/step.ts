@@ -1,11 +1,13 @@
 import { createActor, type AnyActorScope } from 'xstate';
 import type { Survey } from '../dictionary/model.js';
+import { NO_LANGUAGES, startingLanguage, type Languages } from '../languages/index.js';
 import type { Catalog } from '../messages/catalog.js';
 import type { ConversationContext } from './context.js';
 import type { Effect } from './effects.js';
 import type { ConversationEvent, MachineEvent } from './events.js';
 import type { StepEnv } from './interview.js';
 import { matchKeyword } from './keywords.js';
+import { envInLanguage, settingsInEveryLanguage, switchTarget } from './language.js';
 import { interviewer, type EffectEmitted } from './machine.js';
 import { endOfQuiet, participantTimeZone } from './quiet-hours.js';
 import type { ConversationSettings } from './settings.js';
@@ -49,12 +51,20 @@ export function step(
   now: Date,
   settings: ConversationSettings,
   catalog: Catalog = {},
+  languages: Languages = NO_LANGUAGES,
 ): StepResult {
-  const env: StepEnv = { survey, settings, catalog, now };
-  const [start, startActions] = snapshot === null ? begin(event) : [restore(snapshot), []];
-  const machineEvent = toMachineEvent(event, env);
+  const switched = event.type === 'inbound' ? switchTarget(event.text, languages) : null;
+  const stored = switched === null ? snapshot : inLanguage(snapshot, switched);
+  const opening = event.type === 'invite' ? withStartingLanguage(event, languages) : event;
+  const language = opening.type === 'invite' ? opening.start.language : storedLanguage(stored);
+  const env = envInLanguage({ survey, settings: settingsInEveryLanguage(settings, languages), catalog, now }, language, languages);
+  const [start, startActions] = stored === null ? begin(opening) : [restore(stored), []];
+  // A switch word re-sends where the participant is, now in their language; it is never an answer.
+  const machineEvent = switched === null ? toMachineEvent(opening, env) : { type: 'keyword.repeat' as const, env };
   const [next, actions] = machineEvent === null ? [start, []] : pureTransition(start, machineEvent);
   const effects = [...startActions, ...actions].flatMap(effectOf);
+  // Like REDCap's @LANGUAGE-CURRENT-SURVEY, the record remembers the language the participant chose.
+  if (switched !== null && languages.field !== null) effects.unshift({ type: 'write', values: { [languages.field]: switched } });
   const persisted = persist(next);
   return {
     snapshot: persisted,
@@ -62,6 +72,22 @@ export function step(
     status: persisted.value as ConversationStatus,
     open: next.status === 'active',
   };
+}
+
+function withStartingLanguage(event: Extract<ConversationEvent, { type: 'invite' }>, languages: Languages): ConversationEvent {
+  const language = startingLanguage(languages, event.start.record, event.start.language);
+  return language === undefined ? event : { ...event, start: { ...event.start, language } };
+}
+
+function storedLanguage(snapshot: unknown): string | undefined {
+  return (snapshot as PersistedConversation | null)?.context.language;
+}
+
+/** The stored conversation, switched to `language`; the switch persists with the snapshot. */
+function inLanguage(snapshot: unknown, language: string): unknown {
+  if (snapshot === null) return null;
+  const persisted = snapshot as PersistedConversation;
+  return { ...persisted, context: { ...persisted.context, language } };
 }
 
 /**

@@ -27,6 +27,9 @@ import { createPollingLoop } from '../loops/polling-loop.js';
 import { receiveProviderText } from '../use-cases/receive-provider-text.js';
 import { composeService, type Service } from '../composition/service.js';
 import { startBackground } from '../composition/engine.js';
+import { loadLanguages } from '../config/load-languages.js';
+import { LanguagesSchema } from '../config/languages-schema.js';
+import type { Languages } from '../languages/index.js';
 
 /** The demo project: a PHQ-style instrument, four participants, reminders and an expiry to try. */
 export const DEMO = {
@@ -38,7 +41,23 @@ export const DEMO = {
   unreachable: ['+15555550199'],
   reminders: ['PT4H', 'PT24H'],
   expiry: 'P2D',
+  /** English, and Spanish from an MLM export: record 5 reads Spanish (its language field says es). */
+  languages: [
+    { id: 'en', switch: ['ENGLISH'], keywords: {} },
+    {
+      id: 'es', mlm: 'translations/demo-phq.es.json', catalog: 'catalogs/es.yaml', switch: ['ESPAÑOL'],
+      keywords: { stop: ['ALTO', 'PARAR'], start: ['INICIAR'], help: ['AYUDA'], skip: ['OMITIR'], back: ['ATRAS'], repeat: ['REPETIR'], confirm: ['SI'] },
+    },
+  ],
+  languageField: 'language',
 } as const;
+
+/** The demo's languages, read from fixtures/ like a project file's `languages`. */
+function demoLanguages(): Languages {
+  const load = loadLanguages(LanguagesSchema.parse(DEMO.languages), DEMO.languageField, fileURLToPath(new URL('../../fixtures/', import.meta.url)));
+  if (!load.ok) throw new Error(`the demo's languages do not load: ${load.problems.map((problem) => problem.message).join('; ')}`);
+  return load.languages;
+}
 
 export interface DemoOptions {
   /** Where the database and the demo's state live (`./data`); created if missing. */
@@ -142,7 +161,7 @@ function composeDemoService(options: DemoOptions, state: DemoState, redcapUrl: s
     TIMEZONE: 'America/New_York',
     LOG_LEVEL: options.logLevel ?? 'warn',
   });
-  const project = { ...projectFromEnv(config), reminders: [...DEMO.reminders], expiry: DEMO.expiry };
+  const project = { ...projectFromEnv(config), reminders: [...DEMO.reminders], expiry: DEMO.expiry, languages: demoLanguages() };
   const sender = createSimulatorSender({ log: parts.handset, clock: parts.clock, unreachable: new Set(DEMO.unreachable) });
   return composeService(config, projectRegistry([project]), { clock: parts.clock, logger: parts.logger, sender });
 }

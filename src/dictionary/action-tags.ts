@@ -38,11 +38,11 @@ export const UNSUPPORTED_TAGS: Readonly<Record<string, string>> = {
   PASSWORDMASK: 'the answer travels as plain text in the participant\'s messages',
   LATITUDE: 'no location is captured by text message; the field is left as it is',
   LONGITUDE: 'no location is captured by text message; the field is left as it is',
-  'LANGUAGE-CURRENT-SURVEY': 'redcap-sms does not know the project\'s Multi-Language Management language ids; the field is left as it is',
-  'LANGUAGE-FORCE': 'the conversation speaks the project\'s message catalog, whatever the tag says',
-  'LANGUAGE-FORCE-SURVEY': 'the conversation speaks the project\'s message catalog, whatever the tag says',
-  'LANGUAGE-SET': 'the conversation speaks the project\'s message catalog, whatever the tag says',
-  'LANGUAGE-MENU-STATIC': 'the conversation speaks the project\'s message catalog, whatever the tag says',
+  'LANGUAGE-CURRENT-SURVEY': 'name the field as the project\'s `languageField` instead: redcap-sms reads the participant\'s language from it and writes a language switch back to it',
+  'LANGUAGE-FORCE': 'the participant\'s language comes from the invitation, the project\'s `languageField` or a switch word, whatever the tag says',
+  'LANGUAGE-FORCE-SURVEY': 'the participant\'s language comes from the invitation, the project\'s `languageField` or a switch word, whatever the tag says',
+  'LANGUAGE-SET': 'the participant\'s language comes from the invitation, the project\'s `languageField` or a switch word, whatever the tag says',
+  'LANGUAGE-MENU-STATIC': 'the participant\'s language comes from the invitation, the project\'s `languageField` or a switch word, whatever the tag says',
 };
 
 interface Token {

@@ -71,12 +71,15 @@ export function ruleInvitations(
 }
 
 /**
- * The survey queue after `completed` finished: the first other entry not yet completed whose condition
- * holds starts at once (auto-start) or is offered ("reply to begin").
+ * What follows a completed instrument: its auto-continue (the next instrument, at once), else the survey
+ * queue's first other entry not yet completed whose condition holds, started at once (auto-start) or
+ * offered ("reply to begin").
  */
 export function queueInvitation(
   project: ProjectConfig, survey: Survey, record: RecordRows, completed: string, completedEvent: string | null, now: Date,
 ): NewInvitation | undefined {
+  const continued = autoContinuation(project, survey, record, completed, completedEvent);
+  if (continued !== undefined) return invitation(project.id, record.recordId, continued, completedEvent, 'sms', now, now);
   const next = project.surveyQueue.find((entry: QueueEntry) => {
     const event = entry.event ?? completedEvent;
     return entry.instrument !== completed && !isComplete(record, survey, entry.instrument, event)
@@ -84,6 +87,19 @@ export function queueInvitation(
   });
   if (next === undefined) return undefined;
   return invitation(project.id, record.recordId, next.instrument, next.event ?? completedEvent, next.autoStart === true ? 'sms' : 'offer', now, now);
+}
+
+/** REDCap's auto-continue: the instrument after `completed`, in dictionary order, unless it is complete. */
+function autoContinuation(project: ProjectConfig, survey: Survey, record: RecordRows, completed: string, event: string | null): string | undefined {
+  if (project.surveys[completed]?.autoContinue !== true) return undefined;
+  const order = survey.instruments.map((instrument) => instrument.name);
+  const next = order[order.indexOf(completed) + 1];
+  return next === undefined || isComplete(record, survey, next, event) ? undefined : next;
+}
+
+/** Whether anything follows a completed instrument: the survey queue, or an instrument's auto-continue. */
+export function hasFollowUp(project: ProjectConfig): boolean {
+  return project.surveyQueue.length > 0 || Object.values(project.surveys).some((settings) => settings.autoContinue === true);
 }
 
 function invitation(

@@ -29,6 +29,8 @@ export const InvitationRequestSchema = z.strictObject({
   sendAt: z.iso.datetime({ offset: true, error: 'sendAt must be an ISO date-time with a time zone' }).optional(),
   /** Which project; optional when the service runs one. */
   project: z.string().min(1).optional(),
+  /** The language the participant reads (a configured MLM language id); otherwise the record's language field decides. */
+  language: z.string().min(1).optional(),
 });
 
 export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
@@ -36,7 +38,7 @@ export type InvitationRequest = z.infer<typeof InvitationRequestSchema>;
 /** What creating an invitation can come to; each has its HTTP status. */
 export type InvitationOutcome =
   | { readonly kind: 'created'; readonly invitation: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'unknown-instrument' | 'missing-record' | 'no-phone' | 'unknown-project' | 'bad-send-at'; readonly message: string }
+  | { readonly kind: 'unknown-instrument' | 'missing-record' | 'no-phone' | 'unknown-project' | 'bad-send-at' | 'unknown-language'; readonly message: string }
   | { readonly kind: 'refused'; readonly message: string }
   /** REDCap could not be asked; nothing was stored. */
   | { readonly kind: 'unavailable'; readonly message: string };

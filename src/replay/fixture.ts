@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { LanguagesSchema } from '../config/languages-schema.js';
 import { isIsoDuration } from '../conversation/duration.js';
 
 /** The next outgoing text: exactly this, or containing / matching this. */
@@ -16,6 +17,8 @@ const InviteSchema = z.object({
   phone: z.string().optional(),
   /** Extra record data for this invitation, merged over the fixture's record. */
   record: z.record(z.string(), z.string()).optional(),
+  /** The language the invitation chooses (an id from `languages`). */
+  language: z.string().optional(),
 }).strict();
 
 const one = <K extends string, V extends z.ZodType>(key: K, value: V) => z.object({ [key]: value } as { [P in K]: V }).strict();
@@ -53,6 +56,10 @@ export const FixtureSchema = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   /** Catalog overrides for this project. */
   catalog: z.record(z.string(), z.string()).default({}),
+  /** The project's languages, as the project file's `languages` key (files relative to the fixture). */
+  languages: LanguagesSchema.default([]),
+  /** The record field holding the participant's language, as the project file's `languageField`. */
+  languageField: z.string().optional(),
   /** The fake clock's start, ISO-8601 with offset. */
   start: z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO-8601 time' }),
   steps: z.array(StepSchema).min(1),

@@ -4,7 +4,9 @@ import { handleInbound, invite } from '../use-cases/index.js';
 import { conversationSettings, durationMs, interviewer, placeConversation, restore } from '../conversation/index.js';
 import { parseProjectDesign } from '../config/project-design-file.js';
 import type { ProjectDesign } from '../dictionary/project-design.js';
+import { loadLanguages } from '../config/load-languages.js';
 import { parseDictionary } from '../dictionary/index.js';
+import { NO_LANGUAGES, type Languages } from '../languages/index.js';
 import type { Survey } from '../dictionary/model.js';
 import { parseFixture, stepParts, type Expectation, type Fixture, type Step } from './fixture.js';
 import { REPLAY_PROJECT, ReplayWorld } from './world.js';
@@ -33,6 +35,10 @@ export function replayFile(file: string, options: ReplayOptions = {}): ReplayRes
     const errors = dictionary.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
     return { file, failures: [`dictionary has errors: ${errors.join('; ')}`], transcript: [] };
   }
+  const languages = loadLanguages(load.fixture.languages, load.fixture.languageField, dirname(file), dictionary.survey);
+  if (!languages.ok) {
+    return { file, failures: languages.problems.map((problem) => `languages.${problem.path.join('.')}: ${problem.message}`), transcript: [] };
+  }
   const design = load.fixture.design === undefined
     ? undefined
     : parseProjectDesign(readFileSync(resolve(dirname(file), load.fixture.design), 'utf8'), dictionary.survey);
@@ -40,7 +46,7 @@ export function replayFile(file: string, options: ReplayOptions = {}): ReplayRes
   if (design === undefined && (load.fixture.event !== undefined || load.fixture.rows !== undefined)) {
     return { file, failures: ['event and rows need design: the project\'s events and repeating instruments'], transcript: [] };
   }
-  return { file, ...replayFixture(load.fixture, dictionary.survey, { ...options, ...(design === undefined ? {} : { design: design.design }) }) };
+  return { file, ...replayFixture(load.fixture, dictionary.survey, { ...options, ...(design === undefined ? {} : { design: design.design }) }, languages.languages) };
 }
 
 interface Run {
@@ -78,9 +84,9 @@ function actualSteps(run: Run): Step[] {
   return run.actual.flatMap((block) => [...(block.action === null ? [] : [block.action]), ...block.expects, ...block.asserts]);
 }
 
-export function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}): Omit<ReplayResult, 'file'> {
+export function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}, languages: Languages = NO_LANGUAGES): Omit<ReplayResult, 'file'> {
   const settings = conversationSettings(fixture.settings);
-  const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record);
+  const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record, languages);
   const run: Run = { fixture, design: options.design, survey, world, failures: [], transcript: [], actual: [] };
   try {
     fixture.steps.forEach((step, index) => runStep(run, step, index + 1));
@@ -126,7 +132,7 @@ function runStep(run: Run, step: Step, number: number): void {
   }
 }
 
-function doInvite(run: Run, options: { instrument?: string | undefined; recordId?: string | undefined; phone?: string | undefined; record?: Record<string, string> | undefined }): void {
+function doInvite(run: Run, options: { instrument?: string | undefined; recordId?: string | undefined; phone?: string | undefined; record?: Record<string, string> | undefined; language?: string | undefined }): void {
   const { fixture, world } = run;
   const instrument = options.instrument ?? fixture.instrument;
   const placed = run.design === undefined ? undefined : placeConversation(run.design, fixture.rows ?? [], instrument, fixture.event ?? null);
@@ -138,6 +144,7 @@ function doInvite(run: Run, options: { instrument?: string | undefined; recordId
     phone: options.phone ?? fixture.phone,
     record: { ...placed?.record, ...world.redcap, ...options.record },
     ...(placed === undefined ? {} : { place: placed.place }),
+    ...(options.language === undefined ? {} : { language: options.language }),
   });
   world.dispatch();
   checkRoundTrip(run, 'invite');

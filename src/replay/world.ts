@@ -3,8 +3,9 @@ import { FakeClock, sequentialIds } from '../adapters/clock.js';
 import { openDatabase, SqliteStore } from '../adapters/storage/index.js';
 import type { ConversationDeps } from '../use-cases/index.js';
 import { fireDueTimers } from '../use-cases/index.js';
-import type { ConversationSettings } from '../conversation/index.js';
+import { settingsInEveryLanguage, type ConversationSettings } from '../conversation/index.js';
 import type { RecordData } from '../logic/index.js';
+import { NO_LANGUAGES, type Languages } from '../languages/index.js';
 import type { Catalog } from '../messages/catalog.js';
 
 export const REPLAY_PROJECT = 'replay';
@@ -24,11 +25,12 @@ export class ReplayWorld {
   readonly inbox: string[] = [];
   private messageCount = 0;
 
-  constructor(start: string, settings: ConversationSettings, catalog: Catalog, record: RecordData) {
+  constructor(start: string, settings: ConversationSettings, catalog: Catalog, record: RecordData, languages: Languages = NO_LANGUAGES) {
+    const everyLanguage = settingsInEveryLanguage(settings, languages);
     this.clock = new FakeClock(start);
     this.db = openDatabase(':memory:', { now: this.clock.now() });
     this.store = new SqliteStore(this.db);
-    this.deps = { store: this.store, clock: this.clock, newId: sequentialIds('conv-'), project: () => ({ settings, catalog }) };
+    this.deps = { store: this.store, clock: this.clock, newId: sequentialIds('conv-'), project: () => ({ settings: everyLanguage, catalog, languages }) };
     this.redcap = { ...record };
   }
 

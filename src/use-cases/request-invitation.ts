@@ -11,6 +11,7 @@ import type { RedcapClient } from '../ports/redcap/index.js';
 import type { RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
 import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import type { Survey } from '../dictionary/model.js';
+import { languageCatalog, languageOption, NO_LANGUAGES } from '../languages/index.js';
 import { message } from '../messages/catalog.js';
 import type { ConversationDeps } from './conversation-deps.js';
 import { isComplete, type RecordRows } from '../policies/invitation-rules.js';
@@ -61,6 +62,8 @@ async function check(deps: InvitationsDeps, request: InvitationRequest): Promise
   if (project === undefined) return { kind: 'unknown-project', message: unknownProject(deps.projects, request.project) };
   const sendAt = parseSendAt(request.sendAt, deps.conversations.clock.now());
   if (sendAt === 'past') return { kind: 'bad-send-at', message: 'sendAt is in the past' };
+  const language = languageProblem(project, request, sendAt);
+  if (language !== null) return { kind: 'unknown-language', message: language };
   const survey = await deps.survey(project.id);
   if (!survey.instruments.some((i) => i.name === request.instrument)) {
     const known = survey.instruments.map((i) => i.name).join(', ');
@@ -79,6 +82,16 @@ async function check(deps: InvitationsDeps, request: InvitationRequest): Promise
   if (deps.conversations.store.isOptedOut(project.id, phone)) return { kind: 'refused', message: 'the number has opted out; it can be invited again after it texts START' };
   if (isComplete(record, survey, request.instrument, event)) return { kind: 'refused', message: `record ${request.record} has already completed ${request.instrument}` };
   return { project, survey, record, phone, sendAt };
+}
+
+/** A chosen language must be one of the project's; a scheduled invitation reads it from the record when due. */
+function languageProblem(project: ProjectConfig, request: InvitationRequest, sendAt: Date | undefined): string | null {
+  if (request.language === undefined) return null;
+  const ids = project.languages.options.map((option) => option.id);
+  if (languageOption(project.languages, request.language) === undefined) {
+    return ids.length === 0 ? `project ${project.id} has no languages configured` : `unknown language ${request.language}; project ${project.id} has ${ids.join(', ')}`;
+  }
+  return sendAt === undefined ? null : 'language applies to invitations sent now; a scheduled one reads the record\'s language field when it is due';
 }
 
 /** The named project, or the only one when the service runs one. */
@@ -107,19 +120,21 @@ async function sendNow(deps: InvitationsDeps, request: InvitationRequest, checke
   const now = deps.conversations.clock.now().toISOString();
   if (request.mode === 'link') {
     const link = await client.exportSurveyLink({ record: request.record, instrument: request.instrument, ...(event === null ? {} : { event }) });
-    sendLink(deps.conversations, project.id, phone, link);
+    sendLink(deps.conversations, project.id, phone, link, request.language);
     return created(request, { project: project.id, status: 'sent', conversationId: null, scheduledFor: now, invitationId: null });
   }
   const placed = await placeInvitation(client, record, request.instrument, event, deps.conversations.clock.now());
   const started = inviteInto(deps.conversations, deps.sync, {
     project: project.id, survey, instrument: request.instrument, recordId: request.record, phone, record: placed.record,
     ...(placed.place === undefined ? {} : { place: placed.place }),
+    ...(request.language === undefined ? {} : { language: request.language }),
   }, placed.target);
   return created(request, { project: project.id, status: started.status, conversationId: started.conversationId, scheduledFor: now, invitationId: null });
 }
 
-function sendLink(conversations: ConversationDeps, project: string, phone: string, link: string): void {
-  const { catalog } = conversations.project(project);
+function sendLink(conversations: ConversationDeps, project: string, phone: string, link: string, language?: string): void {
+  const setup = conversations.project(project);
+  const catalog = languageCatalog(setup.catalog, setup.languages ?? NO_LANGUAGES, language);
   const scope = { deps: conversations, now: conversations.clock.now() };
   conversations.store.transaction(() => {
     enqueueText(scope, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project);

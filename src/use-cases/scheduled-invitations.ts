@@ -11,7 +11,7 @@ import type { Survey } from '../dictionary/model.js';
 import { message } from '../messages/catalog.js';
 import type { ConversationDeps } from './conversation-deps.js';
 import { backoffMs } from '../policies/backoff.js';
-import { baseRow, isComplete, queueInvitation, ruleInvitations, type RecordRows } from '../policies/invitation-rules.js';
+import { baseRow, hasFollowUp, isComplete, queueInvitation, ruleInvitations, type RecordRows } from '../policies/invitation-rules.js';
 import { invite, type InviteInput, type InviteResult } from './start-conversation.js';
 import { placeInvitation } from './invitation-place.js';
 import { passDiaryGate } from './diary-occurrences.js';
@@ -84,7 +84,7 @@ export async function handleDataEntryTrigger(deps: RedcapInvitationDeps, det: Da
 /** Our own SMS completion reached REDCap (DETs do not fire on API imports): the survey queue moves on. */
 export async function continueSurveyQueue(deps: RedcapInvitationDeps, completed: CompletedInstrument): Promise<number> {
   const project = deps.projects.find((p) => p.id === completed.project);
-  if (project === undefined || project.surveyQueue.length === 0) return 0;
+  if (project === undefined || !hasFollowUp(project)) return 0;
   const survey = await deps.survey(project.id);
   const record = await readRecord(deps.redcap(project.id), completed.recordId);
   const next = queueInvitation(project, survey, record, completed.instrument, completed.event, deps.conversations.clock.now());

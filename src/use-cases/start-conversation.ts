@@ -16,6 +16,8 @@ export interface InviteInput {
   record: RecordData;
   /** In a longitudinal or repeating project: the event, repeat instance, design and the record's other rows. */
   place?: ConversationPlace;
+  /** The language the invitation chose (an MLM language id); otherwise the record's language field decides. */
+  language?: string;
 }
 
 export interface InviteResult {
@@ -38,8 +40,11 @@ export function invite(deps: ConversationDeps, input: InviteInput): InviteResult
       if (decision.supersede.includes(row.id)) stepStored(scope, row, { type: 'superseded' });
       else if (decision.setAside.includes(row.id)) deps.store.updateConversation({ ...row, active: false, updatedAt: scope.now.toISOString() }, row.revision);
     }
-    const start = { ...input.place, phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record };
-    const result = step(input.survey, null, { type: 'invite', start, hold: decision.hold }, scope.now, setup.settings, setup.catalog);
+    const start = {
+      ...input.place, phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record,
+      ...(input.language === undefined ? {} : { language: input.language }),
+    };
+    const result = step(input.survey, null, { type: 'invite', start, hold: decision.hold }, scope.now, setup.settings, setup.catalog, setup.languages);
     const row = {
       id: deps.newId(), project: input.project, phone: input.phone, recordId: input.recordId,
       instrument: input.instrument, surveyVersion: input.survey.id, status: result.status, open: result.open,

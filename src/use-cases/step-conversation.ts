@@ -24,7 +24,7 @@ export function stepStored(scope: StepScope, row: ConversationRow, event: Conver
   let result: StepResult;
   try {
     assertCompatible(row);
-    result = step(store.loadSurvey(row.surveyVersion), row.snapshot, event, scope.now, setup.settings, setup.catalog);
+    result = step(store.loadSurvey(row.surveyVersion), row.snapshot, event, scope.now, setup.settings, setup.catalog, setup.languages);
   } catch (error) {
     if (!(error instanceof IncompatibleSnapshot)) throw error;
     flagIncompatible(scope, row, error);

@@ -2,21 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/env.js';
 import { loadProjects, parseProjectFile } from '../../src/config/projects.js';
 import { runCli } from '../../src/cli/program.js';
 import { baseEnv } from '../http/service-world.js';
+import { problemsOf } from './problems.js';
 
-function problemsOf(action: () => unknown): readonly string[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const without = (name: string) => Object.fromEntries(Object.entries(baseEnv()).filter(([key]) => key !== name));
 

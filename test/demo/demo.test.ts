@@ -62,6 +62,23 @@ describe('the embedded demo (npm start)', () => {
     expect(value(written, 'phq_more___1')).toBe('0');
   });
 
+  it('when the Spanish participant is invited, then the simulator shows the survey in Spanish and a Spanish label is saved as its code', async () => {
+    const demo = await start();
+    const page = await request(demo.baseUrl).get('/simulator').expect(200);
+    expect(page.text).toContain('5 · Elena (español) · +15555550105');
+    await request(demo.baseUrl).post('/simulator/api/participants/5/invite').expect(201);
+    const invited = await received(demo, '5', 1);
+    expect(invited.messages.at(-1)?.body).toContain('Cuestionario PHQ');
+    expect(invited.messages.at(-1)?.body).toContain('¿Poco interés o placer en hacer cosas? (0) Para nada');
+    await text(demo, '5', 'varios días');
+    expect((await received(demo, '5', 2)).messages.at(-1)?.body).toContain('¿Se ha sentido decaído(a)');
+    const written = await eventually(async () => {
+      const v = await view(demo, '5');
+      return value(v, 'phq1') === '1' ? v : undefined;
+    });
+    expect(written.status).toBe('asking');
+  });
+
   it('when the clock is advanced, then the reminder and the expiry fire', async () => {
     const demo = await start();
     await request(demo.baseUrl).post('/simulator/api/participants/1/invite').expect(201);

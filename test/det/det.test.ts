@@ -157,6 +157,32 @@ describe('survey queue', () => {
     expect(offer.body).not.toMatch(/sleep/i);
   });
 
+  test.each([
+    ['without a survey queue', {}],
+    ['before the survey queue, which would offer weekly', { surveyQueue: [{ instrument: 'weekly', autoStart: false }] }],
+  ])('when daily has auto-continue %s and completes by SMS, then weekly (next in the dictionary) starts at once', async (_case, extra) => {
+    world = await startService(classicStudy({ records: RECORDS }), {
+      invitationRules: [{ instrument: 'daily', when: "[group] = '1'" }], surveys: { daily: { autoContinue: true } }, ...extra,
+    });
+
+    await completeDailyBySms(world);
+    await world.service.redcap.sendDueInvitations();
+
+    expect(world.smsTo(PHONE).at(-1)!.body).toMatch(/sleep/i);
+    expect(world.service.redcap.sync.invitations('study').map((i) => [i.instrument, i.mode])).toEqual([['daily', 'sms'], ['weekly', 'sms']]);
+  });
+
+  test('when the instrument after an auto-continue is already complete, then nothing more starts', async () => {
+    world = await startService(classicStudy({ records: [{ ...RECORDS[0], weekly_complete: '2' }] }), {
+      invitationRules: [{ instrument: 'daily', when: "[group] = '1'" }], surveys: { daily: { autoContinue: true } },
+    });
+
+    await completeDailyBySms(world);
+    await world.service.redcap.sendDueInvitations();
+
+    expect(world.service.redcap.sync.invitations('study').map((i) => i.instrument)).toEqual(['daily']);
+  });
+
   test('when a survey is completed on the web (DET with complete = 2), then the queue moves on from the re-read record', async () => {
     world = await startService(classicStudy({
       records: [{ record_id: '1', phone: PHONE, group: '2', mood: '2', daily_complete: '2' }],

@@ -78,7 +78,7 @@ describe('checkDictionary', () => {
     expect(report.errors).toEqual([]);
     expect(report.warnings.map((w) => [w.line, w.field, w.column, w.message])).toEqual([
       [3, 'fruit', 'Field Annotation', '@RANDOMORDER is not supported by redcap-sms: the choices are sent in dictionary order'],
-      [4, 'lang', 'Field Annotation', "@LANGUAGE-CURRENT-SURVEY is not supported by redcap-sms: redcap-sms does not know the project's Multi-Language Management language ids; the field is left as it is"],
+      [4, 'lang', 'Field Annotation', "@LANGUAGE-CURRENT-SURVEY is not supported by redcap-sms: name the field as the project's `languageField` instead: redcap-sms reads the participant's language from it and writes a language switch back to it"],
     ]);
   });
 
@@ -181,5 +181,40 @@ describe('dictionary check counts what is asked by SMS', () => {
     expect(report.warnings).toEqual([expect.objectContaining({ field: 'mood', message: expect.stringMatching(/\{weight_unit\} is already embedded in weight/) })]);
     const { out } = await run('dictionary', 'check', fixturePath('embedding-demo.csv'));
     expect(out).toContain('embedded: bp_sys in bp_intro (asked right after bp_intro; its {placeholder} shows the answer, or ______ until then)');
+  });
+});
+
+describe('redcap-sms dictionary check --mlm', () => {
+  const translation = (name: string) => fixturePath(`../translations/${name}`);
+
+  it('when MLM exports are given, then each language is costed and the texts that go to UCS-2 are named', async () => {
+    const { code, out } = await run('dictionary', 'check', fixturePath('demo-phq.csv'), '--mlm', translation('demo-phq.es.json'), `ar=${translation('demo-phq.ar.csv')}`);
+    expect(code).toBe(0);
+    expect(out).toContain('default phq: 8 segments per survey, at most 2 per question');
+    expect(out).toContain('es phq: 16 segments per survey, at most 4 per question');
+    expect(out).toContain('UCS-2 (70 characters a segment): phq1 choice 2, for "á"');
+    expect(out).toContain('UCS-2 (70 characters a segment): survey title, for "ا"');
+    expect(out).toContain('UCS-2 (70 characters a segment): hint.skip, for "أ"');
+  });
+
+  it('when --json is given, then the costs by language and the translation errors are in the JSON', async () => {
+    const { out } = await run('dictionary', 'check', fixturePath('demo-phq.csv'), '--json', '--mlm', translation('demo-phq.es.json'));
+    const report = JSON.parse(out) as { languages: { language: string; instruments: { instrument: string; totalSegments: number; ucs2: unknown[] }[] }[]; translationErrors: string[] };
+    expect(report.languages.map((l) => l.language)).toEqual(['default', 'es']);
+    expect(report.languages[1]?.instruments.find((i) => i.instrument === 'phq')?.ucs2).toContainEqual({ text: 'phq_intro label', character: 'ú' });
+    expect(report.translationErrors).toEqual([]);
+  });
+
+  it('when an export names a field the dictionary lacks, then the error names the file and item, and it exits 1', async () => {
+    const bad = await run('dictionary', 'check', fixturePath('redcapr-simple.csv'), '--mlm', translation('demo-phq.es.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('demo-phq.es.json: fieldTranslations[0] (phq_intro).label: unknown field "phq_intro"');
+    expect(bad.out).toContain('error(s): fix them in the dictionary or its translations and check again.');
+  });
+
+  it('when a CSV export is given without its language, then it exits 2 and says how to name it', async () => {
+    const { code, err } = await run('dictionary', 'check', fixturePath('demo-phq.csv'), '--mlm', translation('demo-phq.ar.csv'));
+    expect(code).toBe(2);
+    expect(err).toMatch(/a CSV export names no language; write it as es=/);
   });
 });

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { PHONE, classicStudy } from '../writeback/harness.js';
 import { ADMIN_TOKEN, startService } from '../det/service-harness.js';
@@ -166,5 +167,40 @@ describe('POST /api/invitations refusals change nothing', () => {
     expect(response.status).toBe(503);
     expect(response.body.error).toMatch(/REDCap could not be asked/);
     expect(count(w, 'conversations')).toBe(0);
+  });
+});
+
+describe('POST /api/invitations, with a language', () => {
+  const spanish = { languages: [{ id: 'en' }, { id: 'es', catalog: fileURLToPath(new URL('../../fixtures/catalogs/es.yaml', import.meta.url)) }] };
+
+  test('when the invitation chooses a configured language, then the participant is texted in it', async () => {
+    const w = await start(spanish);
+
+    const response = await post(w, { record: '1', instrument: 'daily', language: 'es' });
+
+    expect(response.status).toBe(201);
+    expect(w.smsTo(PHONE)).toEqual([expect.objectContaining({ kind: 'invitation', body: expect.stringMatching(/^Le invitamos a responder una breve encuesta/) })]);
+  });
+
+  test('when a link invitation chooses a language, then the link text is in it', async () => {
+    const w = await start(spanish);
+
+    await post(w, { record: '1', instrument: 'weekly', mode: 'link', language: 'es' }).expect(201);
+
+    expect(w.smsTo(PHONE)).toEqual([expect.objectContaining({ body: expect.stringMatching(/^Le invitamos a responder una breve encuesta: https?:\/\//) })]);
+  });
+
+  test.each([
+    ['a language the project lacks', spanish, { language: 'fr' }, 'unknown language fr; project study has en, es'],
+    ['a language on a project without languages', {}, { language: 'es' }, 'project study has no languages configured'],
+    ['a language on a scheduled invitation', spanish, { language: 'es', sendAt: '2026-03-11T20:00:00.000Z' }, "language applies to invitations sent now; a scheduled one reads the record's language field when it is due"],
+  ])('when the invitation names %s, then 400 with the reason and nothing is stored', async (_case, settings, body, message) => {
+    const w = await start(settings);
+
+    const response = await post(w, { record: '1', instrument: 'daily', ...body });
+
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain(message);
+    expect(count(w, 'conversations') + count(w, 'outbox') + count(w, 'scheduled_invitations')).toBe(0);
   });
 });

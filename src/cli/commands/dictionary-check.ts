@@ -4,6 +4,7 @@ import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkDictionary, type DictionaryReport, type InstrumentReport } from '../../checks/check-dictionary.js';
 import type { Diagnostic } from '../../dictionary/model.js';
+import { checkLanguages, renderLanguages } from './dictionary-check-languages.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import type { SetExit } from '../set-exit.js';
 
@@ -19,10 +20,13 @@ export function registerDictionaryCheck(program: Command, io: CliIo, setExit: Se
     .description('Load a data dictionary (Designer CSV or API metadata JSON) and report what an SMS survey can ask.')
     .argument('<file>', 'the dictionary: .csv from the Online Designer, or .json from the API (content=metadata)')
     .option('--json', 'print the report as one JSON object')
-    .action((file: string, options: { json?: boolean }) => {
-      const report = checkDictionary(readDictionaryFile(io, file), formatHint(file));
-      io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(file, report));
-      setExit(report.errors.length > 0 ? EXIT.inputErrors : EXIT.ok);
+    .option('--mlm <files...>', "REDCap MLM exports to check against it and cost by language (a JSON export, or lang=file for a CSV)")
+    .action((file: string, options: { json?: boolean; mlm?: string[] }) => {
+      const bytes = readDictionaryFile(io, file);
+      const report = checkDictionary(bytes, formatHint(file));
+      const languages = checkLanguages(io, bytes, formatHint(file), options.mlm ?? []);
+      io.out(options.json ? `${JSON.stringify({ ...report, languages: languages.costs, translationErrors: languages.errors }, null, 2)}\n` : renderReport(file, report, renderLanguages(languages), languages.errors.length));
+      setExit(report.errors.length + languages.errors.length > 0 ? EXIT.inputErrors : EXIT.ok);
     });
 }
 
@@ -43,7 +47,7 @@ export function formatHint(file: string): 'csv' | 'json' | undefined {
   return extension === '.json' ? 'json' : extension === '.csv' ? 'csv' : undefined;
 }
 
-export function renderReport(file: string, report: DictionaryReport): string {
+export function renderReport(file: string, report: DictionaryReport, languageLines: readonly string[] = [], translationErrors = 0): string {
   const lines = [`Dictionary ${file}`];
   if (report.surveyId !== null) {
     lines.push(
@@ -54,9 +58,9 @@ export function renderReport(file: string, report: DictionaryReport): string {
     if (Object.keys(report.validationTypes).length > 0) lines.push(`  validation: ${formatCounts(report.validationTypes)}`);
     lines.push('', 'Instruments:', ...report.instruments.flatMap(renderInstrument));
   }
-  lines.push(...renderDiagnostics('Errors', report.errors), ...renderDiagnostics('Warnings', report.warnings));
-  lines.push('', report.errors.length > 0
-    ? `${report.errors.length} error(s): fix them in the dictionary and check again.`
+  lines.push(...languageLines, ...renderDiagnostics('Errors', report.errors), ...renderDiagnostics('Warnings', report.warnings));
+  lines.push('', report.errors.length + translationErrors > 0
+    ? `${report.errors.length + translationErrors} error(s): fix them in the dictionary${translationErrors > 0 ? ' or its translations' : ''} and check again.`
     : `OK${report.warnings.length > 0 ? ` (${report.warnings.length} warning(s))` : ''}.`);
   return `${lines.join('\n')}\n`;
 }

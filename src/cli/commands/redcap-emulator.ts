@@ -3,14 +3,12 @@
  * trying redcap-sms without a REDCap server. Runs until Ctrl+C.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseProjectDesign } from '../../config/project-design-file.js';
 import { createRedcapEmulator, type RedcapEmulator } from '../../demo/redcap-emulator/index.js';
 import { emulatorDesign, type EmulatorDesign } from '../../demo/redcap-emulator/design-config.js';
 import { parseDictionary } from '../../dictionary/index.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
+import { EXIT, readTextFile, UsageError, type CliIo } from '../io.js';
 import type { SetExit } from '../set-exit.js';
 
 interface EmulatorFlags {
@@ -63,7 +61,7 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
 /** The emulator for the dictionary, or undefined after saying why the dictionary cannot be served. */
 function startable(io: CliIo, flags: EmulatorFlags, token: string, projectId: number): RedcapEmulator | undefined {
   const file = flags.dictionary;
-  const dictionary = readText(io, file);
+  const dictionary = readTextFile(io, file);
   const design = flags.design === undefined ? {} : designOf(io, flags.design, dictionary);
   try {
     return createRedcapEmulator({ projects: [{ token, projectId, dictionary, ...design }] });
@@ -76,21 +74,12 @@ function startable(io: CliIo, flags: EmulatorFlags, token: string, projectId: nu
 /** The design file as emulator settings; a dictionary that does not load is reported by the emulator itself. */
 function designOf(io: CliIo, file: string, dictionary: string): EmulatorDesign {
   const survey = parseDictionary(dictionary).survey;
-  const load = parseProjectDesign(readText(io, file), survey ?? undefined);
+  const load = parseProjectDesign(readTextFile(io, file), survey ?? undefined);
   if (!load.ok) throw new UsageError(`the design ${file} has errors:\n  ${load.errors.join('\n  ')}`);
   try {
     return emulatorDesign(load.design, survey?.instruments.map((i) => i.name) ?? []);
   } catch (error) {
     throw new UsageError(`the design ${file}: ${(error as Error).message}`);
-  }
-}
-
-function readText(io: CliIo, file: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file} (${code ?? 'unknown error'})`);
   }
 }
 

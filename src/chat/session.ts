@@ -33,9 +33,9 @@ export class ChatSession {
   }
 
   /** Sends the invitation; returns the texts the participant received. */
-  begin(): string[] {
+  async begin(): Promise<string[]> {
     const { options, world } = this;
-    invite(world.deps, {
+    await invite(world.deps, {
       project: REPLAY_PROJECT, survey: options.survey, instrument: options.instrument,
       recordId: options.recordId, phone: options.phone, record: { ...world.redcap },
     });
@@ -44,8 +44,8 @@ export class ChatSession {
   }
 
   /** The participant texts `body`; returns the replies. */
-  send(body: string): string[] {
-    handleInbound(this.world.deps, {
+  async send(body: string): Promise<string[]> {
+    await handleInbound(this.world.deps, {
       provider: 'replay', providerMessageId: this.world.nextMessageId(), project: REPLAY_PROJECT, from: this.options.phone, body,
     });
     this.steps.push({ send: body });
@@ -53,9 +53,9 @@ export class ChatSession {
   }
 
   /** Lets `duration` (ISO-8601) pass; returns the reminders and expiry texts it brought. */
-  wait(duration: string): string[] {
+  async wait(duration: string): Promise<string[]> {
     if (!isIsoDuration(duration)) throw new RangeError(`not an ISO-8601 duration: "${duration}" (try PT4H or P1D)`);
-    this.world.advance(durationMs(duration));
+    await this.world.advance(durationMs(duration));
     this.steps.push({ wait: duration });
     return this.deliver();
   }
@@ -66,8 +66,8 @@ export class ChatSession {
     return Object.fromEntries(Object.entries(this.world.redcap).filter(([field, value]) => before[field] !== value));
   }
 
-  status(): string {
-    return this.world.store.conversations(REPLAY_PROJECT).at(-1)?.status ?? 'none';
+  async status(): Promise<string> {
+    return (await this.world.store.conversations(REPLAY_PROJECT)).at(-1)?.status ?? 'none';
   }
 
   now(): Date {
@@ -75,13 +75,13 @@ export class ChatSession {
   }
 
   /** The session as a replay fixture, ending with the record and status it reached. */
-  fixture(dictionaryPath: string, description: string): Fixture {
+  async fixture(dictionaryPath: string, description: string): Promise<Fixture> {
     const writes = Object.fromEntries(Object.entries(this.writes()).map(([field, value]) => [field, String(value)]));
     const { options } = this;
     return {
       description, dictionary: dictionaryPath, instrument: options.instrument, recordId: options.recordId,
       phone: options.phone, record: options.record, settings: { ...options.settings }, catalog: {}, start: options.start,
-      steps: [...this.steps, ...(Object.keys(writes).length > 0 ? [{ 'expect-record': writes }] : []), { 'expect-status': this.status() }],
+      steps: [...this.steps, ...(Object.keys(writes).length > 0 ? [{ 'expect-record': writes }] : []), { 'expect-status': await this.status() }],
     };
   }
 
@@ -90,8 +90,8 @@ export class ChatSession {
   }
 
   /** Moves what the engine queued to the phone and records each text as an expectation. */
-  private deliver(): string[] {
-    this.world.dispatch();
+  private async deliver(): Promise<string[]> {
+    await this.world.dispatch();
     const texts = this.world.inbox.splice(0);
     this.steps.push(...texts.map((text) => ({ expect: text })));
     if (texts.length === 0) this.steps.push('expect-none');

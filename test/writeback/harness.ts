@@ -103,9 +103,9 @@ export async function startWorld(
   let inbound = 0;
   return {
     emulator, clock, db, conversations, redcap, project: projects.projects[0]!, logs, notices,
-    reply(body, phone = PHONE) {
+    async reply(body, phone = PHONE) {
       inbound += 1;
-      handleInbound(conversations, { provider: 'test', providerMessageId: `SM${inbound}`, project: config.id, from: phone, body });
+      await handleInbound(conversations, { provider: 'test', providerMessageId: `SM${inbound}`, project: config.id, from: phone, body });
     },
     async writeBack(rounds = 10) {
       for (let i = 0; i < rounds; i += 1) {

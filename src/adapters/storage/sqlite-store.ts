@@ -167,6 +167,8 @@ export class SqliteUnit implements UnitOfWork {
   private readonly sql: Record<string, Statement>;
   /** Transcript heads of the open transaction not yet written to their conversations. */
   private readonly heads = new PendingHeads();
+  /** Made once: the outermost unit calls it before every COMMIT. */
+  private readonly beforeCommit = (): void => this.writePendingHeads();
 
   constructor(db: Database) {
     this.sql = prepareAll(db);
@@ -177,15 +179,18 @@ export class SqliteUnit implements UnitOfWork {
   /** Opens the transaction, runs `work` on this handle and commits, writing the transcript heads still pending. */
   async outermost<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     try {
-      return await this.write.outermost(() => work(this), () => this.writePendingHeads());
+      return await this.write.outermost(() => work(this), this.beforeCommit);
     } finally {
       this.heads.clear();
     }
   }
 
-  /** A nested unit (a savepoint): rolled back alone, its transcript heads with it, if `work` rejects. */
+  /**
+   * A nested unit (a savepoint): rolled back alone, its transcript heads with it, if `work` rejects.
+   * Without a savepoint (group commit's first run) nothing is rolled back alone, so the heads are not copied.
+   */
   transaction<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
-    const heads = this.write.depth > 0 ? this.heads.saved() : undefined;
+    const heads = this.write.savepoints ? this.heads.saved() : undefined;
     return this.write.nested(() => work(this), () => heads !== undefined && this.heads.restore(heads));
   }
 

@@ -24,6 +24,11 @@ export class WriteTransaction {
     };
   }
 
+  /** True when a nested unit opened now would get a savepoint of its own (and so can be rolled back alone). */
+  get savepoints(): boolean {
+    return this.depth > 0 && this.flat === undefined;
+  }
+
   /** BEGIN IMMEDIATE, `work`, then `beforeCommit` and COMMIT; ROLLBACK if any of it fails. */
   async outermost<T>(work: () => Promise<T>, beforeCommit: () => void): Promise<T> {
     if (this.depth > 0) throw new Error('a unit of work is already open on this connection');

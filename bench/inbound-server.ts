@@ -102,7 +102,7 @@ function listenUntilStopped(handler: express.Express | Server): void {
 function runMinimalPipeline(): void {
   const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-bench-minimal-'));
   const store = new SqliteStore(openDatabase(join(dir, 'minimal.db'), { synchronous: 'FULL' }));
-  const storeInbound = createGroupCommit(store, (form: { MessageSid: string; From: string }) => store.insertInbound({
+  const storeInbound = createGroupCommit(store, (tx, form: { MessageSid: string; From: string }) => tx.insertInbound({
     provider: 'twilio', providerMessageId: form.MessageSid, project: 'default', phone: form.From, receivedAt: new Date().toISOString(),
   }));
   const signature = { authToken: BENCH.authToken, publicUrl: BENCH.publicUrl, enabled: true };
@@ -168,14 +168,14 @@ async function runService(redcapUrl: string, twilioBaseUrl: string, survey: Benc
 async function inviteAll(setup: Service, instrument: string): Promise<void> {
   await setup.redcap.pullAll();
   const survey = await setup.redcap.survey('default');
-  setup.db.transaction(() => {
+  await setup.conversations.store.transaction(async (tx) => {
     for (let i = 0; i < participants; i += 1) {
       const recordId = String(i + 1);
-      invite(setup.conversations, {
+      await invite(setup.conversations, {
         project: 'default', survey, instrument, recordId, phone: participantPhone(i), record: { record_id: recordId },
-      });
+      }, tx);
     }
-  })();
+  });
   await setup.close();
 }
 

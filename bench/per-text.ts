@@ -37,7 +37,7 @@ export const perTextBenchmark: Benchmark = {
       ...DEPTHS.map((answers) => ({ label: `long survey, after ${answers} answers, ${STORED[0].toLocaleString('en-US')} stored`, input: longCase(answers, STORED[0]) })),
       { label: `long survey, after 10 answers, ${STORED[1].toLocaleString('en-US')} stored`, input: longCase(10, STORED[1]) },
     ];
-    const rounds = turnAbout(cases.map((c) => c.input), ROUNDS);
+    const rounds = await turnAbout(cases.map((c) => c.input), ROUNDS);
     const us = (value: number) => `${Math.round(value)} µs`;
     const lines = [
       `pure step on a ${LONG_QUESTIONS}-question instrument (every third question branching on the one before), CPU per text, parse + step + serialise:`,

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock, sequentialIds } from '../src/adapters/clock.js';
 import { openDatabase, SqliteStore } from '../src/adapters/storage/index.js';
+import { createGroupCommit } from '../src/adapters/storage/group-commit.js';
 import { conversationSettings } from '../src/conversation/index.js';
 import type { Survey } from '../src/dictionary/model.js';
-import { handleInbound, invite, type ConversationDeps } from '../src/use-cases/index.js';
+import { handleInbound, invite, type ConversationDeps, type InboundMessage } from '../src/use-cases/index.js';
 import { seedConversations, seededPhone } from './stored-conversations.js';
 
 export interface UnitOfWorkCase {
@@ -32,7 +33,7 @@ export interface UnitOfWorkCase {
 /** One case set up on its own database, ready to be measured round after round. */
 export interface UnitOfWork {
   /** CPU µs per text over one round (every measured conversation answers once). */
-  round(): number;
+  round(): Promise<number>;
   close(): void;
 }
 
@@ -40,7 +41,7 @@ const TEMPLATE_PHONE = '+16505550000';
 /** Units of work per transaction: about the group commit's size at full load. */
 const GROUP = 8;
 
-export function prepareUnitOfWork(input: UnitOfWorkCase): UnitOfWork {
+export async function prepareUnitOfWork(input: UnitOfWorkCase): Promise<UnitOfWork> {
   const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-unit-of-work-'));
   const db = openDatabase(join(dir, 'bench.db'), { synchronous: 'FULL' });
   const clock = new FakeClock('2026-03-02T15:00:00Z');
@@ -50,24 +51,26 @@ export function prepareUnitOfWork(input: UnitOfWorkCase): UnitOfWork {
     project: () => ({ settings: conversationSettings({ reminders: ['PT4H'], expiry: 'P1D' }), catalog: {} }),
   };
   let sid = 0;
-  const text = (from: string, body: string) => handleInbound(deps, { provider: 'twilio', providerMessageId: `SM${++sid}`, project: 'bench', from, body });
-  const template = invite(deps, {
+  // As the engine commits them: the texts of one event-loop turn share a transaction (group commit).
+  const grouped = createGroupCommit(store, (tx, inbound: InboundMessage) => handleInbound(deps, inbound, tx));
+  const text = (from: string, body: string) => grouped({ provider: 'twilio', providerMessageId: `SM${++sid}`, project: 'bench', from, body });
+  const { conversationId: template } = await invite(deps, {
     project: 'bench', survey: input.survey, instrument: input.instrument, recordId: '0', phone: TEMPLATE_PHONE, record: { record_id: '0' },
-  }).conversationId;
-  for (let k = 0; k < input.answersGiven; k += 1) text(TEMPLATE_PHONE, input.reply(k));
+  });
+  for (let k = 0; k < input.answersGiven; k += 1) await text(TEMPLATE_PHONE, input.reply(k));
   seedConversations(db, template, input.stored, 'stored', 0);
   seedConversations(db, template, input.measured, 'measured', input.stored);
   let rounds = 0;
   return {
-    round() {
+    async round() {
       const reply = input.reply(input.answersGiven + rounds);
       const asked = questionsAsked(db);
       clock.advance(60_000);
       const before = process.cpuUsage();
       for (let first = 1; first <= input.measured; first += GROUP) {
-        store.transaction(() => store.withoutSavepoints(() => {
-          for (let m = first; m < first + GROUP && m <= input.measured; m += 1) text(seededPhone(input.stored + m), reply);
-        }));
+        const group: Promise<unknown>[] = [];
+        for (let m = first; m < first + GROUP && m <= input.measured; m += 1) group.push(text(seededPhone(input.stored + m), reply));
+        await Promise.all(group);
       }
       const used = process.cpuUsage(before);
       rounds += 1;
@@ -90,12 +93,17 @@ function questionsAsked(db: ReturnType<typeof openDatabase>): number {
 }
 
 /** Measures the cases turn about, `rounds` times after a warm-up round, and returns each case's rounds (CPU µs per text). */
-export function turnAbout(cases: readonly UnitOfWorkCase[], rounds: number): number[][] {
+export async function turnAbout(cases: readonly UnitOfWorkCase[], rounds: number): Promise<number[][]> {
   const prepared: UnitOfWork[] = [];
   try {
-    for (const input of cases) prepared.push(prepareUnitOfWork(input));
-    for (const unit of prepared) unit.round(); // warm-up: V8 optimises on the first texts
-    const perRound = Array.from({ length: rounds }, () => prepared.map((unit) => unit.round()));
+    for (const input of cases) prepared.push(await prepareUnitOfWork(input));
+    for (const unit of prepared) await unit.round(); // warm-up: V8 optimises on the first texts
+    const perRound: number[][] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      const round: number[] = [];
+      for (const unit of prepared) round.push(await unit.round());
+      perRound.push(round);
+    }
     return prepared.map((_, i) => perRound.map((round) => round[i]!));
   } finally {
     for (const unit of prepared) unit.close();

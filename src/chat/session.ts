@@ -42,11 +42,11 @@ export class ChatSession {
   }
 
   /** Sends the invitation; returns the texts the participant received. */
-  begin(): string[] {
+  async begin(): Promise<string[]> {
     const { options, world } = this;
     const at = options.place;
     const placed = at === undefined ? undefined : placeConversation(at.design, at.rows, options.instrument, at.event ?? null);
-    invite(world.deps, {
+    await invite(world.deps, {
       project: REPLAY_PROJECT, survey: options.survey, instrument: options.instrument,
       recordId: options.recordId, phone: options.phone, record: { ...placed?.record, ...world.redcap },
       ...(placed === undefined ? {} : { place: placed.place }),
@@ -56,8 +56,8 @@ export class ChatSession {
   }
 
   /** The participant texts `body`; returns the replies. */
-  send(body: string): string[] {
-    handleInbound(this.world.deps, {
+  async send(body: string): Promise<string[]> {
+    await handleInbound(this.world.deps, {
       provider: 'replay', providerMessageId: this.world.nextMessageId(), project: REPLAY_PROJECT, from: this.options.phone, body,
     });
     this.steps.push({ send: body });
@@ -65,9 +65,9 @@ export class ChatSession {
   }
 
   /** Lets `duration` (ISO-8601) pass; returns the reminders and expiry texts it brought. */
-  wait(duration: string): string[] {
+  async wait(duration: string): Promise<string[]> {
     if (!isIsoDuration(duration)) throw new RangeError(`not an ISO-8601 duration: "${duration}" (try PT4H or P1D)`);
-    this.world.advance(durationMs(duration));
+    await this.world.advance(durationMs(duration));
     this.steps.push({ wait: duration });
     return this.deliver();
   }
@@ -78,8 +78,8 @@ export class ChatSession {
     return Object.fromEntries(Object.entries(this.world.redcap).filter(([field, value]) => before[field] !== value));
   }
 
-  status(): string {
-    return this.world.store.conversations(REPLAY_PROJECT).at(-1)?.status ?? 'none';
+  async status(): Promise<string> {
+    return (await this.world.store.conversations(REPLAY_PROJECT)).at(-1)?.status ?? 'none';
   }
 
   now(): Date {
@@ -87,7 +87,7 @@ export class ChatSession {
   }
 
   /** The session as a replay fixture, ending with the record and status it reached. */
-  fixture(dictionaryPath: string, description: string, designPath?: string): Fixture {
+  async fixture(dictionaryPath: string, description: string, designPath?: string): Promise<Fixture> {
     const writes = Object.fromEntries(Object.entries(this.writes()).map(([field, value]) => [field, String(value)]));
     const { options } = this;
     return {
@@ -96,7 +96,7 @@ export class ChatSession {
       ...(designPath === undefined ? {} : { design: designPath }),
       ...(options.place?.event === undefined ? {} : { event: options.place.event }),
       ...(options.place === undefined || options.place.rows.length === 0 ? {} : { rows: options.place.rows }),
-      steps: [...this.steps, ...(Object.keys(writes).length > 0 ? [{ 'expect-record': writes }] : []), { 'expect-status': this.status() }],
+      steps: [...this.steps, ...(Object.keys(writes).length > 0 ? [{ 'expect-record': writes }] : []), { 'expect-status': await this.status() }],
     };
   }
 
@@ -105,8 +105,8 @@ export class ChatSession {
   }
 
   /** Moves what the engine queued to the phone and records each text as an expectation. */
-  private deliver(): string[] {
-    this.world.dispatch();
+  private async deliver(): Promise<string[]> {
+    await this.world.dispatch();
     const texts = this.world.inbox.splice(0);
     this.steps.push(...texts.map((text) => ({ expect: text })));
     if (texts.length === 0) this.steps.push('expect-none');

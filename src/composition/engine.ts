@@ -125,7 +125,7 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
   const timers = createPollingLoop({
     name: 'timers', clock, logger, idleMs: TIMER_POLL_MS,
     tick: async () => {
-      const due = fireDueTimers(deps, ({ error, timerId, conversationId }) => {
+      const due = await fireDueTimers(deps, ({ error, timerId, conversationId }) => {
         logger.error({ err: error, timerId, conversationId }, 'a timer could not fire; the other due timers did');
       });
       metrics.timersFired(due);
@@ -141,7 +141,7 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
     http: meteredCalls({
       adminToken: config.adminToken,
       projects, logger, participantKey,
-      receiveText: (text: ProviderText) => commit(() => receiveProviderText(deps, text)),
+      receiveText: (text: ProviderText) => commit((tx) => receiveProviderText(deps, text, tx)),
       recordStatus: (status) => recordDeliveryStatus(delivery, events, status),
       afterCommit: () => {
         dispatcher.nudge();

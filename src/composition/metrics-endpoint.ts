@@ -24,7 +24,7 @@ export function metricsEndpoint(deps: MetricsEndpointDeps): MetricsEndpoint {
     tokens: deps.config.metricsToken === undefined ? [deps.config.adminToken] : [deps.config.adminToken, deps.config.metricsToken],
     async scrape() {
       const now = deps.now();
-      const figures = queries.read(now);
+      const figures = await queries.read(now);
       // A busy or stuck engine must not cost the queues' figures, which are what shows it is stuck.
       const engine = await deps.engineSnapshot().catch(() => undefined);
       const stored = await storedStateSnapshot(figures, projects, now, engine !== undefined);

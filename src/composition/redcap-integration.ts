@@ -47,7 +47,7 @@ export interface RedcapIntegration {
   sendDueInvitations(): Promise<number>;
   handleDet(det: DataEntryTrigger): Promise<DetOutcome>;
   refreshDictionary(project: string): Promise<SurveyLoad>;
-  describeProject(project: string): ProjectSurveyView | undefined;
+  describeProject(project: string): Promise<ProjectSurveyView | undefined>;
   /** The project's REDCap client (shared request budget) and active survey, for the admin API's invitations. */
   client(project: string): RedcapClient;
   survey(project: string): Promise<Survey>;
@@ -92,14 +92,15 @@ export function createRedcapIntegration(options: RedcapIntegrationOptions): Redc
     refreshDictionary,
     client: redcap,
     survey,
-    describeProject: (id) => (projects.byId(id) === undefined ? undefined : describeProject(surveys, id)),
+    describeProject: async (id) => (projects.byId(id) === undefined ? undefined : describeProject(surveys, id)),
     async pullAll() {
       for (const project of projects.projects) {
         try {
           const load = await refreshDictionary(project.id);
           if (!load.ok) logger.error({ project: project.id, errors: load.report.errors.length }, 'the REDCap dictionary has errors; keeping the stored version');
         } catch (error) {
-          logger.warn({ project: project.id, reason: failureReason(error), stored: activeSurvey(surveys, project.id) !== undefined }, 'could not pull the dictionary');
+          const stored = (await activeSurvey(surveys, project.id).catch(() => undefined)) !== undefined;
+          logger.warn({ project: project.id, reason: failureReason(error), stored }, 'could not pull the dictionary');
         }
       }
     },

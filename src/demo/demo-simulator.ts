@@ -63,7 +63,7 @@ export interface DemoSimulator {
   invite(recordId: string): Promise<{ conversationId: string; status: string }>;
   reply(recordId: string, body: string): Promise<void>;
   /** Moves the clock on by an ISO-8601 duration and fires what fell due. */
-  advance(duration: string): { now: string; fired: number };
+  advance(duration: string): Promise<{ now: string; fired: number }>;
   now(): string;
 }
 
@@ -88,8 +88,8 @@ export function createDemoSimulator(deps: DemoSimulatorDeps): DemoSimulator {
     return { phone: found.participant.phone, row: found.row, survey: found.survey };
   }
 
-  function latestStatus(recordId: string): string | null {
-    const rows = deps.conversations.store.conversations(deps.project)
+  async function latestStatus(recordId: string): Promise<string | null> {
+    const rows = (await deps.conversations.store.conversations(deps.project))
       .filter((row) => row.recordId === recordId && row.instrument === deps.instrument);
     return rows.at(-1)?.status ?? null;
   }
@@ -107,14 +107,14 @@ export function createDemoSimulator(deps: DemoSimulatorDeps): DemoSimulator {
         participant,
         messages: phone === null ? [] : deps.handset.messages(phone, afterMessageId),
         record: recordCells(survey, row, deps.instrument, [deps.optOutField]),
-        status: latestStatus(recordId),
-        optedOut: phone !== null && deps.conversations.store.isOptedOut(deps.project, phone),
+        status: await latestStatus(recordId),
+        optedOut: phone !== null && await deps.conversations.store.isOptedOut(deps.project, phone),
         now: deps.clock.now().toISOString(),
       };
     },
     async invite(recordId) {
       const { phone, row, survey } = await phoneOf(recordId);
-      const result = invite(deps.conversations, {
+      const result = await invite(deps.conversations, {
         project: deps.project, survey, instrument: deps.instrument, recordId, phone, record: { ...row },
       });
       deps.nudge();
@@ -122,12 +122,12 @@ export function createDemoSimulator(deps: DemoSimulatorDeps): DemoSimulator {
     },
     async reply(recordId, body) {
       const { phone } = await phoneOf(recordId);
-      deps.channel.receive(deps.project, phone, body);
+      await deps.channel.receive(deps.project, phone, body);
     },
-    advance(duration) {
+    async advance(duration) {
       if (!isIsoDuration(duration)) throw new DemoProblem(`"${duration}" is not an ISO-8601 duration like PT4H or P1D`);
       deps.clock.advance(durationMs(duration));
-      const fired = fireDueTimers(deps.conversations);
+      const fired = await fireDueTimers(deps.conversations);
       deps.nudge();
       return { now: deps.clock.now().toISOString(), fired };
     },

@@ -32,10 +32,10 @@ export function createDeliveredEraser(deps: EraserDeps): DeliveredEraser {
   async function runOnce(): Promise<number> {
     const cutOff = new Date(deps.clock.now().getTime() - ERASE_AFTER_MS).toISOString();
     let erased = 0;
-    for (const text of deps.store.erasableTexts(deps.projects, cutOff)) {
+    for (const text of await deps.store.erasableTexts(deps.projects, cutOff)) {
       const outcome = await deps.eraser.erase(text.sid);
       if (outcome === 'erased') {
-        deps.store.markErased(text.id, deps.clock.now().toISOString());
+        await deps.store.markErased(text.id, deps.clock.now().toISOString());
         erased += 1;
       } else {
         deps.logger.warn({ outboxId: text.id, messageSid: text.sid, outcome }, 'could not delete the text from Twilio; will retry');

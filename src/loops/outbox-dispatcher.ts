@@ -65,7 +65,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
 
   async function runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, retried: 0, failed: 0, suppressed: 0, rateLimitedForMs: undefined };
-    if (!checkedOthers) failTextsOfOtherProjects(report);
+    if (!checkedOthers) await failTextsOfOtherProjects(report);
     checkedOthers = true;
     // A different project goes first each round: projects sharing a Messaging Service share its rate.
     const projects = deps.projects.projects;
@@ -85,7 +85,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     const bucket = bucketFor(project);
     const now = deps.clock.now();
     const allowed = Math.min(MAX_TEXTS_PER_ROUND, bucket.available(now.getTime()));
-    for (const text of deps.delivery.dueTexts(project.id, now.toISOString(), allowed + 1)) {
+    for (const text of await deps.delivery.dueTexts(project.id, now.toISOString(), allowed + 1)) {
       if (stopping) return;
       const nowMs = deps.clock.now().getTime();
       if (!bucket.tryTake(nowMs)) {
@@ -97,13 +97,13 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   }
 
   /** Texts queued for a project the configuration no longer has: no sender is known, so none can go. */
-  function failTextsOfOtherProjects(report: DispatchReport): void {
+  async function failTextsOfOtherProjects(report: DispatchReport): Promise<void> {
     const configured = deps.projects.projects.map((project) => project.id);
-    for (const text of deps.delivery.textsOutside(configured)) fail(text, new ProjectNotConfigured(text.project).message, null, report);
+    for (const text of await deps.delivery.textsOutside(configured)) await fail(text, new ProjectNotConfigured(text.project).message, null, report);
   }
 
   async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport): Promise<void> {
-    const claim = deps.delivery.claim(queued.id);
+    const claim = await deps.delivery.claim(queued.id);
     if (claim.kind === 'suppressed') report.suppressed += 1;
     if (claim.kind !== 'send') return;
     const text = claim.text;
@@ -118,7 +118,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
       messagingServiceSid: project.sender.messagingServiceSid,
       statusCallback: deps.statusCallbackUrl,
     });
-    record(text, outcome, report);
+    await record(text, outcome, report);
   }
 
   /** What a log line says about a text: its outbox row and its participant's key, never the number. */
@@ -126,24 +126,24 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     return { outboxId: text.id, participantKey: deps.participantKey(text.phone) };
   }
 
-  function record(text: DueText, outcome: SendOutcome, report: DispatchReport): void {
+  async function record(text: DueText, outcome: SendOutcome, report: DispatchReport): Promise<void> {
     const at = deps.clock.now();
     const log = { ...logged(text), outcome: outcome.kind };
     switch (outcome.kind) {
       case 'sent':
-        deps.delivery.markSent(text.id, outcome.sid, outcome.status, at.toISOString());
+        await deps.delivery.markSent(text.id, outcome.sid, outcome.status, at.toISOString());
         report.sent += 1;
         deps.logger.info({ ...log, messageSid: outcome.sid }, 'text sent');
         return;
       case 'opted-out':
-        deps.delivery.markFailed(text.id, 'recipient opted out (Twilio 21610)', outcome.code);
-        deps.events.providerOptOut({ conversationId: text.conversationId, project: text.project, phone: text.phone, at: at.toISOString() });
+        await deps.delivery.markFailed(text.id, 'recipient opted out (Twilio 21610)', outcome.code);
+        await deps.events.providerOptOut({ conversationId: text.conversationId, project: text.project, phone: text.phone, at: at.toISOString() });
         report.failed += 1;
         deps.logger.info(log, 'recipient opted out at Twilio; number marked opted out');
         return;
       case 'retry':
         if (text.attempts + 1 >= retry.maxAttempts) return fail(text, `gave up after ${retry.maxAttempts} attempts: ${outcome.reason}`, null, report);
-        deps.delivery.scheduleRetry(text.id, new Date(at.getTime() + backoffMs(text.attempts + 1, retry)).toISOString(), outcome.reason);
+        await deps.delivery.scheduleRetry(text.id, new Date(at.getTime() + backoffMs(text.attempts + 1, retry)).toISOString(), outcome.reason);
         report.retried += 1;
         deps.logger.warn({ ...log, reason: outcome.reason, attempts: text.attempts + 1 }, 'send failed; will retry');
         return;
@@ -152,10 +152,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     }
   }
 
-  function fail(text: DueText, reason: string, code: number | null, report: DispatchReport): void {
+  async function fail(text: DueText, reason: string, code: number | null, report: DispatchReport): Promise<void> {
     const at = deps.clock.now().toISOString();
-    deps.delivery.markFailed(text.id, reason, code);
-    deps.events.deliveryFailed({ outboxId: text.id, conversationId: text.conversationId, project: text.project, phone: text.phone, reason, at });
+    await deps.delivery.markFailed(text.id, reason, code);
+    await deps.events.deliveryFailed({ outboxId: text.id, conversationId: text.conversationId, project: text.project, phone: text.phone, reason, at });
     report.failed += 1;
     deps.logger.warn({ ...logged(text), reason }, 'text failed');
   }

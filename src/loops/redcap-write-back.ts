@@ -7,7 +7,8 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { addsInstance as rowAddsInstance, type RedcapClient } from '../ports/redcap/index.js';
 import type { ConversationStore } from '../ports/storage/conversation-store.js';
-import type { RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
+import type { PendingRedcapRow, RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
+import type { Survey } from '../dictionary/model.js';
 import { backoffMs, type RetryPolicy } from '../policies/backoff.js';
 import { planOptOutChanges, type OptOutChange } from '../policies/opt-out-plan.js';
 import type { SharedCommit } from '../ports/storage/shared-commit.js';
@@ -32,7 +33,7 @@ export interface WriteBackDeps {
   /** Runs after an import that completed an instrument has landed (the survey queue). */
   onCompleted?: (completed: CompletedInstrument) => Promise<void>;
   /**
-   * Commits what a round learnt (sent, failed, retry later) on the database; by default at once, in the
+   * Commits what a round learnt (sent, failed, retry later) on the database; by default in a unit of its own, in the
    * service in the inbound texts' group commit, so a round under load costs no fsync of its own.
    */
   commit?: SharedCommit;
@@ -106,11 +107,11 @@ export const GROUPS_PER_IMPORT = 100;
  * kept as failed for staff, with the reason, rather than pending for ever.
  */
 async function failWritesOfOtherProjects(deps: WriteBackDeps): Promise<number> {
-  const rows = deps.sync.pendingOutside(deps.projects);
+  const rows = await deps.sync.pendingOutside(deps.projects);
   for (const project of new Set(rows.map((row) => row.project))) {
     const ids = rows.filter((row) => row.project === project).map((row) => row.id);
     const reason = new ProjectNotConfigured(project).message;
-    await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
+    await commitOf(deps)((tx) => tx.sync.markFailed(ids, reason));
     // A count, not the ids: after a long outage there can be thousands.
     deps.logger.error({ project, writes: ids.length, reason }, 'REDCap writes of a project that is not configured; kept for staff');
   }
@@ -124,8 +125,9 @@ async function failWritesOfOtherProjects(deps: WriteBackDeps): Promise<number> {
 export async function writeDue(deps: WriteBackDeps): Promise<WriteBackReport> {
   const report: WriteBackReport = { sent: 0, retried: 0, failed: 0 };
   const now = deps.clock.now().toISOString();
-  const pending = deps.projects.flatMap((project) => deps.sync.pendingRedcapRows(project, ROWS_PER_PROJECT));
-  for (const imports of importsOf(planWrites(pending, now, (version) => deps.store.loadSurvey(version)))) {
+  const pending = (await Promise.all(deps.projects.map((project) => deps.sync.pendingRedcapRows(project, ROWS_PER_PROJECT)))).flat();
+  const surveys = await surveysOf(deps, pending);
+  for (const imports of importsOf(planWrites(pending, now, surveys))) {
     await importTogether(deps, report, imports);
   }
   if (deps.syncOptOut !== undefined) {
@@ -191,7 +193,7 @@ async function attempt(
 ): Promise<'landed' | 'refused' | 'failed'> {
   try {
     await send();
-    await commitOf(deps)(() => deps.sync.markSent(ids));
+    await commitOf(deps)((tx) => tx.sync.markSent(ids));
     deps.metrics?.redcapWrites(project, 'landed', ids.length);
     report.sent += ids.length;
     return 'landed';
@@ -199,7 +201,7 @@ async function attempt(
     const reason = failureReason(error);
     if (isPermanentFailure(error)) {
       if (splitIfRefused) return 'refused';
-      await commitOf(deps)(() => deps.sync.markFailed(ids, reason));
+      await commitOf(deps)((tx) => tx.sync.markFailed(ids, reason));
       deps.metrics?.redcapWrites(project, 'refused', ids.length);
       report.failed += ids.length;
       deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap refused a write for good; kept for staff');
@@ -207,7 +209,7 @@ async function attempt(
     }
     const delay = backoffMs(attempts + 1, deps.retry ?? WRITE_BACK_RETRY);
     const retryAt = new Date(deps.clock.now().getTime() + delay).toISOString();
-    await commitOf(deps)(() => deps.sync.scheduleRetry(ids, retryAt, reason));
+    await commitOf(deps)((tx) => tx.sync.scheduleRetry(ids, retryAt, reason));
     deps.metrics?.redcapWrites(project, 'retry', ids.length);
     report.retried += ids.length;
     if (report.nextRetryAt === undefined || retryAt < report.nextRetryAt) report.nextRetryAt = retryAt;
@@ -216,8 +218,22 @@ async function attempt(
   }
 }
 
-const commitAtOnce: SharedCommit = async (work) => work();
-
 function commitOf(deps: WriteBackDeps): SharedCommit {
-  return deps.commit ?? commitAtOnce;
+  return deps.commit ?? ((work) => deps.store.transaction(work));
+}
+
+/**
+ * The pinned survey versions of the pending rows, loaded before the (pure) plan reads them; a version that
+ * cannot be loaded fails the plan where it is needed, as it did when the plan loaded it itself.
+ */
+async function surveysOf(deps: WriteBackDeps, pending: readonly PendingRedcapRow[]): Promise<(version: string) => Survey> {
+  const loaded = new Map<string, Survey | { failed: unknown }>();
+  for (const version of new Set(pending.map((row) => row.surveyVersion ?? ''))) {
+    loaded.set(version, await deps.store.loadSurvey(version).catch((error: unknown) => ({ failed: error })));
+  }
+  return (version) => {
+    const survey = loaded.get(version);
+    if (survey === undefined || 'failed' in survey) throw survey?.failed ?? new Error(`survey version ${version} was not loaded`);
+    return survey;
+  };
 }

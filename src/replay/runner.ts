@@ -27,7 +27,7 @@ export interface ReplayOptions {
 }
 
 /** Replays one fixture file against the real use cases, in memory, with a fake clock. */
-export function replayFile(file: string, options: ReplayOptions = {}): ReplayResult {
+export async function replayFile(file: string, options: ReplayOptions = {}): Promise<ReplayResult> {
   const load = parseFixture(readFileSync(file, 'utf8'));
   if (!load.ok) return { file, failures: [load.error], transcript: [] };
   const dictionary = parseDictionary(readFileSync(resolve(dirname(file), load.fixture.dictionary)));
@@ -46,7 +46,7 @@ export function replayFile(file: string, options: ReplayOptions = {}): ReplayRes
   if (design === undefined && (load.fixture.event !== undefined || load.fixture.rows !== undefined)) {
     return { file, failures: ['event and rows need design: the project\'s events and repeating instruments'], transcript: [] };
   }
-  return { file, ...replayFixture(load.fixture, dictionary.survey, { ...options, ...(design === undefined ? {} : { design: design.design }) }, languages.languages) };
+  return { file, ...(await replayFixture(load.fixture, dictionary.survey, { ...options, ...(design === undefined ? {} : { design: design.design }) }, languages.languages)) };
 }
 
 interface Run {
@@ -84,12 +84,12 @@ function actualSteps(run: Run): Step[] {
   return run.actual.flatMap((block) => [...(block.action === null ? [] : [block.action]), ...block.expects, ...block.asserts]);
 }
 
-export function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}, languages: Languages = NO_LANGUAGES): Omit<ReplayResult, 'file'> {
+export async function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}, languages: Languages = NO_LANGUAGES): Promise<Omit<ReplayResult, 'file'>> {
   const settings = conversationSettings(fixture.settings);
   const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record, languages);
   const run: Run = { fixture, design: options.design, survey, world, failures: [], transcript: [], actual: [] };
   try {
-    fixture.steps.forEach((step, index) => runStep(run, step, index + 1));
+    for (const [index, step] of fixture.steps.entries()) await runStep(run, step, index + 1);
     flushUnconsumed(run, 'end of fixture');
   } catch (error) {
     run.failures.push(`stopped: ${(error as Error).message}`);
@@ -105,21 +105,21 @@ export function replayFixture(fixture: Fixture, survey: Survey, options: ReplayO
   };
 }
 
-function runStep(run: Run, step: Step, number: number): void {
+async function runStep(run: Run, step: Step, number: number): Promise<void> {
   const [kind, argument] = stepParts(step);
   const where = `step ${number} (${kind})`;
   switch (kind) {
     case 'invite':
       beginBlock(run, step, where);
-      return doInvite(run, (argument ?? {}) as Exclude<Extract<Step, { invite: unknown }>['invite'], undefined>);
+      return await doInvite(run, (argument ?? {}) as Exclude<Extract<Step, { invite: unknown }>['invite'], undefined>);
     case 'send':
       beginBlock(run, step, where);
-      return doSend(run, argument as string);
+      return await doSend(run, argument as string);
     case 'wait':
       beginBlock(run, step, where);
       run.transcript.push(`~ ${String(argument)}`);
-      run.world.advance(durationMs(argument as string));
-      return checkRoundTrip(run, where);
+      await run.world.advance(durationMs(argument as string));
+      return await checkRoundTrip(run, where);
     case 'expect':
       return expectText(run, argument as Expectation, where, step);
     case 'expect-none':
@@ -128,15 +128,15 @@ function runStep(run: Run, step: Step, number: number): void {
       current(run).asserts.push(step);
       return expectRecord(run, argument as Record<string, string>, where);
     case 'expect-status':
-      return expectStatus(run, argument as string | Record<string, string>, where);
+      return await expectStatus(run, argument as string | Record<string, string>, where);
   }
 }
 
-function doInvite(run: Run, options: { instrument?: string | undefined; recordId?: string | undefined; phone?: string | undefined; record?: Record<string, string> | undefined; language?: string | undefined }): void {
+async function doInvite(run: Run, options: { instrument?: string | undefined; recordId?: string | undefined; phone?: string | undefined; record?: Record<string, string> | undefined; language?: string | undefined }): Promise<void> {
   const { fixture, world } = run;
   const instrument = options.instrument ?? fixture.instrument;
   const placed = run.design === undefined ? undefined : placeConversation(run.design, fixture.rows ?? [], instrument, fixture.event ?? null);
-  invite(world.deps, {
+  await invite(world.deps, {
     project: REPLAY_PROJECT,
     survey: run.survey,
     instrument,
@@ -146,18 +146,18 @@ function doInvite(run: Run, options: { instrument?: string | undefined; recordId
     ...(placed === undefined ? {} : { place: placed.place }),
     ...(options.language === undefined ? {} : { language: options.language }),
   });
-  world.dispatch();
-  checkRoundTrip(run, 'invite');
+  await world.dispatch();
+  await checkRoundTrip(run, 'invite');
 }
 
-function doSend(run: Run, body: string): void {
+async function doSend(run: Run, body: string): Promise<void> {
   const { fixture, world } = run;
   run.transcript.push(`> ${body}`);
-  handleInbound(world.deps, {
+  await handleInbound(world.deps, {
     provider: 'replay', providerMessageId: world.nextMessageId(), project: REPLAY_PROJECT, from: fixture.phone, body,
   });
-  world.dispatch();
-  checkRoundTrip(run, `send "${body}"`);
+  await world.dispatch();
+  await checkRoundTrip(run, `send "${body}"`);
 }
 
 function matches(expectation: Expectation, text: string): boolean {
@@ -196,8 +196,8 @@ function expectRecord(run: Run, expected: Record<string, string>, where: string)
   }
 }
 
-function expectStatus(run: Run, expected: string | Record<string, string>, where: string): void {
-  const conversations = run.world.store.conversations(REPLAY_PROJECT);
+async function expectStatus(run: Run, expected: string | Record<string, string>, where: string): Promise<void> {
+  const conversations = await run.world.store.conversations(REPLAY_PROJECT);
   const actual = typeof expected === 'string'
     ? conversations.at(-1)?.status ?? 'none'
     : Object.fromEntries(Object.keys(expected).map((instrument) => [instrument, latestStatus(conversations, instrument)]));
@@ -212,8 +212,8 @@ function latestStatus(conversations: { instrument: string; status: string }[], i
 }
 
 /** Every stored snapshot must restore to itself: serialisation bugs cannot hide between steps. */
-function checkRoundTrip(run: Run, where: string): void {
-  for (const row of run.world.store.conversations(REPLAY_PROJECT)) {
+async function checkRoundTrip(run: Run, where: string): Promise<void> {
+  for (const row of await run.world.store.conversations(REPLAY_PROJECT)) {
     const again = JSON.stringify(interviewer.getPersistedSnapshot(restore(row.snapshot)));
     if (again !== JSON.stringify(row.snapshot)) run.failures.push(`${where}: snapshot of ${row.id} did not survive a round trip`);
   }

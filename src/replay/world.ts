@@ -40,40 +40,40 @@ export class ReplayWorld {
   }
 
   /** A stand-in for the outbox dispatcher: due texts reach the phone unless it opted out; writes reach REDCap. */
-  dispatch(): void {
-    for (const row of this.store.dueOutbox(this.clock.now().toISOString())) {
+  async dispatch(): Promise<void> {
+    for (const row of await this.store.dueOutbox(this.clock.now().toISOString())) {
       if (row.channel === 'redcap') {
         Object.assign(this.redcap, (row.payload as { values: RecordData }).values);
-        this.store.markOutbox(row.id, 'sent');
-      } else if (row.phone !== null && row.kind !== 'opted-out' && this.store.isOptedOut(row.project, row.phone)) {
-        this.store.markOutbox(row.id, 'suppressed');
+        await this.store.markOutbox(row.id, 'sent');
+      } else if (row.phone !== null && row.kind !== 'opted-out' && await this.store.isOptedOut(row.project, row.phone)) {
+        await this.store.markOutbox(row.id, 'suppressed');
       } else {
         this.inbox.push((row.payload as { body: string }).body);
-        this.store.markOutbox(row.id, 'sent');
+        await this.store.markOutbox(row.id, 'sent');
       }
     }
   }
 
   /** Moves the clock forward, stopping at every due timer and deferred text on the way, in order. */
-  advance(ms: number): void {
+  async advance(ms: number): Promise<void> {
     const target = this.clock.now().getTime() + ms;
     for (let guard = 0; guard < 10_000; guard += 1) {
-      const next = this.nextEventAt();
+      const next = await this.nextEventAt();
       if (next === undefined || next > target) break;
       this.clock.set(new Date(Math.max(next, this.clock.now().getTime())));
-      this.settle();
+      await this.settle();
     }
     this.clock.set(new Date(target));
-    this.settle();
+    await this.settle();
   }
 
-  settle(): void {
-    fireDueTimers(this.deps);
-    this.dispatch();
+  async settle(): Promise<void> {
+    await fireDueTimers(this.deps);
+    await this.dispatch();
   }
 
-  private nextEventAt(): number | undefined {
-    const times = [this.store.nextTimerDue(), this.store.nextOutboxDue()]
+  private async nextEventAt(): Promise<number | undefined> {
+    const times = [await this.store.nextTimerDue(), await this.store.nextOutboxDue()]
       .filter((at): at is string => at !== undefined)
       .map((at) => Date.parse(at));
     return times.length === 0 ? undefined : Math.min(...times);

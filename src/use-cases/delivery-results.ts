@@ -1,4 +1,5 @@
 import type { ConversationDeps } from './conversation-deps.js';
+import type { UnitOfWork } from '../ports/storage/conversation-store.js';
 import { record, stepStored, type StepScope } from './step-conversation.js';
 
 /** What the provider told us about a text, fed back to the conversation engine. */
@@ -21,9 +22,9 @@ export interface ProviderOptOut {
 
 export interface DeliveryEvents {
   /** A text failed for good: retries exhausted, refused by Twilio, or reported failed/undelivered. */
-  deliveryFailed(event: DeliveryFailure): void;
+  deliveryFailed(event: DeliveryFailure): Promise<void>;
   /** Twilio error 21610: the number replied STOP to Twilio, whose record is authoritative. */
-  providerOptOut(event: ProviderOptOut): void;
+  providerOptOut(event: ProviderOptOut): Promise<void>;
 }
 
 /**
@@ -32,24 +33,24 @@ export interface DeliveryEvents {
  * are suppressed and nothing more is sent) and steps every open conversation of that phone.
  */
 export function engineDeliveryEvents(deps: ConversationDeps): DeliveryEvents {
-  const scopeAt = (at: string): StepScope => ({ deps, now: new Date(at) });
+  const scopeAt = (tx: UnitOfWork, at: string): StepScope => ({ deps, tx, now: new Date(at) });
   return {
     deliveryFailed(event) {
-      deps.store.transaction(() => {
-        const scope = scopeAt(event.at);
-        const row = event.conversationId === null ? undefined : deps.store.conversation(event.conversationId);
-        record(scope, { id: row?.id ?? null, project: event.project }, 'event', 'delivery-failed', event.reason);
-        if (row?.open === true) stepStored(scope, row, { type: 'deliveryFailed', optedOut: false });
+      return deps.store.transaction(async (tx) => {
+        const scope = scopeAt(tx, event.at);
+        const row = event.conversationId === null ? undefined : await tx.conversation(event.conversationId);
+        await record(scope, { id: row?.id ?? null, project: event.project }, 'event', 'delivery-failed', event.reason);
+        if (row?.open === true) await stepStored(scope, row, { type: 'deliveryFailed', optedOut: false });
       });
     },
     providerOptOut(event) {
-      deps.store.transaction(() => {
-        const scope = scopeAt(event.at);
-        deps.store.optOut(event.project, event.phone, event.at, 'provider');
-        deps.store.suppressPendingTexts(event.project, event.phone);
-        record(scope, { id: event.conversationId, project: event.project }, 'event', 'opted-out', 'provider opt-out (Twilio 21610)');
-        for (const row of deps.store.openConversations(event.project, event.phone)) {
-          stepStored(scope, row, { type: 'deliveryFailed', optedOut: true });
+      return deps.store.transaction(async (tx) => {
+        const scope = scopeAt(tx, event.at);
+        await tx.optOut(event.project, event.phone, event.at, 'provider');
+        await tx.suppressPendingTexts(event.project, event.phone);
+        await record(scope, { id: event.conversationId, project: event.project }, 'event', 'opted-out', 'provider opt-out (Twilio 21610)');
+        for (const row of await tx.openConversations(event.project, event.phone)) {
+          await stepStored(scope, row, { type: 'deliveryFailed', optedOut: true });
         }
       });
     },

@@ -18,13 +18,13 @@ export interface DiaryGate {
   conversations: ConversationDeps;
 }
 
-export function passDiaryGate(
+export async function passDiaryGate(
   sync: RedcapSyncStore, conversations: ConversationDeps, project: ProjectConfig, survey: Survey, record: RecordRows, invitation: InvitationRow,
-): DiaryGate {
+): Promise<DiaryGate> {
   const now = conversations.clock.now();
   const diary = diaryFollowUp(project, survey, record, invitation, now);
   if (diary === undefined) return { conversations };
-  if (diary.next !== undefined) sync.scheduleInvitation(diary.next);
+  if (diary.next !== undefined) await sync.scheduleInvitation(diary.next);
   if (diary.current === undefined) return { skip: 'the diary has ended for this record (no start date, or `until` holds)', conversations };
   if (diary.current.expiresAt.getTime() <= now.getTime()) return { skip: 'missed: the diary occurrence closed before it could be sent', conversations };
   return { conversations: expiringAfter(conversations, diary.diary.expireAfter) };

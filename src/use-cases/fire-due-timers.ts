@@ -22,15 +22,15 @@ export interface TimerFailure {
  * configuration no longer has can never fire, so its conversation's timers are cancelled; any other
  * failure leaves the timer pending, to be tried again.
  */
-export function fireDueTimers(deps: ConversationDeps, onFailure?: (failure: TimerFailure) => void): number {
+export async function fireDueTimers(deps: ConversationDeps, onFailure?: (failure: TimerFailure) => void): Promise<number> {
   const now = deps.clock.now();
-  const due = deps.store.dueTimers(now.toISOString());
+  const due = await deps.store.dueTimers(now.toISOString());
   const failures: TimerFailure[] = [];
   for (const timer of due) {
     try {
-      fireTimer(deps, timer, now);
+      await fireTimer(deps, timer, now);
     } catch (error) {
-      if (error instanceof ProjectNotConfigured) deps.store.transaction(() => deps.store.cancelTimers(timer.conversationId));
+      if (error instanceof ProjectNotConfigured) await deps.store.cancelTimers(timer.conversationId);
       const failure = { timerId: timer.id, conversationId: timer.conversationId, reason: error instanceof Error ? error.message : String(error), error };
       if (onFailure === undefined) failures.push(failure);
       else onFailure(failure);
@@ -40,18 +40,18 @@ export function fireDueTimers(deps: ConversationDeps, onFailure?: (failure: Time
   return due.length;
 }
 
-function fireTimer(deps: ConversationDeps, timer: TimerRow, now: Date): void {
-  deps.store.transaction(() => {
+function fireTimer(deps: ConversationDeps, timer: TimerRow, now: Date): Promise<void> {
+  return deps.store.transaction(async (tx) => {
     // Re-read inside the transaction: an inbound text may have cancelled the timer meanwhile.
-    const stillPending = deps.store.pendingTimers(timer.conversationId).some((pending) => pending.id === timer.id);
-    const row = deps.store.conversation(timer.conversationId);
+    const stillPending = (await tx.pendingTimers(timer.conversationId)).some((pending) => pending.id === timer.id);
+    const row = await tx.conversation(timer.conversationId);
     if (!stillPending || row === undefined) return;
-    deps.store.markTimerFired(timer.id);
+    await tx.markTimerFired(timer.id);
     if (!row.open) return;
-    const result = stepStored({ deps, now }, row, { type: 'timer', kind: timer.kind, revision: timer.revision });
+    const result = await stepStored({ deps, tx, now }, row, { type: 'timer', kind: timer.kind, revision: timer.revision });
     if (result !== null && !result.open) {
-      const scope: PhoneScope = { deps, now, project: row.project, phone: row.phone };
-      continueWithWaiting(scope, false);
+      const scope: PhoneScope = { deps, tx, now, project: row.project, phone: row.phone };
+      await continueWithWaiting(scope, false);
     }
   });
 }

@@ -8,8 +8,8 @@ export interface PhoneScope extends StepScope {
   phone: string;
 }
 
-export function openRows(scope: PhoneScope): ConversationRow[] {
-  return scope.deps.store.openConversations(scope.project, scope.phone);
+export function openRows(scope: PhoneScope): Promise<ConversationRow[]> {
+  return scope.tx.openConversations(scope.project, scope.phone);
 }
 
 export function asOpen(row: ConversationRow): OpenConversation {
@@ -17,40 +17,40 @@ export function asOpen(row: ConversationRow): OpenConversation {
 }
 
 /** Sends the numbered list of waiting surveys; unsolicited lists wait for the end of quiet hours. */
-export function offerChoice(scope: PhoneScope, solicited: boolean, again = false): void {
+export async function offerChoice(scope: PhoneScope, solicited: boolean, again = false): Promise<void> {
   const setup = scope.deps.project(scope.project);
-  const open = openRows(scope);
+  const open = await openRows(scope);
   const body = choiceText(open.map(asOpen), setup.settings, setup.catalog, again);
   const notBefore = endOfQuiet(scope.now, setup.settings.timeZone, setup.settings.quietHours);
-  enqueueText(scope, null, {
+  await enqueueText(scope, null, {
     type: 'send', to: scope.phone, parts: [body], kind: 'choice',
     ...(solicited || notBefore.getTime() === scope.now.getTime() ? {} : { notBefore: notBefore.toISOString() }),
   }, scope.project);
 }
 
 /** Makes `row` the phone's active conversation and lets it speak (invitation, or its question again). */
-export function activate(scope: PhoneScope, row: ConversationRow, solicited: boolean): void {
-  stepStored(scope, { ...row, active: true }, { type: 'activate', solicited });
+export async function activate(scope: PhoneScope, row: ConversationRow, solicited: boolean): Promise<void> {
+  await stepStored(scope, { ...row, active: true }, { type: 'activate', solicited });
 }
 
 /** After a conversation closes, the next waiting invitation starts (FIRST) or is offered (CHOICE). */
-export function continueWithWaiting(scope: PhoneScope, solicited: boolean): void {
-  const open = openRows(scope);
+export async function continueWithWaiting(scope: PhoneScope, solicited: boolean): Promise<void> {
+  const open = await openRows(scope);
   const next = afterClose(scope.deps.project(scope.project).settings.overlap, open.map(asOpen));
   if (next.kind === 'activate') {
     const row = open.find((candidate) => candidate.id === next.id);
-    if (row !== undefined) activate(scope, row, solicited);
+    if (row !== undefined) await activate(scope, row, solicited);
   } else if (next.kind === 'offerChoice') {
-    offerChoice(scope, solicited);
+    await offerChoice(scope, solicited);
   }
 }
 
 /** An opt-out reaches every open conversation of the phone, so none of them sends or reminds. */
-export function optOutEverywhere(scope: PhoneScope, exceptId: string | null, source: 'keyword' | 'provider' = 'keyword'): void {
-  const { store } = scope.deps;
-  store.optOut(scope.project, scope.phone, scope.now.toISOString(), source);
-  store.suppressPendingTexts(scope.project, scope.phone);
-  for (const row of openRows(scope)) {
-    if (row.id !== exceptId) stepStored(scope, row, { type: 'optedOut' });
+export async function optOutEverywhere(scope: PhoneScope, exceptId: string | null, source: 'keyword' | 'provider' = 'keyword'): Promise<void> {
+  const store = scope.tx;
+  await store.optOut(scope.project, scope.phone, scope.now.toISOString(), source);
+  await store.suppressPendingTexts(scope.project, scope.phone);
+  for (const row of await openRows(scope)) {
+    if (row.id !== exceptId) await stepStored(scope, row, { type: 'optedOut' });
   }
 }

@@ -9,16 +9,16 @@ const FAILED = new Set(['failed', 'undelivered']);
  * Records the status on the text; a failed or undelivered text becomes an engine event, and error
  * 21610 marks the number opted out, because Twilio's own STOP record is authoritative.
  */
-export function recordDeliveryStatus(delivery: DeliveryStore, events: DeliveryEvents, update: DeliveryStatus): void {
-  const text = delivery.recordStatus(update.providerMessageId, update.status, update.errorCode, update.at);
+export async function recordDeliveryStatus(delivery: DeliveryStore, events: DeliveryEvents, update: DeliveryStatus): Promise<void> {
+  const text = await delivery.recordStatus(update.providerMessageId, update.status, update.errorCode, update.at);
   const project = text?.project ?? update.project;
   const phone = text?.phone ?? update.to;
   if (project === undefined || phone === undefined || phone === null) return;
   const conversationId = text?.conversationId ?? null;
   if (update.errorCode === TWILIO_UNSUBSCRIBED) {
-    events.providerOptOut({ conversationId, project, phone, at: update.at });
+    await events.providerOptOut({ conversationId, project, phone, at: update.at });
   } else if (FAILED.has(update.status) && text !== undefined) {
     const reason = `${update.status} (${update.errorCode ?? 'no code'})`;
-    events.deliveryFailed({ outboxId: text.id, conversationId, project, phone, reason, at: update.at });
+    await events.deliveryFailed({ outboxId: text.id, conversationId, project, phone, reason, at: update.at });
   }
 }

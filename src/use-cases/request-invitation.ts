@@ -48,7 +48,7 @@ export function createInvitations(deps: InvitationsDeps): Invitations {
       try {
         const checked = await check(deps, request);
         if ('kind' in checked) return checked;
-        return checked.sendAt === undefined ? await sendNow(deps, request, checked) : schedule(deps, request, checked, checked.sendAt);
+        return checked.sendAt === undefined ? await sendNow(deps, request, checked) : await schedule(deps, request, checked, checked.sendAt);
       } catch (error) {
         // REDCap down or refusing: nothing was stored, the caller may simply retry.
         return { kind: 'unavailable', message: `REDCap could not be asked about the record: ${failureReason(error)}` };
@@ -79,7 +79,7 @@ async function check(deps: InvitationsDeps, request: InvitationRequest): Promise
   if (sendAt !== undefined && request.phone !== undefined && request.phone !== stored) {
     return { kind: 'no-phone', message: `a scheduled invitation texts the record's ${project.phoneField}; leave phone out or send it now` };
   }
-  if (deps.conversations.store.isOptedOut(project.id, phone)) return { kind: 'refused', message: 'the number has opted out; it can be invited again after it texts START' };
+  if (await deps.conversations.store.isOptedOut(project.id, phone)) return { kind: 'refused', message: 'the number has opted out; it can be invited again after it texts START' };
   if (isComplete(record, survey, request.instrument, event)) return { kind: 'refused', message: `record ${request.record} has already completed ${request.instrument}` };
   return { project, survey, record, phone, sendAt };
 }
@@ -120,11 +120,11 @@ async function sendNow(deps: InvitationsDeps, request: InvitationRequest, checke
   const now = deps.conversations.clock.now().toISOString();
   if (request.mode === 'link') {
     const link = await client.exportSurveyLink({ record: request.record, instrument: request.instrument, ...(event === null ? {} : { event }) });
-    sendLink(deps.conversations, project.id, phone, link, request.language);
+    await sendLink(deps.conversations, project.id, phone, link, request.language);
     return created(request, { project: project.id, status: 'sent', conversationId: null, scheduledFor: now, invitationId: null });
   }
   const placed = await placeInvitation(client, record, request.instrument, event, deps.conversations.clock.now());
-  const started = inviteInto(deps.conversations, deps.sync, {
+  const started = await inviteInto(deps.conversations, {
     project: project.id, survey, instrument: request.instrument, recordId: request.record, phone, record: placed.record,
     ...(placed.place === undefined ? {} : { place: placed.place }),
     ...(request.language === undefined ? {} : { language: request.language }),
@@ -132,24 +132,24 @@ async function sendNow(deps: InvitationsDeps, request: InvitationRequest, checke
   return created(request, { project: project.id, status: started.status, conversationId: started.conversationId, scheduledFor: now, invitationId: null });
 }
 
-function sendLink(conversations: ConversationDeps, project: string, phone: string, link: string, language?: string): void {
+function sendLink(conversations: ConversationDeps, project: string, phone: string, link: string, language?: string): Promise<void> {
   const setup = conversations.project(project);
   const catalog = languageCatalog(setup.catalog, setup.languages ?? NO_LANGUAGES, language);
-  const scope = { deps: conversations, now: conversations.clock.now() };
-  conversations.store.transaction(() => {
-    enqueueText(scope, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project);
+  const now = conversations.clock.now();
+  return conversations.store.transaction((tx) => {
+    return enqueueText({ deps: conversations, tx, now }, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project);
   });
 }
 
-function schedule(deps: InvitationsDeps, request: InvitationRequest, checked: Checked, sendAt: Date): InvitationOutcome {
+async function schedule(deps: InvitationsDeps, request: InvitationRequest, checked: Checked, sendAt: Date): Promise<InvitationOutcome> {
   const invitation = {
     project: checked.project.id, recordId: request.record, instrument: request.instrument, event: request.event ?? '',
     repeatInstance: 0, mode: request.mode, sendAt: sendAt.toISOString(), createdAt: deps.conversations.clock.now().toISOString(),
   };
-  if (!deps.sync.scheduleInvitation(invitation)) {
+  if (!(await deps.sync.scheduleInvitation(invitation))) {
     return { kind: 'refused', message: `record ${request.record} already has an invitation to ${request.instrument} (scheduled or sent)` };
   }
-  const stored = deps.sync.invitations(invitation.project)
+  const stored = (await deps.sync.invitations(invitation.project))
     .find((row) => row.recordId === invitation.recordId && row.instrument === invitation.instrument && row.event === invitation.event && row.repeatInstance === 0);
   return created(request, { project: invitation.project, status: 'scheduled', conversationId: null, scheduledFor: invitation.sendAt, invitationId: stored?.id ?? null });
 }

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../ports/logger.js';
 import type { RedcapClient } from '../ports/redcap/index.js';
+import type { ConversationStore } from '../ports/storage/conversation-store.js';
 import type { ConversationTarget, InvitationRow, NewInvitation, RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
 import type { ProjectConfig } from '../config/projects.js';
 import type { Survey } from '../dictionary/model.js';
@@ -41,7 +42,7 @@ export async function receiveDataEntryTrigger(deps: RedcapInvitationDeps, det: D
   } catch (error) {
     if (isPermanentFailure(error)) throw error;
     const { projectId: redcapProjectId, record, instrument, event } = det;
-    deps.sync.queueTrigger({ redcapProjectId, record, instrument, event }, deps.conversations.clock.now().toISOString());
+    await deps.sync.queueTrigger({ redcapProjectId, record, instrument, event }, deps.conversations.clock.now().toISOString());
     deps.logger.warn({ redcapProjectId, reason: failureReason(error) }, 'DET kept for later: REDCap could not be read');
     return { kind: 'queued' };
   }
@@ -50,18 +51,18 @@ export async function receiveDataEntryTrigger(deps: RedcapInvitationDeps, det: D
 /** Kept DETs, retried with backoff until REDCap answers; one for a project we do not serve is dropped. */
 export async function retryQueuedTriggers(deps: RedcapInvitationDeps): Promise<void> {
   const now = deps.conversations.clock.now();
-  for (const queued of deps.sync.dueTriggers(now.toISOString())) {
+  for (const queued of await deps.sync.dueTriggers(now.toISOString())) {
     const det = { projectId: queued.redcapProjectId, record: queued.record, instrument: queued.instrument, event: queued.event };
     try {
       const outcome = await handleDataEntryTrigger(deps, det);
-      deps.sync.finishTrigger(queued.id, 'done', outcome.kind === 'unknown-project' ? 'no configured project has this id' : null);
+      await deps.sync.finishTrigger(queued.id, 'done', outcome.kind === 'unknown-project' ? 'no configured project has this id' : null);
     } catch (error) {
       if (isPermanentFailure(error)) {
-        deps.sync.finishTrigger(queued.id, 'failed', failureReason(error));
+        await deps.sync.finishTrigger(queued.id, 'failed', failureReason(error));
         continue;
       }
       const retryAt = now.getTime() + backoffMs(queued.attempts + 1, WRITE_BACK_RETRY);
-      deps.sync.retryTrigger(queued.id, new Date(retryAt).toISOString(), failureReason(error));
+      await deps.sync.retryTrigger(queued.id, new Date(retryAt).toISOString(), failureReason(error));
     }
   }
 }
@@ -78,7 +79,7 @@ export async function handleDataEntryTrigger(deps: RedcapInvitationDeps, det: Da
     const next = queueInvitation(project, survey, record, det.instrument, det.event, now);
     if (next !== undefined) wanted.push(next);
   }
-  return { kind: 'accepted', project: project.id, scheduled: schedule(deps, wanted) };
+  return { kind: 'accepted', project: project.id, scheduled: await schedule(deps, wanted) };
 }
 
 /** Our own SMS completion reached REDCap (DETs do not fire on API imports): the survey queue moves on. */
@@ -91,8 +92,12 @@ export async function continueSurveyQueue(deps: RedcapInvitationDeps, completed:
   return next === undefined ? 0 : schedule(deps, [next]);
 }
 
-function schedule(deps: RedcapInvitationDeps, invitations: readonly NewInvitation[]): number {
-  return deps.sync.transaction(() => invitations.filter((invitation) => deps.sync.scheduleInvitation(invitation)).length);
+function schedule(deps: RedcapInvitationDeps, invitations: readonly NewInvitation[]): Promise<number> {
+  return deps.conversations.store.transaction(async (tx) => {
+    let scheduled = 0;
+    for (const invitation of invitations) if (await tx.sync.scheduleInvitation(invitation)) scheduled += 1;
+    return scheduled;
+  });
 }
 
 /** At most this many of one project's invitations go in one round of the invitation loop. */
@@ -103,7 +108,7 @@ export const INVITATIONS_PER_PROJECT = 100;
  * on their own, so one project's large cohort or outage holds back no other project's invitations.
  */
 export async function sendDueInvitations(deps: RedcapInvitationDeps): Promise<number> {
-  let handled = skipInvitationsOfOtherProjects(deps);
+  let handled = await skipInvitationsOfOtherProjects(deps);
   for (const project of deps.projects) handled += await sendDueOf(deps, project);
   return handled;
 }
@@ -113,13 +118,13 @@ export async function sendDueInvitations(deps: RedcapInvitationDeps): Promise<nu
  * failed one instead of each waiting out its own failed request (up to the client's timeout and retries).
  */
 async function sendDueOf(deps: RedcapInvitationDeps, project: ProjectConfig): Promise<number> {
-  const due = deps.sync.dueInvitations(project.id, deps.conversations.clock.now().toISOString(), INVITATIONS_PER_PROJECT);
+  const due = await deps.sync.dueInvitations(project.id, deps.conversations.clock.now().toISOString(), INVITATIONS_PER_PROJECT);
   for (const [index, invitation] of due.entries()) {
     const delayed = await sendOne(deps, project, invitation);
     if (delayed === undefined) continue;
     const rest = due.slice(index + 1).map((later) => later.id);
     if (rest.length > 0) {
-      deps.sync.postponeInvitations(rest, delayed.retryAt, delayed.reason);
+      await deps.sync.postponeInvitations(rest, delayed.retryAt, delayed.reason);
       deps.logger.warn({ project: project.id, invitations: rest.length, retryAt: delayed.retryAt }, 'invitations wait for REDCap with the one that could not be sent');
     }
     break;
@@ -128,11 +133,11 @@ async function sendDueOf(deps: RedcapInvitationDeps, project: ProjectConfig): Pr
 }
 
 /** Invitations of a project the configuration no longer has: nothing says how to send them. */
-function skipInvitationsOfOtherProjects(deps: RedcapInvitationDeps): number {
+async function skipInvitationsOfOtherProjects(deps: RedcapInvitationDeps): Promise<number> {
   const configured = deps.projects.map((project) => project.id);
-  const orphans = deps.sync.dueInvitationsOutside(configured, deps.conversations.clock.now().toISOString());
+  const orphans = await deps.sync.dueInvitationsOutside(configured, deps.conversations.clock.now().toISOString());
   for (const invitation of orphans) {
-    deps.sync.finishInvitation(invitation.id, 'skipped', null, new ProjectNotConfigured(invitation.project).message);
+    await deps.sync.finishInvitation(invitation.id, 'skipped', null, new ProjectNotConfigured(invitation.project).message);
   }
   return orphans.length;
 }
@@ -141,18 +146,18 @@ function skipInvitationsOfOtherProjects(deps: RedcapInvitationDeps): number {
 async function sendOne(deps: RedcapInvitationDeps, project: ProjectConfig, invitation: InvitationRow): Promise<{ retryAt: string; reason: string } | undefined> {
   try {
     const outcome = await deliver(deps, project, invitation);
-    deps.sync.finishInvitation(invitation.id, outcome.status, outcome.conversationId, outcome.reason);
+    await deps.sync.finishInvitation(invitation.id, outcome.status, outcome.conversationId, outcome.reason);
     deps.logger.info({ project: project.id, invitationId: invitation.id, status: outcome.status, reason: outcome.reason }, 'invitation from REDCap');
     return undefined;
   } catch (error) {
     const reason = failureReason(error);
     if (isPermanentFailure(error)) {
-      deps.sync.finishInvitation(invitation.id, 'failed', null, reason);
+      await deps.sync.finishInvitation(invitation.id, 'failed', null, reason);
       deps.logger.error({ project: project.id, invitationId: invitation.id, reason }, 'invitation failed');
       return undefined;
     }
     const retryAt = new Date(deps.conversations.clock.now().getTime() + backoffMs(invitation.attempts + 1, WRITE_BACK_RETRY)).toISOString();
-    deps.sync.retryInvitation(invitation.id, retryAt, reason);
+    await deps.sync.retryInvitation(invitation.id, retryAt, reason);
     deps.logger.warn({ project: project.id, invitationId: invitation.id, reason }, 'invitation delayed; will retry');
     return { retryAt, reason };
   }
@@ -173,34 +178,34 @@ async function deliver(deps: RedcapInvitationDeps, project: ProjectConfig, invit
   const event = invitation.event === '' ? null : invitation.event;
   const survey = await deps.survey(project.id);
   if (record.rows.length === 0) return skipped('the record does not exist');
-  const gate = passDiaryGate(deps.sync, deps.conversations, project, survey, record, invitation);
+  const gate = await passDiaryGate(deps.sync, deps.conversations, project, survey, record, invitation);
   if (gate.skip !== undefined) return skipped(gate.skip);
   if (isComplete(record, survey, invitation.instrument, event)) return skipped('already completed');
   const phone = participantPhone(project, record, event);
   if (phone === undefined) return skipped('no usable phone number in the record');
   const { store } = deps.conversations;
-  if (store.isOptedOut(project.id, phone)) return skipped('the number has opted out');
+  if (await store.isOptedOut(project.id, phone)) return skipped('the number has opted out');
   if (invitation.mode === 'link') return sendLink(deps, client, project, invitation, phone);
   const placed = await placeInvitation(client, record, invitation.instrument, event, deps.conversations.clock.now());
   const conversations = invitation.mode === 'offer' ? replyToBegin(gate.conversations) : gate.conversations;
   // The invitation is marked sent in the conversation's own transaction: a crash between the two would
   // otherwise leave it pending, and the next round would invite the participant a second time.
-  const started = deps.sync.transaction(() => {
-    const result = inviteInto(conversations, deps.sync, {
+  const started = await store.transaction(async (tx) => {
+    const result = await inviteInto(conversations, {
       project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: placed.record,
       ...(placed.place === undefined ? {} : { place: placed.place }),
-    }, placed.target);
-    deps.sync.finishInvitation(invitation.id, 'sent', result.conversationId, null);
+    }, placed.target, tx);
+    await tx.sync.finishInvitation(invitation.id, 'sent', result.conversationId, null);
     return result;
   });
   return { status: 'sent', conversationId: started.conversationId, reason: null };
 }
 
 /** `invite`, remembering in the same transaction which event and repeating instance the answers go to. */
-export function inviteInto(deps: ConversationDeps, sync: RedcapSyncStore, input: InviteInput, target: ConversationTarget): InviteResult {
-  return sync.transaction(() => {
-    const result = invite(deps, input);
-    if (target.event !== null || target.repeatInstance !== null) sync.setTarget(result.conversationId, target);
+export function inviteInto(deps: ConversationDeps, input: InviteInput, target: ConversationTarget, on: ConversationStore = deps.store): Promise<InviteResult> {
+  return on.transaction(async (tx) => {
+    const result = await invite(deps, input, tx);
+    if (target.event !== null || target.repeatInstance !== null) await tx.sync.setTarget(result.conversationId, target);
     return result;
   });
 }
@@ -212,10 +217,11 @@ async function sendLink(
     record: invitation.recordId, instrument: invitation.instrument, ...(invitation.event === '' ? {} : { event: invitation.event }),
   });
   const { catalog } = deps.conversations.project(project.id);
-  const scope = { deps: deps.conversations, now: deps.conversations.clock.now() };
-  deps.conversations.store.transaction(() => {
-    enqueueText(scope, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project.id);
-    deps.sync.finishInvitation(invitation.id, 'sent', null, null);
+  const now = deps.conversations.clock.now();
+  await deps.conversations.store.transaction(async (tx) => {
+    const scope = { deps: deps.conversations, tx, now };
+    await enqueueText(scope, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project.id);
+    await tx.sync.finishInvitation(invitation.id, 'sent', null, null);
   });
   return { status: 'sent', conversationId: null, reason: null };
 }

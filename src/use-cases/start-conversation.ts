@@ -1,6 +1,7 @@
 import type { Survey } from '../dictionary/model.js';
 import { decideInvite, MACHINE_VERSION, SNAPSHOT_FORMAT, step, type ConversationPlace, type ConversationStatus } from '../conversation/index.js';
 import type { RecordData } from '../logic/index.js';
+import type { ConversationStore } from '../ports/storage/conversation-store.js';
 import type { ConversationDeps } from './conversation-deps.js';
 import { asOpen, offerChoice, openRows, type PhoneScope } from './phone-conversations.js';
 import { applyEffects, stepStored } from './step-conversation.js';
@@ -27,18 +28,19 @@ export interface InviteResult {
 
 /**
  * Starts a conversation, in one transaction: pins the survey version, applies the project's overlap
- * policy to the phone's other open conversations, and stores the invitation texts and timers.
+ * policy to the phone's other open conversations, and stores the invitation texts and timers. `on` is
+ * where the unit runs: the store, or an open unit it joins (the invitation's own, see scheduled-invitations.ts).
  */
-export function invite(deps: ConversationDeps, input: InviteInput): InviteResult {
-  return deps.store.transaction(() => {
-    const scope: PhoneScope = { deps, now: deps.clock.now(), project: input.project, phone: input.phone };
+export function invite(deps: ConversationDeps, input: InviteInput, on: ConversationStore = deps.store): Promise<InviteResult> {
+  return on.transaction(async (tx) => {
+    const scope: PhoneScope = { deps, tx, now: deps.clock.now(), project: input.project, phone: input.phone };
     const setup = deps.project(input.project);
-    deps.store.saveSurvey(input.survey, scope.now.toISOString());
-    const open = openRows(scope);
+    await tx.saveSurvey(input.survey, scope.now.toISOString());
+    const open = await openRows(scope);
     const decision = decideInvite(setup.settings.overlap, open.map(asOpen), input);
     for (const row of open) {
-      if (decision.supersede.includes(row.id)) stepStored(scope, row, { type: 'superseded' });
-      else if (decision.setAside.includes(row.id)) deps.store.updateConversation({ ...row, active: false, updatedAt: scope.now.toISOString() }, row.revision);
+      if (decision.supersede.includes(row.id)) await stepStored(scope, row, { type: 'superseded' });
+      else if (decision.setAside.includes(row.id)) await tx.updateConversation({ ...row, active: false, updatedAt: scope.now.toISOString() }, row.revision);
     }
     const start = {
       ...input.place, phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record,
@@ -51,9 +53,9 @@ export function invite(deps: ConversationDeps, input: InviteInput): InviteResult
       active: result.open && !decision.hold, snapshot: result.snapshot, snapshotFormat: SNAPSHOT_FORMAT,
       machineVersion: MACHINE_VERSION, revision: 0, createdAt: scope.now.toISOString(), updatedAt: scope.now.toISOString(),
     };
-    deps.store.insertConversation(row);
-    applyEffects(scope, row, result.effects);
-    if (decision.offerChoice) offerChoice(scope, false);
+    await tx.insertConversation(row);
+    await applyEffects(scope, row, result.effects);
+    if (decision.offerChoice) await offerChoice(scope, false);
     return { conversationId: row.id, status: result.status };
   });
 }

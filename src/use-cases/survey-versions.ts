@@ -18,17 +18,17 @@ export interface SurveyStoreDeps {
   clock: Clock;
 }
 
-export function loadSurvey(
+export async function loadSurvey(
   deps: SurveyStoreDeps, project: string, bytes: Uint8Array | string, hint: DictionaryFormat | undefined, source: 'pull' | 'load',
-): SurveyLoad {
+): Promise<SurveyLoad> {
   const report = checkDictionary(bytes, hint);
   const survey = report.errors.length === 0 ? parseDictionary(bytes, hint).survey : null;
   if (survey === null) return { ok: false, report };
-  const changed = deps.sync.transaction(() => {
-    if (deps.sync.activeSurvey(project)?.surveyVersion === survey.id) return false;
+  const changed = await deps.store.transaction(async (tx) => {
+    if ((await tx.sync.activeSurvey(project))?.surveyVersion === survey.id) return false;
     const at = deps.clock.now().toISOString();
-    deps.store.saveSurvey(survey, at);
-    deps.sync.addProjectSurvey(project, survey.id, source, at);
+    await tx.saveSurvey(survey, at);
+    await tx.sync.addProjectSurvey(project, survey.id, source, at);
     return true;
   });
   return { ok: true, survey, report, changed };
@@ -41,24 +41,24 @@ export async function pullSurvey(deps: SurveyStoreDeps, client: RedcapClient, pr
 }
 
 /** The newest survey version of a project, if one was ever loaded. */
-export function activeSurvey(deps: SurveyStoreDeps, project: string): Survey | undefined {
-  const active = deps.sync.activeSurvey(project);
+export async function activeSurvey(deps: SurveyStoreDeps, project: string): Promise<Survey | undefined> {
+  const active = await deps.sync.activeSurvey(project);
   return active === undefined ? undefined : deps.store.loadSurvey(active.surveyVersion);
 }
 
 /** The active survey, pulled from REDCap first when the project has none yet. */
 export async function ensureSurvey(deps: SurveyStoreDeps, client: RedcapClient, project: string): Promise<Survey> {
-  const active = activeSurvey(deps, project);
+  const active = await activeSurvey(deps, project);
   if (active !== undefined) return active;
   const pulled = await pullSurvey(deps, client, project);
   if (!pulled.ok) throw new Error(`the data dictionary of project ${project} has ${pulled.report.errors.length} error(s); fix it in REDCap`);
   return pulled.survey;
 }
 
-export function describeProject(deps: SurveyStoreDeps, project: string): ProjectSurveyView {
-  const active = deps.sync.activeSurvey(project);
+export async function describeProject(deps: SurveyStoreDeps, project: string): Promise<ProjectSurveyView> {
+  const active = await deps.sync.activeSurvey(project);
   if (active === undefined) return { project, activeVersion: null };
-  const facts = describeSurvey(deps.store.loadSurvey(active.surveyVersion));
+  const facts = describeSurvey(await deps.store.loadSurvey(active.surveyVersion));
   return {
     project,
     activeVersion: {

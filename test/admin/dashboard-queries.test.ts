@@ -18,9 +18,9 @@ function conversation(id: string, minute: number, status: string): ConversationR
 }
 
 /** Four conversations: 1 was texted and never answered, 2 texted and completed, 3 texted and was flagged, 4 not yet invited by text. */
-function study(): SqliteStore {
+async function study(): Promise<SqliteStore> {
   const store = new SqliteStore(openDatabase(':memory:', { now: new Date(at(0)) }));
-  store.saveSurvey(survey, at(0));
+  await store.saveSurvey(survey, at(0));
   const rows = [
     conversation('1', 1, 'asking'), conversation('2', 2, 'completed'), conversation('3', 3, 'asking'), conversation('4', 4, 'held'),
   ];
@@ -28,44 +28,45 @@ function study(): SqliteStore {
     conversationId: row.id, project: 'p', channel: 'sms', kind: 'invitation', phone: row.phone, payload: { body },
     status: 'pending', nextAttemptAt: at(minute), createdAt: at(minute),
   });
-  const entry = (id: string, direction: 'in' | 'out' | 'event', kind: string, body: string, minute: number) =>
-    store.appendTranscript({ conversationId: id, project: 'p', direction, kind, body, at: at(minute) });
-  store.transaction(() => {
-    rows.forEach((row) => store.insertConversation(row));
-    const first = rows.slice(0, 3).map((row) => store.enqueue(text(row, row.id === '1' ? 1 : 5, 'first')));
-    rows.slice(0, 3).forEach((row) => store.enqueue(text(row, 9, 'a later question')));
-    store.markOutbox(first[0]!, 'failed', 'Twilio 30003');
-    store.markOutbox(first[1]!, 'sent');
-    entry('1', 'out', 'invitation', 'first', 1);
-    entry('2', 'in', 'text', '1', 6);
-    entry('3', 'out', 'question', 'q', 6);
-    entry('3', 'in', 'text', 'x', 7);
-    entry('3', 'event', 'flag', 'a text could not be delivered', 8);
+  await store.transaction(async (tx) => {
+    const entry = (id: string, direction: 'in' | 'out' | 'event', kind: string, body: string, minute: number) =>
+      tx.appendTranscript({ conversationId: id, project: 'p', direction, kind, body, at: at(minute) });
+    for (const row of rows) await tx.insertConversation(row);
+    const first: number[] = [];
+    for (const row of rows.slice(0, 3)) first.push(await tx.enqueue(text(row, row.id === '1' ? 1 : 5, 'first')));
+    for (const row of rows.slice(0, 3)) await tx.enqueue(text(row, 9, 'a later question'));
+    await tx.markOutbox(first[0]!, 'failed', 'Twilio 30003');
+    await tx.markOutbox(first[1]!, 'sent');
+    await entry('1', 'out', 'invitation', 'first', 1);
+    await entry('2', 'in', 'text', '1', 6);
+    await entry('3', 'out', 'question', 'q', 6);
+    await entry('3', 'in', 'text', 'x', 7);
+    await entry('3', 'event', 'flag', 'a text could not be delivered', 8);
   });
   return store;
 }
 
 describe('the dashboard queries', () => {
-  it('when conversations were invited, answered, completed and flagged, then the funnel counts each stage per instrument', () => {
-    expect(sqliteDashboardQueries(study().db).read().funnel).toEqual([{ project: 'p', instrument: 'daily', invited: 4, started: 2, completed: 1 }]);
+  it('when conversations were invited, answered, completed and flagged, then the funnel counts each stage per instrument', async () => {
+    expect((await sqliteDashboardQueries((await study()).db).read()).funnel).toEqual([{ project: 'p', instrument: 'daily', invited: 4, started: 2, completed: 1 }]);
   });
 
-  it('when the invitations are listed, then the newest come first, each with what became of its first text', () => {
-    const invitations = sqliteDashboardQueries(study().db).read(3).invitations;
+  it('when the invitations are listed, then the newest come first, each with what became of its first text', async () => {
+    const invitations = (await sqliteDashboardQueries((await study()).db).read(3)).invitations;
     expect(invitations.map((row) => [row.recordId, row.text?.status ?? null, row.text?.error ?? null])).toEqual([
       ['4', null, null], ['3', 'pending', null], ['2', 'sent', null],
     ]);
   });
 
-  it('when a text failed and a conversation was flagged, then both are problems, newest first', () => {
-    expect(sqliteDashboardQueries(study().db).read().problems).toEqual([
+  it('when a text failed and a conversation was flagged, then both are problems, newest first', async () => {
+    expect((await sqliteDashboardQueries((await study()).db).read()).problems).toEqual([
       { at: at(8), project: 'p', kind: 'conversation', detail: 'a text could not be delivered', conversationId: '3' },
       { at: at(1), project: 'p', kind: 'text', detail: 'Twilio 30003', conversationId: '1' },
     ]);
   });
 
-  it('when the dashboard is read, then no query reads the transcript or the outbox whole (it runs on the HTTP thread)', () => {
-    const plans = plansOf(study().db, sqliteDashboardQueries);
+  it('when the dashboard is read, then no query reads the transcript or the outbox whole (it runs on the HTTP thread)', async () => {
+    const plans = plansOf((await study()).db, sqliteDashboardQueries);
     expect(plans.filter((detail) => /^SCAN (transcript|outbox|t|o|x)$/.test(detail))).toEqual([]);
     expect(plans).toEqual(expect.arrayContaining([
       'SCAN transcript USING INDEX transcript_flags',

@@ -24,31 +24,31 @@ interface Conversation {
 }
 
 /** A store holding these conversations, each with a snapshot as the machine persists it (its context's current field). */
-function storeWith(conversations: readonly Conversation[]): SqliteStore {
+async function storeWith(conversations: readonly Conversation[]): Promise<SqliteStore> {
   const store = new SqliteStore(openDatabase(':memory:', { now: NOW }));
-  store.saveSurvey(survey, NOW.toISOString());
-  store.saveSurvey(edited, NOW.toISOString());
-  store.transaction(() => {
-    conversations.forEach((c, i) => {
+  await store.saveSurvey(survey, NOW.toISOString());
+  await store.saveSurvey(edited, NOW.toISOString());
+  await store.transaction(async (tx) => {
+    for (const [i, c] of conversations.entries()) {
       const row: ConversationRow = {
         id: `c${i}`, project: 'p', phone: `+1555555${String(i).padStart(4, '0')}`, recordId: String(i), instrument: c.instrument ?? 'daily',
         surveyVersion: c.version ?? survey.id, status: c.status, open: !['completed', 'superseded'].includes(c.status), active: true,
         snapshot: { status: 'active', value: c.status, context: { current: c.current ?? null } }, snapshotFormat: SNAPSHOT_FORMAT,
         machineVersion: MACHINE_VERSION, revision: 0, createdAt: c.createdAt, updatedAt: c.updatedAt ?? c.createdAt,
       };
-      store.insertConversation(row);
-    });
+      await tx.insertConversation(row);
+    }
   });
   // `replied` is the store's own flag (kept with the transcript head); set here directly.
   conversations.forEach((c, i) => c.replied === true && store.db.prepare('UPDATE conversations SET replied = 1 WHERE id = ?').run(`c${i}`));
   return store;
 }
 
-const trendsOf = (conversations: readonly Conversation[]) => sqliteDashboardTrends(storeWith(conversations).db).trends(NOW);
+const trendsOf = async (conversations: readonly Conversation[]) => sqliteDashboardTrends((await storeWith(conversations)).db)(NOW);
 
 describe('the dashboard trends', () => {
-  it('when conversations were invited over several days, then each of the last 30 days has its invited, started and completed counts', () => {
-    const { days } = trendsOf([
+  it('when conversations were invited over several days, then each of the last 30 days has its invited, started and completed counts', async () => {
+    const { days } = await trendsOf([
       { status: 'completed', createdAt: '2026-02-28T23:59:00.000Z', replied: true }, // the day before the window
       { status: 'asking', createdAt: '2026-03-01T00:00:00.000Z' },
       { status: 'completed', createdAt: '2026-03-30T08:00:00.000Z', replied: true },
@@ -71,11 +71,11 @@ describe('the dashboard trends', () => {
     expect([window[0], window.at(-1), window.length]).toEqual([first, last, 30]);
   });
 
-  it('when conversations completed after different times, then each falls in its bucket of time from invitation to completion', () => {
+  it('when conversations completed after different times, then each falls in its bucket of time from invitation to completion', async () => {
     const completed = (minutes: number): Conversation => ({
       status: 'completed', createdAt: '2026-03-20T00:00:00.000Z', updatedAt: new Date(Date.parse('2026-03-20T00:00:00.000Z') + minutes * 60_000).toISOString(),
     });
-    const { completionTimes } = trendsOf([
+    const { completionTimes } = await trendsOf([
       completed(2), completed(4.9), completed(5), completed(59), completed(60 * 24 * 2), completed(60 * 24 * 5),
       { status: 'asking', createdAt: '2026-03-20T00:00:00.000Z', updatedAt: '2026-03-20T00:01:00.000Z' },
     ]);
@@ -86,9 +86,9 @@ describe('the dashboard trends', () => {
     ]);
   });
 
-  it('when conversations stopped without completing, then each question counts them over survey versions, in the instrument\'s order', () => {
+  it('when conversations stopped without completing, then each question counts them over survey versions, in the instrument\'s order', async () => {
     const at = '2026-03-20T00:00:00.000Z';
-    const { dropOff } = trendsOf([
+    const { dropOff } = await trendsOf([
       { status: 'expired', createdAt: at, current: 'sleep_hours' },
       { status: 'opted_out', createdAt: at, current: 'mood' },
       { status: 'superseded', createdAt: at, current: 'mood', version: edited.id },
@@ -106,20 +106,20 @@ describe('the dashboard trends', () => {
     ]);
   });
 
-  it('when a participant texts STOP at the first question, then the drop-off names the question the machine was asking', () => {
+  it('when a participant texts STOP at the first question, then the drop-off names the question the machine was asking', async () => {
     const world = testWorld();
-    world.invite();
+    await world.invite();
     const asked = (world.store.db.prepare(`SELECT json_extract(snapshot, '$.context.current') AS field FROM conversations`).get() as { field: string }).field;
-    world.text('STOP');
+    await world.text('STOP');
 
-    const { dropOff } = sqliteDashboardTrends(world.store.db).trends(NOW);
+    const { dropOff } = sqliteDashboardTrends(world.store.db)(NOW);
 
     expect(survey.fields.map((f) => f.name)).toContain(asked);
     expect(dropOff).toEqual([{ project: 'p1', instrument: 'daily', field: asked, position: expect.any(Number), stopped: 1 }]);
   });
 
-  it('when the trends are read, then the days come from the created_at index and no query reads the outbox or the transcript', () => {
-    const plans = plansOf(storeWith([]).db, sqliteDashboardQueries, NOW.toISOString());
+  it('when the trends are read, then the days come from the created_at index and no query reads the outbox or the transcript', async () => {
+    const plans = plansOf((await storeWith([])).db, sqliteDashboardQueries, NOW.toISOString());
 
     expect(plans).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH conversations USING INDEX conversations_by_created \(created_at>\?\)/)]));
     expect(plans.filter((detail) => /\b(outbox|transcript)\b/.test(detail) && /^SCAN/.test(detail) && !/INDEX/.test(detail))).toEqual([]);

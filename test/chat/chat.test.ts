@@ -54,7 +54,7 @@ describe('redcap-sms chat', () => {
     expect(fixture.steps).toContainEqual({ wait: 'PT4H' });
     expect(fixture.steps).toContainEqual({ send: 'STOP' });
     expect(fixture.steps).toContainEqual({ 'expect-record': expect.objectContaining({ phq1: '1', phq2: '0', sleep_hours: '8' }) });
-    expect(replayFile(file).failures).toEqual([]);
+    expect((await replayFile(file)).failures).toEqual([]);
   });
 
   it('when a command is unknown or a wait is malformed, then it says so and the session carries on', async () => {
@@ -89,7 +89,7 @@ describe('redcap-sms chat', () => {
       expect(result.out).toContain('(At Dose 1 you said: 5-10)');
       expect(result.out).toContain('Would you be willing to discuss your experiences with a psychiatrist?');
       expect(parse(readFileSync(file, 'utf8'))).toMatchObject({ event: 'dose_2_arm_1', design: expect.stringContaining('phpcap-longitudinal.yaml') });
-      expect(replayFile(file).failures).toEqual([]);
+      expect((await replayFile(file)).failures).toEqual([]);
     });
 
     it.each([

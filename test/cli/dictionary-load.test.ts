@@ -167,7 +167,7 @@ describe('the service: survey versions over HTTP', () => {
 
     const edited = STUDY_CSV.replace('How is your mood?', 'How do you feel today?');
     const { store } = world.service.conversations;
-    const second = loadSurvey({ store, sync: world.service.redcap.sync, clock: world.clock }, 'study', edited, 'csv', 'load');
+    const second = await loadSurvey({ store, sync: world.service.redcap.sync, clock: world.clock }, 'study', edited, 'csv', 'load');
     await world.det({ record: '2', instrument: 'contact' });
     await world.service.redcap.sendDueInvitations();
 

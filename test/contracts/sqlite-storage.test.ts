@@ -1,13 +1,16 @@
+import { sqliteDashboardQueries } from '../../src/adapters/admin/dashboard-queries.js';
+import { sqliteAdminQueries } from '../../src/adapters/admin/sqlite-admin-queries.js';
 import { SqliteDeliveryStore } from '../../src/adapters/delivery/sqlite-delivery-store.js';
 import { SqliteEraseStore } from '../../src/adapters/delivery/sqlite-erase-store.js';
 import { SqliteRedcapSyncStore } from '../../src/adapters/storage/redcap-sync-store.js';
 import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
 import { describeStorageContract } from './storage-contract.js';
 
-describeStorageContract('SQLite', () => {
+describeStorageContract('SQLite', async () => {
   const db = openDatabase(':memory:', { now: new Date('2026-03-02T15:00:00Z') });
   return {
     conversations: new SqliteStore(db), delivery: new SqliteDeliveryStore(db), sync: new SqliteRedcapSyncStore(db),
-    erase: new SqliteEraseStore(db), close: () => db.close(),
+    erase: new SqliteEraseStore(db), admin: sqliteAdminQueries(db), dashboard: sqliteDashboardQueries(db),
+    close: async () => void db.close(),
   };
 });

@@ -48,7 +48,7 @@ describe('DET → rule → invitation', () => {
     for (let save = 0; save < 3; save += 1) responses.push((await world.det({ record: '1', instrument: 'contact' })).body);
 
     expect(responses.map((body: { scheduled: number }) => body.scheduled)).toEqual([1, 0, 0]);
-    expect(world.service.redcap.sync.invitations('study')).toHaveLength(1);
+    expect(await world.service.redcap.sync.invitations('study')).toHaveLength(1);
   });
 
   test('when the DET claims data the record does not hold, then the rule is decided on the record re-read from REDCap', async () => {
@@ -70,7 +70,7 @@ describe('DET → rule → invitation', () => {
     const texts = world.smsTo(OTHER_PHONE);
     expect(texts).toHaveLength(1);
     expect(texts[0]!.body).toMatch(/^You are invited to answer a short survey: http:\/\/127\.0\.0\.1:\d+\/surveys\/\?s=\w+ Reply STOP/);
-    expect(world.service.redcap.sync.invitations('study')[0]).toMatchObject({ status: 'sent', mode: 'link', conversationId: null });
+    expect((await world.service.redcap.sync.invitations('study'))[0]).toMatchObject({ status: 'sent', mode: 'link', conversationId: null });
   });
 
   test.each([
@@ -83,7 +83,7 @@ describe('DET → rule → invitation', () => {
     const response = await world.det(fields);
 
     expect(response.status).toBe(status);
-    expect(world.service.redcap.sync.invitations('study')).toEqual([]);
+    expect(await world.service.redcap.sync.invitations('study')).toEqual([]);
   });
 
   test('when REDCap is down as the DET arrives, then the DET is kept (202) and the invitation follows once REDCap is back', async () => {
@@ -99,19 +99,19 @@ describe('DET → rule → invitation', () => {
     expect(response.status).toBe(202);
     expect(response.body).toEqual({ queued: true });
     expect(world.smsTo(PHONE)).toEqual([expect.objectContaining({ kind: 'invitation' })]);
-    expect(world.service.redcap.sync.invitations('study')).toHaveLength(1);
+    expect(await world.service.redcap.sync.invitations('study')).toHaveLength(1);
   });
 
   test('when the number has opted out by the time the invitation is due, then nothing is sent', async () => {
     world = await startService(classicStudy({ records: RECORDS }), RULES);
     await world.det({ record: '1', instrument: 'contact' });
-    world.service.conversations.store.optOut('study', PHONE, '2026-03-10T21:00:00.000Z', 'keyword');
+    await world.service.conversations.store.optOut('study', PHONE, '2026-03-10T21:00:00.000Z', 'keyword');
 
     world.clock.set('2026-03-11T13:00:00.000Z');
     await world.service.redcap.sendDueInvitations();
 
     expect(world.smsTo(PHONE)).toEqual([]);
-    expect(world.service.redcap.sync.invitations('study')[0]).toMatchObject({ status: 'skipped', lastError: 'the number has opted out' });
+    expect((await world.service.redcap.sync.invitations('study'))[0]).toMatchObject({ status: 'skipped', lastError: 'the number has opted out' });
   });
 });
 
@@ -126,7 +126,7 @@ describe('survey queue', () => {
     await w.service.redcap.sendDueInvitations();
     let n = 0;
     for (const body of ['1', '1', '2026-03-09']) {
-      handleInbound(w.service.conversations, { provider: 'test', providerMessageId: `SM${++n}`, project: 'study', from: PHONE, body });
+      await handleInbound(w.service.conversations, { provider: 'test', providerMessageId: `SM${++n}`, project: 'study', from: PHONE, body });
     }
     await w.service.redcap.writer.runOnce();
   }
@@ -140,7 +140,7 @@ describe('survey queue', () => {
     const texts = world.smsTo(PHONE);
     expect(texts.at(-1)).toMatchObject({ kind: 'invitation' });
     expect(texts.at(-1)!.body).toMatch(/sleep/i);
-    expect(world.service.redcap.sync.invitations('study').map((i) => [i.instrument, i.mode, i.status])).toEqual([
+    expect((await world.service.redcap.sync.invitations('study')).map((i) => [i.instrument, i.mode, i.status])).toEqual([
       ['daily', 'sms', 'sent'], ['weekly', 'sms', 'sent'],
     ]);
   });
@@ -169,7 +169,7 @@ describe('survey queue', () => {
     await world.service.redcap.sendDueInvitations();
 
     expect(world.smsTo(PHONE).at(-1)!.body).toMatch(/sleep/i);
-    expect(world.service.redcap.sync.invitations('study').map((i) => [i.instrument, i.mode])).toEqual([['daily', 'sms'], ['weekly', 'sms']]);
+    expect((await world.service.redcap.sync.invitations('study')).map((i) => [i.instrument, i.mode])).toEqual([['daily', 'sms'], ['weekly', 'sms']]);
   });
 
   test('when the instrument after an auto-continue is already complete, then nothing more starts', async () => {
@@ -180,7 +180,7 @@ describe('survey queue', () => {
     await completeDailyBySms(world);
     await world.service.redcap.sendDueInvitations();
 
-    expect(world.service.redcap.sync.invitations('study').map((i) => i.instrument)).toEqual(['daily']);
+    expect((await world.service.redcap.sync.invitations('study')).map((i) => i.instrument)).toEqual(['daily']);
   });
 
   test('when a survey is completed on the web (DET with complete = 2), then the queue moves on from the re-read record', async () => {

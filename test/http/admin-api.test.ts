@@ -29,7 +29,7 @@ describe('admin authentication', () => {
 
 describe('conversations and opt-outs', () => {
   test('when a conversation exists, then it is listed with its status and no phone number', async () => {
-    world.invite();
+    await world.invite();
 
     const response = await world.http.get('/api/conversations').set('Authorization', bearer);
 
@@ -43,7 +43,7 @@ describe('conversations and opt-outs', () => {
     { query: '', redacted: true },
     { query: '?texts=1', redacted: false },
   ])('when a conversation is fetched with "$query", then transcript texts are redacted: $redacted', async ({ query, redacted }) => {
-    const { conversationId } = world.invite();
+    const { conversationId } = await world.invite();
 
     const response = await world.http.get(`/api/conversations/${conversationId}${query}`).set('Authorization', bearer);
 
@@ -61,7 +61,7 @@ describe('conversations and opt-outs', () => {
   });
 
   test('when a number opted out, then /api/opt-outs lists it', async () => {
-    world.service.conversations.store.optOut('default', PARTICIPANT, '2026-03-02T15:00:00.000Z', 'keyword');
+    await world.service.conversations.store.optOut('default', PARTICIPANT, '2026-03-02T15:00:00.000Z', 'keyword');
 
     const response = await world.http.get('/api/opt-outs').set('Authorization', bearer);
 

@@ -147,7 +147,7 @@ describe('GET /dashboard', () => {
   test('when a participant stopped at the first question, then the page charts the day\'s invitation (a STOP is a reply) and the question they stopped on', async () => {
     const world = await serviceWorld();
     try {
-      world.invite();
+      await world.invite();
       await world.postSigned('/webhooks/twilio/sms', world.inboundParams('STOP'));
 
       const response = await world.http.get('/dashboard').set('Authorization', `Bearer ${ADMIN_TOKEN}`);

@@ -140,7 +140,7 @@ describe('the Twilio webhook and an oversized body', () => {
 
   test('when a signed text is larger than the form limit, then 413 and nothing is stored', async () => {
     world = await serviceWorld();
-    world.invite();
+    await world.invite();
     const params = world.inboundParams('x'.repeat(FORM_LIMIT_BYTES));
 
     const response = await world.postSigned('/webhooks/twilio/sms', params);

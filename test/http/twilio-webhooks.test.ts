@@ -15,7 +15,7 @@ afterEach(async () => {
 describe('X-Twilio-Signature on the inbound webhook', () => {
   beforeEach(async () => {
     world = await serviceWorld();
-    world.invite();
+    await world.invite();
   });
 
   test('when the signature is valid, then the text is stored and the answer is empty TwiML', async () => {
@@ -81,7 +81,7 @@ describe('X-Twilio-Signature on the inbound webhook', () => {
 describe('inbound texts', () => {
   beforeEach(async () => {
     world = await serviceWorld();
-    world.invite();
+    await world.invite();
   });
 
   test('when Twilio retries the same MessageSid, then 200 and the second delivery changes nothing', async () => {
@@ -127,7 +127,7 @@ describe('inbound texts', () => {
     const response = await world.postSigned(SMS, world.inboundParams(body, { OptOutType: optOutType }));
 
     expect(response.status).toBe(200);
-    expect(world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(optedOut);
+    expect(await world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(optedOut);
     const pending = world.smsRows().filter((row) => row.status === 'pending').map((row) => row.kind);
     expect(pending).not.toContain(answeredByTwilio);
   });
@@ -137,7 +137,7 @@ describe('inbound texts', () => {
 
     await world.postSigned(SMS, world.inboundParams('START', { OptOutType: 'START' }));
 
-    expect(world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(false);
+    expect(await world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(false);
     expect(world.smsRows().filter((row) => row.kind === 'opted-in').map((row) => row.status)).toEqual(['suppressed']);
   });
 
@@ -169,7 +169,7 @@ describe('inbound texts', () => {
 describe('status callbacks', () => {
   beforeEach(async () => {
     world = await serviceWorld();
-    world.invite();
+    await world.invite();
     await world.service.dispatcher.runOnce();
   });
 
@@ -193,14 +193,14 @@ describe('status callbacks', () => {
   test('when a status callback carries ErrorCode 21610, then the number is marked opted out', async () => {
     await world.postSigned(STATUS, { MessageSid: sentSid(), MessageStatus: 'failed', ErrorCode: '21610', From: OUR_NUMBER, To: PARTICIPANT });
 
-    expect(world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(true);
+    expect(await world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(true);
   });
 
   test('when a status callback is not signed, then 400 and nothing is recorded', async () => {
     const response = await world.http.post(STATUS).type('form').send({ MessageSid: sentSid(), MessageStatus: 'failed', ErrorCode: '21610' });
 
     expect(response.status).toBe(400);
-    expect(world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(false);
+    expect(await world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(false);
   });
 
   test('when a status callback lacks MessageStatus, then 400', async () => {
@@ -218,7 +218,7 @@ describe('status callbacks', () => {
     world.clock.advance(60_000);
     await world.service.dispatcher.runOnce();
 
-    expect(world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(true);
+    expect(await world.service.conversations.store.isOptedOut('default', PARTICIPANT)).toBe(true);
     expect(world.smsRows().filter((row) => row.status === 'pending')).toEqual([]);
   });
 });

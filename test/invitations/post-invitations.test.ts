@@ -138,7 +138,7 @@ describe('POST /api/invitations refusals change nothing', () => {
 
   test('when the number has opted out, then 409 and nothing is queued for it', async () => {
     const w = await start();
-    w.service.conversations.store.optOut('study', PHONE, NOW, 'keyword');
+    await w.service.conversations.store.optOut('study', PHONE, NOW, 'keyword');
 
     const response = await post(w, { record: '1', instrument: 'daily' });
 

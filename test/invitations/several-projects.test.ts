@@ -20,9 +20,9 @@ afterEach(async () => {
 const participants = (count: number): FlatRecord[] =>
   Array.from({ length: count }, (_, i) => ({ record_id: String(i + 1), phone: `+1650380${String(3500 + i).padStart(4, '0')}` }));
 
-function schedule(service: Service, project: string, recordIds: readonly string[], sendAt: string): void {
+async function schedule(service: Service, project: string, recordIds: readonly string[], sendAt: string): Promise<void> {
   for (const recordId of recordIds) {
-    service.redcap.sync.scheduleInvitation({ project, recordId, instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt, createdAt: sendAt });
+    await service.redcap.sync.scheduleInvitation({ project, recordId, instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt, createdAt: sendAt });
   }
 }
 
@@ -34,13 +34,13 @@ describe('invitations of two projects', () => {
     world = await startTwoProjects({ study: participants(3) });
     const { emulator, clock, service } = world;
     const now = clock.now().toISOString();
-    schedule(service, 'study', ['1', '2', '3'], now);
-    schedule(service, 'other', ['1'], now);
+    await schedule(service, 'study', ['1', '2', '3'], now);
+    await schedule(service, 'other', ['1'], now);
     emulator.failNext(1); // the study's first request: its REDCap is down
 
     await service.redcap.sendDueInvitations();
 
-    const study = byRecord(service.redcap.sync.invitations('study'));
+    const study = byRecord(await service.redcap.sync.invitations('study'));
     const retryAt = study['1']!.sendAt;
     expect(retryAt > now).toBe(true);
     // Had the loop tried them, they would have gone: only one request was made to fail.
@@ -49,21 +49,21 @@ describe('invitations of two projects', () => {
       2: { status: 'pending', attempts: 0, sendAt: retryAt },
       3: { status: 'pending', attempts: 0, sendAt: retryAt },
     });
-    expect(service.redcap.sync.invitations('study').map((row) => row.lastError)).toEqual(Array(3).fill(expect.stringContaining('500')));
-    expect(byRecord(service.redcap.sync.invitations('other'))['1']!.status).toBe('sent');
+    expect((await service.redcap.sync.invitations('study')).map((row) => row.lastError)).toEqual(Array(3).fill(expect.stringContaining('500')));
+    expect(byRecord(await service.redcap.sync.invitations('other'))['1']!.status).toBe('sent');
   });
 
   test('when REDCap is back by the retry time, then every invitation that waited goes', async () => {
     world = await startTwoProjects({ study: participants(3) });
     const { emulator, clock, service } = world;
-    schedule(service, 'study', ['1', '2', '3'], clock.now().toISOString());
+    await schedule(service, 'study', ['1', '2', '3'], clock.now().toISOString());
     emulator.failNext(1);
     await service.redcap.sendDueInvitations();
 
-    clock.set(new Date(service.redcap.sync.invitations('study')[0]!.sendAt));
+    clock.set(new Date((await service.redcap.sync.invitations('study'))[0]!.sendAt));
     await service.redcap.sendDueInvitations();
 
-    expect(service.redcap.sync.invitations('study').map((row) => row.status)).toEqual(['sent', 'sent', 'sent']);
+    expect((await service.redcap.sync.invitations('study')).map((row) => row.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
   test('when one project has more invitations due than a round takes, then another project’s later invitation still goes in that round', async () => {
@@ -71,25 +71,25 @@ describe('invitations of two projects', () => {
     const { clock, service } = world;
     // A cohort invited an hour ago and not yet sent: records REDCap does not have, so each costs one read.
     const cohort = Array.from({ length: INVITATIONS_PER_PROJECT + 1 }, (_, i) => `missing-${i}`);
-    schedule(service, 'study', cohort, '2026-03-10T13:00:00.000Z');
-    schedule(service, 'other', ['1'], clock.now().toISOString());
+    await schedule(service, 'study', cohort, '2026-03-10T13:00:00.000Z');
+    await schedule(service, 'other', ['1'], clock.now().toISOString());
 
     await service.redcap.sendDueInvitations();
 
-    expect(byRecord(service.redcap.sync.invitations('other'))['1']!.status).toBe('sent');
-    expect(service.redcap.sync.invitations('study').filter((row) => row.status === 'pending')).toHaveLength(1);
+    expect(byRecord(await service.redcap.sync.invitations('other'))['1']!.status).toBe('sent');
+    expect((await service.redcap.sync.invitations('study')).filter((row) => row.status === 'pending')).toHaveLength(1);
     expect(service.db.prepare("SELECT phone FROM outbox WHERE channel = 'sms' AND project = 'other'").pluck().all()).toEqual([OTHER_PHONE]);
   });
 
   test('when an invitation belongs to a project the configuration no longer has, then it is skipped with the reason once due', async () => {
     world = await startTwoProjects();
     const { clock, service } = world;
-    schedule(service, 'gone', ['1'], clock.now().toISOString());
-    schedule(service, 'gone', ['2'], '2026-03-11T14:00:00.000Z');
+    await schedule(service, 'gone', ['1'], clock.now().toISOString());
+    await schedule(service, 'gone', ['2'], '2026-03-11T14:00:00.000Z');
 
     await service.redcap.sendDueInvitations();
 
-    const gone = service.redcap.sync.invitations('gone');
+    const gone = await service.redcap.sync.invitations('gone');
     expect(gone.map((row) => row.status)).toEqual(['skipped', 'pending']);
     expect(gone[0]!.lastError).toMatch(/gone/);
   });

@@ -74,7 +74,7 @@ describe('who may scrape /metrics', () => {
 describe('what /metrics counts', () => {
   test('when a text comes in and Twilio retries the same webhook, then one is new, one a duplicate, and both are timed units of work', async () => {
     const w = await world();
-    w.invite();
+    await w.invite();
     const params = w.inboundParams('1');
 
     await w.postSigned(SMS, params);
@@ -90,7 +90,7 @@ describe('what /metrics counts', () => {
 
   test('when an invitation waits 90 s for the dispatcher, then the outbox shows one text 90 s old, and none once it is sent', async () => {
     const w = await world();
-    w.invite();
+    await w.invite();
     w.clock.advance(90_000);
 
     const waiting = await w.scrape();
@@ -110,7 +110,7 @@ describe('what /metrics counts', () => {
     { case: 'Twilio answers 500', failure: FAILURES.serverError, outcome: 'retry', code: 'transient' },
   ])('when $case, then the send counts as $outcome and the provider error by its code', async ({ failure, outcome, code }) => {
     const w = await world();
-    w.invite();
+    await w.invite();
     w.twilioApi.failNext(failure);
 
     await w.service.dispatcher.runOnce();
@@ -122,7 +122,7 @@ describe('what /metrics counts', () => {
 
   test('when a delivery status carries an error code, then it is a provider error at delivery, and the callback a timed unit of work', async () => {
     const w = await world();
-    w.invite();
+    await w.invite();
     await w.service.dispatcher.runOnce();
 
     await w.postSigned(STATUS, { MessageSid: w.sentSid(), MessageStatus: 'delivered', From: OUR_NUMBER, To: PARTICIPANT });
@@ -135,7 +135,7 @@ describe('what /metrics counts', () => {
 
   test('when the participant texts STOP, then the number counts as opted out by keyword, and its REDCap write waits', async () => {
     const w = await world();
-    w.invite();
+    await w.invite();
 
     await w.postSigned(SMS, w.inboundParams('STOP'));
     const page = await w.scrape();
@@ -147,7 +147,7 @@ describe('what /metrics counts', () => {
 
   test('when the project has a monthly segment budget, then the segments sent this month stand beside it', async () => {
     const w = await world({ SMS_MONTHLY_SEGMENT_BUDGET: '100' });
-    w.invite();
+    await w.invite();
 
     const before = await w.scrape();
     await w.service.dispatcher.runOnce();
@@ -167,7 +167,7 @@ describe('what /metrics counts', () => {
 
   test('when texts, opt-outs and errors have been counted, then the page names no phone number, text or token', async () => {
     const w = await world({ METRICS_TOKEN });
-    w.invite();
+    await w.invite();
     await w.postSigned(SMS, w.inboundParams('my private answer'));
     w.twilioApi.failNext(FAILURES.invalidTo);
     await w.service.dispatcher.runOnce();
@@ -187,7 +187,7 @@ describe('REDCap writes in /metrics', () => {
     close = w.close;
     const scrape = async () => (await w.http.get('/metrics').set('Authorization', `Bearer ${DET_ADMIN_TOKEN}`)).text;
     const now = w.clock.now().toISOString();
-    w.service.redcap.sync.scheduleInvitation({ project: 'study', recordId: '1', instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
+    await w.service.redcap.sync.scheduleInvitation({ project: 'study', recordId: '1', instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
     await w.service.redcap.sendDueInvitations();
     ['1', '1,3', '2026-03-09'].forEach((body, i) =>
       handleInbound(w.service.conversations, { provider: 'test', providerMessageId: `SM${i}`, project: 'study', from: PHONE, body }));

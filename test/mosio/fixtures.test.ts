@@ -66,7 +66,7 @@ async function replay(w: MosioWorld, fixture: Fixture, survey: Survey): Promise<
     const where = `step ${index + 1} (${kind})`;
     if (kind === 'invite') {
       const options = (argument ?? {}) as { instrument?: string; recordId?: string; phone?: string; record?: Record<string, string> };
-      invite(w.deps, {
+      await invite(w.deps, {
         project: 'study', survey, instrument: options.instrument ?? fixture.instrument,
         recordId: options.recordId ?? fixture.recordId, phone: options.phone ?? fixture.phone, record: { ...fixture.record, ...options.record },
       });
@@ -97,14 +97,14 @@ async function replay(w: MosioWorld, fixture: Fixture, survey: Survey): Promise<
 async function advance(w: MosioWorld, ms: number): Promise<void> {
   const target = w.clock.now().getTime() + ms;
   for (let guard = 0; guard < 1000; guard += 1) {
-    const due = w.store.nextTimerDue();
+    const due = await w.store.nextTimerDue();
     if (due === undefined || Date.parse(due) > target) break;
     w.clock.set(new Date(Math.max(Date.parse(due), w.clock.now().getTime())));
-    fireDueTimers(w.deps);
+    await fireDueTimers(w.deps);
     await w.dispatchAll();
   }
   w.clock.set(new Date(target));
-  fireDueTimers(w.deps);
+  await fireDueTimers(w.deps);
   await w.dispatchAll();
 }
 

@@ -78,8 +78,8 @@ export async function mosioWorld(options: { project?: ProjectConfig; setup?: Pro
     count: (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     outbox: () =>
       db.prepare(`SELECT id, status, last_error AS error FROM outbox WHERE channel = 'sms' ORDER BY id`).all() as { id: number; status: string; error: string | null }[],
-    queueText(body: string, phone = PARTICIPANT): number {
-      return store.enqueue({
+    async queueText(body: string, phone = PARTICIPANT): Promise<number> {
+      return await store.enqueue({
         conversationId: null, project: project.id, channel: 'sms', kind: 'question', phone, status: 'pending',
         payload: { body }, nextAttemptAt: clock.now().toISOString(), createdAt: clock.now().toISOString(),
       });

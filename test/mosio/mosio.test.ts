@@ -9,14 +9,14 @@ afterEach(async () => world.close());
 describe('Mosio outbound (redcap_send_sms)', () => {
   it('posts JSON with Basic auth (API key as user, empty password) and the fields REDCap sends', async () => {
     world = await mosioWorld();
-    const id = world.queueText('How is your mood today?');
+    const id = await world.queueText('How is your mood today?');
     await world.dispatchAll();
     expect(world.fake.requests).toHaveLength(1);
     const [sent] = world.fake.requests;
     expect(sent?.endpoint).toBe('redcap_send_sms');
     expect(sent?.auth).toEqual({ user: MOSIO_KEY, password: '' });
     expect(sent?.body).toEqual({ RedcapUrl: INBOUND_URL, ProjectId: 42, Phone: '+1 615-555-1234', Body: 'How is your mood today?' });
-    expect(world.outbox()).toEqual([{ id, status: 'sent', error: null }]);
+    expect(await world.outbox()).toEqual([{ id, status: 'sent', error: null }]);
   });
 
   it.each([
@@ -27,23 +27,23 @@ describe('Mosio outbound (redcap_send_sms)', () => {
     ['HTTP 500', 'pending', MOSIO_ANSWERS.serverError, 'Mosio HTTP 500'],
   ])('%s: the text is %s with a clear reason', async (_name, status, answer, error) => {
     world = await mosioWorld();
-    const id = world.queueText('Hello');
+    const id = await world.queueText('Hello');
     world.fake.answerNext(answer);
     await world.dispatcher.runOnce();
-    expect(world.outbox()).toEqual([{ id, status, error }]);
+    expect(await world.outbox()).toEqual([{ id, status, error }]);
     expect(world.logs.text()).not.toContain(PARTICIPANT);
     expect(world.logs.text()).not.toContain(MOSIO_KEY);
   });
 
   it('a retried text goes out once Mosio recovers', async () => {
     world = await mosioWorld();
-    world.queueText('Hello');
+    await world.queueText('Hello');
     world.fake.answerNext(MOSIO_ANSWERS.serverError);
     await world.dispatcher.runOnce();
     world.clock.advance(60_000);
     await world.dispatchAll();
     expect(world.fake.sends()).toHaveLength(1);
-    expect(world.outbox()[0]?.status).toBe('sent');
+    expect((await world.outbox())[0]?.status).toBe('sent');
   });
 
   it('formats numbers as REDCap does for Mosio', () => {

@@ -25,7 +25,7 @@ describe('STOP and START reach every matching record', () => {
   test('when the participant texts STOP, then all three records with the number, however stored, get the time and the checkbox', async () => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }));
 
-    world.reply('STOP');
+    await world.reply('STOP');
     await world.writeBack();
 
     // 14:00 UTC on 10 March 2026 is 10:00 in New York (daylight time began on 8 March).
@@ -35,11 +35,11 @@ describe('STOP and START reach every matching record', () => {
 
   test('when the participant texts START after STOP, then all three records are cleared', async () => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }));
-    world.reply('STOP');
+    await world.reply('STOP');
     await world.writeBack();
 
     world.clock.advance(60_000);
-    world.reply('START');
+    await world.reply('START');
     await world.writeBack();
 
     for (const record of ['1', '2', '3']) expect(optOutColumns(world, record)).toEqual({ opt_out_at: '', opted_out___1: '0' });
@@ -50,7 +50,7 @@ describe('STOP and START reach every matching record', () => {
     { case: 'STOP, START, STOP', replies: ['STOP', 'START', 'STOP'], expected: { opt_out_at: '2026-03-10 10:00:00', opted_out___1: '1' } },
   ])('when $case arrive before REDCap is written, then the last one decides, in one import', async ({ replies, expected }) => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }));
-    for (const reply of replies) world.reply(reply);
+    for (const reply of replies) await world.reply(reply);
     const mark = world.emulator.state.requests.length;
 
     await world.writeBack();
@@ -62,7 +62,7 @@ describe('STOP and START reach every matching record', () => {
   test('when Twilio reports the number opted out (21610), then REDCap is told just as for STOP', async () => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }));
 
-    engineDeliveryEvents(world.conversations).providerOptOut({ conversationId: null, project: 'study', phone: PHONE, at: world.clock.now().toISOString() });
+    await engineDeliveryEvents(world.conversations).providerOptOut({ conversationId: null, project: 'study', phone: PHONE, at: world.clock.now().toISOString() });
     await world.writeBack();
 
     expect(optOutColumns(world, '2').opted_out___1).toBe('1');
@@ -73,7 +73,7 @@ describe('STOP and START reach every matching record', () => {
       records: [{ record_id: '1', redcap_event_name: 'baseline_arm_1', phone: '650.380.3405' }],
     }));
 
-    world.reply('STOP');
+    await world.reply('STOP');
     await world.writeBack();
 
     expect(world.records('1')).toEqual([expect.objectContaining({ redcap_event_name: 'baseline_arm_1', opted_out___1: '1' })]);
@@ -83,7 +83,7 @@ describe('STOP and START reach every matching record', () => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }));
     world.emulator.failNext(5);
 
-    world.reply('STOP');
+    await world.reply('STOP');
     for (let round = 0; round < 10; round += 1) {
       await world.redcap.writer.runOnce();
       world.clock.advance(11 * 60_000);
@@ -97,7 +97,7 @@ describe('staff notification', () => {
   test('when a STOP is written, then staff are notified with the record ids and never the number', async () => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }), { optOutWebhookUrl: 'https://hooks.example.org/opt-outs' });
 
-    world.reply('STOP');
+    await world.reply('STOP');
     await world.writeBack();
 
     expect(world.notices).toEqual([{ project: 'study', status: 'opted-out', records: ['1', '2', '3'], at: '2026-03-10T14:00:00.000Z' }]);
@@ -107,7 +107,7 @@ describe('staff notification', () => {
   test('when no webhook is configured, then nobody is notified and REDCap is still written', async () => {
     world = await startWorld(classicStudy({ records: SAME_NUMBER_THREE_WAYS }));
 
-    world.reply('STOP');
+    await world.reply('STOP');
     await world.writeBack();
 
     expect(world.notices).toEqual([]);

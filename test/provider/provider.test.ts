@@ -76,9 +76,9 @@ describe('SMS_PROVIDER', () => {
 
   it('simulator: texts land on the simulated handset', async () => {
     const world = await service({ SMS_PROVIDER: 'simulator' });
-    world.queue('Hello');
+    await world.queue('Hello');
     await world.service.dispatcher.runOnce();
-    expect(world.outbox()).toEqual([{ status: 'sent', error: null }]);
+    expect(await world.outbox()).toEqual([{ status: 'sent', error: null }]);
     expect(world.service.db.prepare('SELECT COUNT(*) AS n FROM simulator_messages').get()).toEqual({ n: 1 });
   });
 });
@@ -86,10 +86,10 @@ describe('SMS_PROVIDER', () => {
 describe('monthly segment budget', () => {
   it('warns at 80%, then refuses past the budget with a reason kept on the text and shown in /readyz', async () => {
     const world = await service({ SMS_PROVIDER: 'mosio', MOSIO_API_KEY: KEY, SMS_MONTHLY_SEGMENT_BUDGET: '5' });
-    for (let i = 0; i < 4; i += 1) world.queue(`Question ${i}`);
-    world.queue('x'.repeat(200)); // two segments: 4 + 2 > 5
+    for (let i = 0; i < 4; i += 1) await world.queue(`Question ${i}`);
+    await world.queue('x'.repeat(200)); // two segments: 4 + 2 > 5
     for (let round = 0; round < 5; round += 1) await world.service.dispatcher.runOnce();
-    expect(world.outbox()).toEqual([
+    expect(await world.outbox()).toEqual([
       ...Array.from({ length: 4 }, () => ({ status: 'sent', error: null })),
       { status: 'failed', error: 'monthly segment budget reached: 4 of 5 segments used in 2026-03, this text needs 2' },
     ]);
@@ -100,15 +100,15 @@ describe('monthly segment budget', () => {
 
   it('counts per calendar month in the project’s time zone', async () => {
     const world = await service({ SMS_PROVIDER: 'mosio', MOSIO_API_KEY: KEY, SMS_MONTHLY_SEGMENT_BUDGET: '1' });
-    world.queue('one');
-    world.queue('two');
+    await world.queue('one');
+    await world.queue('two');
     await world.service.dispatcher.runOnce();
     await world.service.dispatcher.runOnce();
     expect((await world.http.get('/readyz')).body.detail.segmentBudgets[0].state).toBe('exhausted');
     world.clock.set(new Date('2026-04-01T04:30:00.000Z')); // 00:30 on 1 April in New York
-    world.queue('three');
+    await world.queue('three');
     await world.service.dispatcher.runOnce();
-    expect(world.outbox()).toEqual([
+    expect(await world.outbox()).toEqual([
       { status: 'sent', error: null },
       { status: 'failed', error: 'monthly segment budget reached: 1 of 1 segments used in 2026-03, this text needs 1' },
       { status: 'sent', error: null },

@@ -10,6 +10,7 @@ import {
 import { privacyLeaks, sensitiveStrings } from './harness/privacy.js';
 import { cohort } from './harness/study.js';
 import { startWorld, type World } from './harness/world.js';
+import type { SqliteStore } from '../../src/adapters/storage/index.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -21,10 +22,11 @@ describe('when the build is broken on purpose, then the checker reports it', () 
   test('when the store acknowledges an inbound text but drops every fifth, then lostInbound names them', async () => {
     const participants = cohort(4);
     world = await startWorld(participants);
-    const store = world.service.conversations.store;
+    // The unit of work's handle, where an inbound text is stored.
+    const store = (world.service.conversations.store as SqliteStore).unit;
     const insert = store.insertInbound.bind(store);
     let seen = 0;
-    store.insertInbound = (row) => (++seen % 5 === 0 ? true : insert(row));
+    store.insertInbound = async (row) => (++seen % 5 === 0 ? true : insert(row));
     await world.invite(participants);
     const result = await drive(world, participants, { maxRounds: 60 });
 
@@ -36,9 +38,9 @@ describe('when the build is broken on purpose, then the checker reports it', () 
   test('when STOP is not recorded and pending texts are not suppressed, then sendsWhileOptedOut catches the text sent after it', async () => {
     const participants = cohort(6).filter((p) => p.stopAfter !== undefined);
     world = await startWorld(participants);
-    const store = world.service.conversations.store;
-    store.optOut = () => undefined;
-    store.suppressPendingTexts = () => 0;
+    const store = (world.service.conversations.store as SqliteStore).unit;
+    store.optOut = async () => undefined;
+    store.suppressPendingTexts = async () => 0;
     await world.invite(participants);
     const result = await drive(world, participants, { maxRounds: 60 });
 

@@ -120,10 +120,10 @@ describe('when reminders come due while replies are being handled', () => {
     const responses = await Promise.all(participants.map(async (p, i) => {
       const response = w.text(p.phone, p.replies[0]!, `SMtimer${String(i).padStart(27, '0')}`);
       await Promise.resolve();
-      fired += fireDueTimers(w.service.conversations);
+      fired += await fireDueTimers(w.service.conversations);
       return response;
     }));
-    fired += fireDueTimers(w.service.conversations);
+    fired += await fireDueTimers(w.service.conversations);
     await w.drain();
 
     expect(responses.every((r) => r.status === 200)).toBe(true);

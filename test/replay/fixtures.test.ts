@@ -13,9 +13,9 @@ describe('conversation fixtures', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(fixtures)('when %s is replayed, then every text, write and status matches', (name) => {
+  it.each(fixtures)('when %s is replayed, then every text, write and status matches', async (name) => {
     const file = join(FOLDER, name);
-    const result = replayFile(file, { update });
+    const result = await replayFile(file, { update });
     if (update && result.updatedSteps !== undefined) {
       expect(result.updatedSteps.length).toBeGreaterThan(0);
       rewriteFixtureSteps(file, result.updatedSteps);

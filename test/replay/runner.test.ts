@@ -32,14 +32,14 @@ describe('the replay runner', () => {
     ['an expectation with no text', '  - invite\n  - expect: { contains: energy }\n  - expect: More\n', [/nothing was sent/]],
     ['a wrong status', '  - invite\n  - expect: { contains: energy }\n  - expect-status: completed\n', [/status "asking", expected "completed"/]],
     ['a wrong record value', '  - invite\n  - expect: { contains: energy }\n  - send: "3"\n  - expect: { contains: One word }\n  - expect-record: { wk_energy: "2" }\n', [/wk_energy = "3", expected "2"/]],
-  ])('when a fixture has %s, then the failures are %j', (_case, steps, failures) => {
-    const result = replayFile(fixtureFile(steps));
+  ])('when a fixture has %s, then the failures are %j', async (_case, steps, failures) => {
+    const result = await replayFile(fixtureFile(steps));
     expect(result.failures).toHaveLength(failures.length);
     failures.forEach((pattern, index) => expect(result.failures[index]).toMatch(pattern));
   });
 
-  it('when replayed with update, then the steps carry the texts actually sent, in order', () => {
-    const result = replayFile(fixtureFile('  - invite\n  - expect: Hello\n  - send: "3"\n'), { update: true });
+  it('when replayed with update, then the steps carry the texts actually sent, in order', async () => {
+    const result = await replayFile(fixtureFile('  - invite\n  - expect: Hello\n  - send: "3"\n'), { update: true });
     expect(result.updatedSteps).toEqual([
       'invite',
       { expect: INVITATION.replace('\\n', '\n') },
@@ -76,7 +76,7 @@ describe('the replay runner', () => {
     const { code } = await cli(['replay', file, '--update']);
     expect(code).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('# QA wrote this');
-    expect(replayFile(file).failures).toEqual([]);
+    expect((await replayFile(file)).failures).toEqual([]);
   });
 
   it('when `replay` is given a path that does not exist, then it is a usage error', async () => {

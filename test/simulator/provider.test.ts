@@ -26,11 +26,11 @@ describe('the simulator provider', () => {
     expect(log.messages(ALEX)).toEqual([]);
   });
 
-  it('when a participant texts, then the text goes to the inbound use case as provider "simulator" and the dispatcher is woken', () => {
+  it('when a participant texts, then the text goes to the inbound use case as provider "simulator" and the dispatcher is woken', async () => {
     const { clock, log } = handset();
-    const receiveText = vi.fn(() => ({ duplicate: false, conversationId: 'c1' }));
+    const receiveText = vi.fn(async () => ({ duplicate: false, conversationId: 'c1' }));
     const afterCommit = vi.fn();
-    createSimulatorChannel({ log, clock, receiveText, afterCommit }).receive('default', ALEX, 'STOP');
+    await createSimulatorChannel({ log, clock, receiveText, afterCommit }).receive('default', ALEX, 'STOP');
     const [message] = log.messages(ALEX);
     expect(receiveText).toHaveBeenCalledWith({
       provider: 'simulator', providerMessageId: message?.sid, project: 'default', from: ALEX, body: 'STOP', optOutType: undefined,

@@ -38,7 +38,7 @@ function planOf(db: Database, sql: string): string[] {
 }
 
 /** Every statement a run of inbound texts executed: answers, a wrong answer, keywords, a stranger, a retry. */
-function statementsOfInboundTexts(): { db: Database; ran: Set<string> } {
+async function statementsOfInboundTexts(): Promise<{ db: Database; ran: Set<string> }> {
   const db = openDatabase(':memory:');
   const ran = new Set<string>();
   const store = new SqliteStore(recordingDatabase(db, ran));
@@ -48,21 +48,25 @@ function statementsOfInboundTexts(): { db: Database; ran: Set<string> } {
   };
   const survey = demoSurvey();
   for (const [recordId, phone] of [['1', '+15555550101'], ['2', '+15555550102']] as const) {
-    invite(deps, { project: 'p', survey, instrument: 'daily', recordId, phone, record: { record_id: recordId } });
+    await invite(deps, { project: 'p', survey, instrument: 'daily', recordId, phone, record: { record_id: recordId } });
   }
   ran.clear();
   const texts = [
     ['+15555550101', '1'], ['+15555550101', '9'], ['+15555550101', 'HELP'], ['+15555550101', 'BACK'], ['+15555550101', 'STOP'],
     ['+15555550101', 'START'], ['+15555550102', '1'], ['+15555550199', 'hello'], ['+15555550102', '7'],
   ];
-  texts.forEach(([from, body], k) => handleInbound(deps, { provider: 'twilio', providerMessageId: `SM${k}`, project: 'p', from: from!, body: body! }));
-  handleInbound(deps, { provider: 'twilio', providerMessageId: 'SM0', project: 'p', from: '+15555550101', body: '1' });
+  for (const [k, [from, body]] of texts.entries()) {
+    await handleInbound(deps, { provider: 'twilio', providerMessageId: `SM${k}`, project: 'p', from: from!, body: body! });
+  }
+  await handleInbound(deps, { provider: 'twilio', providerMessageId: 'SM0', project: 'p', from: '+15555550101', body: '1' });
   return { db, ran };
 }
 
+// Top-level: the statements name the table-driven cases, so they must be known when the tests are collected.
+const { db, ran } = await statementsOfInboundTexts();
+const statements = [...ran];
+
 describe('the statements of the inbound path', () => {
-  const { db, ran } = statementsOfInboundTexts();
-  const statements = [...ran];
 
   it('when texts of every kind arrive, then the unit of work runs the statements a text needs', () => {
     expect(statements.some((sql) => sql.startsWith('INSERT INTO inbound_messages'))).toBe(true);

@@ -71,7 +71,7 @@ describe('migrations', () => {
     expect([existsSync(path), db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()]).toEqual([true, { n: readMigrations().length }]);
   });
 
-  it('when a database with transcripts takes migration 0010, then every conversation reads back exactly its own entries in order', () => {
+  it('when a database with transcripts takes migration 0010, then every conversation reads back exactly its own entries in order', async () => {
     const db = new Database(':memory:');
     const files = readMigrations();
     applyMigrations(db, files.filter((m) => m.version < 10), NOW);
@@ -85,9 +85,9 @@ describe('migrations', () => {
     [['c1', 'a1'], ['c2', 'b1'], [null, 'phone'], ['c1', 'a2'], ['c2', 'b2']].forEach(([id, body]) => insert.run(id ?? null, body, NOW.toISOString()));
     applyMigrations(db, files, NOW);
     const store = new SqliteStore(db);
-    store.appendTranscript({ conversationId: 'c1', project: 'p', direction: 'out', kind: 'question', body: 'a3', at: NOW.toISOString() });
-    expect(store.transcript('c1').map((row) => row.body)).toEqual(['a1', 'a2', 'a3']);
-    expect(store.transcript('c2').map((row) => row.body)).toEqual(['b1', 'b2']);
+    await store.appendTranscript({ conversationId: 'c1', project: 'p', direction: 'out', kind: 'question', body: 'a3', at: NOW.toISOString() });
+    expect((await store.transcript('c1')).map((row) => row.body)).toEqual(['a1', 'a2', 'a3']);
+    expect((await store.transcript('c2')).map((row) => row.body)).toEqual(['b1', 'b2']);
   });
 
   it('when a database with transcripts takes migration 0012, then exactly the conversations a participant texted in count as replied', () => {

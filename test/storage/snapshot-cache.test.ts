@@ -53,16 +53,16 @@ describe('the store with the cache', () => {
     createdAt: '2026-03-02T15:00:00Z', updatedAt: '2026-03-02T15:00:00Z',
   });
 
-  it('when a save is rolled back, then the conversation reads as stored, not as the save left it in memory', () => {
+  it('when a save is rolled back, then the conversation reads as stored, not as the save left it in memory', async () => {
     const store = new SqliteStore(openDatabase(':memory:'));
-    store.saveSurvey(survey, '2026-03-02T15:00:00Z');
-    store.insertConversation(row({ value: 'asking', answers: 1 }));
-    expect(() => store.transaction(() => {
-      store.updateConversation(row({ value: 'asking', answers: 2 }), 0);
+    await store.saveSurvey(survey, '2026-03-02T15:00:00Z');
+    await store.insertConversation(row({ value: 'asking', answers: 1 }));
+    await expect(store.transaction(async (tx) => {
+      await tx.updateConversation(row({ value: 'asking', answers: 2 }), 0);
       throw new Error('the unit of work failed');
-    })).toThrow('the unit of work failed');
-    expect(store.conversation('c1')?.snapshot).toEqual({ value: 'asking', answers: 1 });
-    store.updateConversation(row({ value: 'asking', answers: 3 }), 0);
-    expect(store.openConversations('p', '+15555550123').map((open) => open.snapshot)).toEqual([{ value: 'asking', answers: 3 }]);
+    })).rejects.toThrow('the unit of work failed');
+    expect((await store.conversation('c1'))?.snapshot).toEqual({ value: 'asking', answers: 1 });
+    await store.updateConversation(row({ value: 'asking', answers: 3 }), 0);
+    expect((await store.openConversations('p', '+15555550123')).map((open) => open.snapshot)).toEqual([{ value: 'asking', answers: 3 }]);
   });
 });

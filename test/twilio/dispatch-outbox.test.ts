@@ -28,7 +28,7 @@ afterEach(async () => {
 describe('sending through the real twilio client', () => {
   test('when a text is due, then Twilio receives To, From, Body and StatusCallback and the SID is recorded', async () => {
     const dispatcher = await setUp();
-    const id = world.queueText(ALICE, 'Q1: How are you? (1) Good, (2) Bad');
+    const id = await world.queueText(ALICE, 'Q1: How are you? (1) Good, (2) Bad');
 
     const report = await dispatcher.runOnce();
 
@@ -42,7 +42,7 @@ describe('sending through the real twilio client', () => {
 
   test('when the project sends through a Messaging Service, then MessagingServiceSid is sent instead of From', async () => {
     const dispatcher = await setUp([project('study', { from: undefined, messagingServiceSid: MESSAGING_SERVICE_SID })]);
-    world.queueText(ALICE, 'hello');
+    await world.queueText(ALICE, 'hello');
 
     await dispatcher.runOnce();
 
@@ -52,7 +52,7 @@ describe('sending through the real twilio client', () => {
 
   test('when a text is scheduled for later (quiet hours), then it waits until its time', async () => {
     const dispatcher = await setUp();
-    world.queueText(ALICE, 'good morning', 'study', new Date(world.clock.now().getTime() + 60_000));
+    await world.queueText(ALICE, 'good morning', 'study', new Date(world.clock.now().getTime() + 60_000));
 
     await dispatcher.runOnce();
     expect(world.twilioApi.messages()).toHaveLength(0);
@@ -69,7 +69,7 @@ describe('rate per sender', () => {
     { rate: 2, afterMs: [0, 500, 1_000], sentSoFar: [2, 3, 3] },
   ])('when three texts are due at $rate per second, then they leave no faster than that ($sentSoFar)', async ({ rate, afterMs, sentSoFar }) => {
     const dispatcher = await setUp([project('study', { ratePerSecond: rate })]);
-    for (const to of [ALICE, BOB, CAROL]) world.queueText(to, 'invitation');
+    for (const to of [ALICE, BOB, CAROL]) await world.queueText(to, 'invitation');
     const start = world.clock.now().getTime();
 
     const counts: number[] = [];
@@ -84,9 +84,9 @@ describe('rate per sender', () => {
 
   test('when one sender has used its rate, then another sender still sends', async () => {
     const dispatcher = await setUp([project('a'), project('b', { from: '+15550002000' })]);
-    world.queueText(ALICE, 'from a', 'a');
-    world.queueText(BOB, 'from a', 'a');
-    world.queueText(CAROL, 'from b', 'b');
+    await world.queueText(ALICE, 'from a', 'a');
+    await world.queueText(BOB, 'from a', 'a');
+    await world.queueText(CAROL, 'from b', 'b');
 
     const report = await dispatcher.runOnce();
 
@@ -99,8 +99,8 @@ describe('rate per sender', () => {
 describe('several projects', () => {
   test('when one project’s backlog is longer than a round, then another project’s text still goes in that round', async () => {
     const dispatcher = await setUp([project('a'), project('b', { from: OTHER_SENDER })]);
-    for (let i = 0; i < 150; i += 1) world.queueText(`+1555222${String(i).padStart(4, '0')}`, 'invitation', 'a');
-    world.queueText(CAROL, 'from b', 'b');
+    for (let i = 0; i < 150; i += 1) await world.queueText(`+1555222${String(i).padStart(4, '0')}`, 'invitation', 'a');
+    await world.queueText(CAROL, 'from b', 'b');
 
     const report = await dispatcher.runOnce();
 
@@ -111,8 +111,8 @@ describe('several projects', () => {
   test('when two projects share a Messaging Service, then they take turns at its rate', async () => {
     const shared = { from: undefined, messagingServiceSid: MESSAGING_SERVICE_SID };
     const dispatcher = await setUp([project('a', shared), project('b', shared)]);
-    for (const to of [ALICE, BOB]) world.queueText(to, 'from a', 'a');
-    world.queueText(CAROL, 'from b', 'b');
+    for (const to of [ALICE, BOB]) await world.queueText(to, 'from a', 'a');
+    await world.queueText(CAROL, 'from b', 'b');
     const start = world.clock.now().getTime();
 
     for (const offset of [0, 1_000, 2_000]) {
@@ -125,8 +125,8 @@ describe('several projects', () => {
 
   test('when a text belongs to a project the configuration no longer has, then it is failed, never sent', async () => {
     const dispatcher = await setUp([project('study')]);
-    const orphan = world.queueText(ALICE, 'from a removed project', 'removed');
-    world.queueText(BOB, 'from study');
+    const orphan = await world.queueText(ALICE, 'from a removed project', 'removed');
+    await world.queueText(BOB, 'from study');
 
     const report = await dispatcher.runOnce();
 
@@ -139,7 +139,7 @@ describe('several projects', () => {
 describe('retries', () => {
   test('when Twilio answers 429 then accepts, then the text is sent after the backoff', async () => {
     const dispatcher = await setUp();
-    const id = world.queueText(ALICE, 'Q1');
+    const id = await world.queueText(ALICE, 'Q1');
     world.twilioApi.failNext(FAILURES.rateLimited);
 
     const first = await dispatcher.runOnce();
@@ -155,9 +155,9 @@ describe('retries', () => {
 
   test('when a participant’s first text is waiting for a retry, then their second text waits behind it', async () => {
     const dispatcher = await setUp([project('study', { ratePerSecond: 100 })]);
-    world.queueText(ALICE, 'first');
-    world.queueText(ALICE, 'second');
-    world.queueText(BOB, 'other participant');
+    await world.queueText(ALICE, 'first');
+    await world.queueText(ALICE, 'second');
+    await world.queueText(BOB, 'other participant');
     world.twilioApi.failNext(FAILURES.serverError);
 
     await dispatcher.runOnce();
@@ -172,7 +172,7 @@ describe('retries', () => {
 
   test('when Twilio keeps failing with 500, then the text fails after the attempt cap and the failure is recorded', async () => {
     const dispatcher = await setUp();
-    const id = world.queueText(ALICE, 'Q1');
+    const id = await world.queueText(ALICE, 'Q1');
     world.twilioApi.failNext(FAILURES.serverError, FAILURES.serverError, FAILURES.serverError);
 
     for (let attempt = 0; attempt < RETRY.maxAttempts; attempt += 1) {
@@ -189,7 +189,7 @@ describe('retries', () => {
 
   test('when Twilio does not answer within the timeout, then the send is retried later', async () => {
     const dispatcher = await setUp(undefined, { timeoutMs: 100 });
-    const id = world.queueText(ALICE, 'Q1');
+    const id = await world.queueText(ALICE, 'Q1');
     world.twilioApi.delayResponses(1_000);
 
     const report = await dispatcher.runOnce();
@@ -200,7 +200,7 @@ describe('retries', () => {
 
   test('when Twilio rejects the number (21211), then the text fails at once without retrying', async () => {
     const dispatcher = await setUp();
-    const id = world.queueText(ALICE, 'Q1');
+    const id = await world.queueText(ALICE, 'Q1');
     world.twilioApi.failNext(FAILURES.invalidTo);
 
     const report = await dispatcher.runOnce();
@@ -216,8 +216,8 @@ describe('retries', () => {
 describe('opted-out numbers', () => {
   test('when the number opted out before the send, then nothing reaches Twilio and the text is suppressed', async () => {
     const dispatcher = await setUp();
-    const id = world.queueText(ALICE, 'Q2');
-    world.store.optOut('study', ALICE, world.clock.now().toISOString(), 'keyword');
+    const id = await world.queueText(ALICE, 'Q2');
+    await world.store.optOut('study', ALICE, world.clock.now().toISOString(), 'keyword');
 
     const report = await dispatcher.runOnce();
 
@@ -228,15 +228,15 @@ describe('opted-out numbers', () => {
 
   test('when Twilio answers 21610, then the number is marked opted out and its other texts are never sent', async () => {
     const dispatcher = await setUp([project('study', { ratePerSecond: 100 })]);
-    const first = world.queueText(ALICE, 'Q1');
-    const second = world.queueText(ALICE, 'Q2');
+    const first = await world.queueText(ALICE, 'Q1');
+    const second = await world.queueText(ALICE, 'Q2');
     world.twilioApi.optOut(ALICE);
 
     await dispatcher.runOnce();
     await dispatcher.runOnce();
 
     expect(world.twilioApi.messages()).toHaveLength(1);
-    expect(world.store.isOptedOut('study', ALICE)).toBe(true);
+    expect(await world.store.isOptedOut('study', ALICE)).toBe(true);
     expect([world.outboxStatus(first), world.outboxStatus(second)]).toEqual(['failed', 'suppressed']);
   });
 });
@@ -244,7 +244,7 @@ describe('opted-out numbers', () => {
 describe('the dispatcher loop', () => {
   test('when started and nudged, then it sends, beats, and stops after the current send', async () => {
     const dispatcher = await setUp();
-    world.queueText(ALICE, 'Q1');
+    await world.queueText(ALICE, 'Q1');
 
     dispatcher.start();
     dispatcher.nudge();
@@ -256,8 +256,8 @@ describe('the dispatcher loop', () => {
 
   test('when texts are sent, then the logs name the participant key, never the number or the text', async () => {
     const dispatcher = await setUp();
-    world.queueText(ALICE, 'my secret answer');
-    world.queueText(BOB, 'second secret');
+    await world.queueText(ALICE, 'my secret answer');
+    await world.queueText(BOB, 'second secret');
     world.twilioApi.failNext(FAILURES.serverError);
 
     await dispatcher.runOnce();

@@ -14,7 +14,7 @@ const MINUTE = 60_000;
 
 /** Invites, sends the invitation through the fake Twilio API, and reports it delivered; returns its SID. */
 async function deliveredInvitation(w: World): Promise<string> {
-  w.invite();
+  await w.invite();
   await w.service.dispatcher.runOnce();
   const { sid } = w.service.db.prepare(`SELECT provider_message_id AS sid FROM outbox WHERE channel = 'sms' ORDER BY id LIMIT 1`).get() as { sid: string };
   await w.postSigned('/webhooks/twilio/status', { MessageSid: sid, MessageStatus: 'delivered', AccountSid: ACCOUNT_SID, From: OUR_NUMBER, To: PARTICIPANT });
@@ -22,8 +22,8 @@ async function deliveredInvitation(w: World): Promise<string> {
 }
 
 /** A new invitation to the same survey supersedes (ends) the first conversation. */
-function endConversation(w: World): void {
-  w.invite();
+async function endConversation(w: World): Promise<void> {
+  await w.invite();
 }
 
 const deletes = (w: World) => w.twilioApi.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
@@ -32,7 +32,7 @@ describe('deleting delivered texts from Twilio (TWILIO_DELETE_DELIVERED)', () =>
   test('when a delivered text\'s conversation has ended, then the real twilio client DELETEs its Message, once', async () => {
     world = await serviceWorld({ TWILIO_DELETE_DELIVERED: 'true' });
     const sid = await deliveredInvitation(world);
-    endConversation(world);
+    await endConversation(world);
     world.clock.advance(3 * MINUTE);
 
     const first = await world.service.eraser.runOnce();
@@ -49,7 +49,7 @@ describe('deleting delivered texts from Twilio (TWILIO_DELETE_DELIVERED)', () =>
   ])('when $case, then nothing is deleted', async ({ env, ends, after }) => {
     world = await serviceWorld(env);
     await deliveredInvitation(world);
-    if (ends) endConversation(world);
+    if (ends) await endConversation(world);
     else await world.postSigned('/webhooks/twilio/sms', world.inboundParams('STOP'));
     world.clock.advance(after);
 
@@ -60,7 +60,7 @@ describe('deleting delivered texts from Twilio (TWILIO_DELETE_DELIVERED)', () =>
   test('when Twilio answers 20009, then the delete is retried on a later round', async () => {
     world = await serviceWorld({ TWILIO_DELETE_DELIVERED: 'true' });
     await deliveredInvitation(world);
-    endConversation(world);
+    await endConversation(world);
     world.clock.advance(3 * MINUTE);
     world.twilioApi.failNext(FAILURES.tooEarlyToDelete);
 

@@ -64,8 +64,8 @@ export async function outboxWorld(projects: ProjectConfig[] = [project('study')]
     registry: projectRegistry(projects),
     participantKey: participantKeyer('test-salt-0123456789'),
     /** Queues a text the way the conversation engine does: one outbox row per SMS. */
-    queueText(to: string, body: string, projectId = 'study', at = clock.now()): number {
-      return store.enqueue({
+    async queueText(to: string, body: string, projectId = 'study', at = clock.now()): Promise<number> {
+      return await store.enqueue({
         conversationId: null, project: projectId, channel: 'sms', kind: 'question', phone: to, status: 'pending',
         payload: { body }, nextAttemptAt: at.toISOString(), createdAt: clock.now().toISOString(),
       });

@@ -58,7 +58,7 @@ describe('a conversation in an event of a longitudinal project (PHPCap, branchin
     world = await startWorld(designedProject('derived-phpcap-longitudinal-cross-event.csv', 'phpcap-longitudinal.yaml', records), settings);
     await inviteNow(world, '1001', 'patient_morale_questionnaire', 'dose_2_arm_1');
     expect(texts(world)[0]).toContain('(At Dose 1 you said: 5-10)');
-    for (const reply of ['2', '3', '1', '2']) world.reply(reply);
+    for (const reply of ['2', '3', '1', '2']) await world.reply(reply);
     expect(texts(world).at(-2)).toContain('How open are you to further testing?');
 
     await world.writeBack();
@@ -75,7 +75,7 @@ describe('a conversation in an event of a longitudinal project (PHPCap, branchin
   test('when the answers given in this conversation change what branching reads, then the next question sees them at once', async () => {
     world = await startWorld(designedProject('derived-phpcap-longitudinal-cross-event.csv', 'phpcap-longitudinal.yaml', records), settings);
     await inviteNow(world, '1001', 'patient_morale_questionnaire', 'dose_2_arm_1');
-    world.reply('0');
+    await world.reply('0');
     expect(texts(world).at(-1)).toContain('Would you be willing to discuss your experiences with a psychiatrist?');
   });
 });
@@ -89,10 +89,10 @@ describe('a conversation in a repeating instrument (REDCapR, piping across insta
     ]), { ...settings, phoneField: 'record_id' });
     const mark = world.emulator.state.requests.length;
     await inviteNow(world, '1', 'bp');
-    world.reply('2026-03-10');
+    await world.reply('2026-03-10');
     expect(texts(world).at(-1)).toContain('Systolic blood pressure (reading 3; last time 128)');
-    world.reply('131');
-    world.reply('85');
+    await world.reply('131');
+    await world.reply('85');
 
     await world.writeBack();
 

@@ -15,13 +15,13 @@ const participants = (count: number) =>
 async function inviteAll(w: World, people: readonly { recordId: string }[]): Promise<Map<string, string>> {
   const now = w.clock.now().toISOString();
   for (const { recordId } of people) {
-    w.redcap.sync.scheduleInvitation({ project: 'study', recordId, instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
+    await w.redcap.sync.scheduleInvitation({ project: 'study', recordId, instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
   }
   // A round sends a limited number of invitations; these tests want every participant invited.
-  const waiting = () => w.redcap.sync.invitations('study').some((invitation) => invitation.status === 'pending');
-  for (let round = 0; round < 5 && waiting(); round += 1) await w.redcap.sendDueInvitations();
-  expect(waiting()).toBe(false);
-  return new Map(w.redcap.sync.invitations('study').map((invitation) => [invitation.recordId, invitation.conversationId!]));
+  const waiting = async () => (await w.redcap.sync.invitations('study')).some((invitation) => invitation.status === 'pending');
+  for (let round = 0; round < 5 && (await waiting()); round += 1) await w.redcap.sendDueInvitations();
+  expect(await waiting()).toBe(false);
+  return new Map((await w.redcap.sync.invitations('study')).map((invitation) => [invitation.recordId, invitation.conversationId!]));
 }
 
 const imports = (w: World, mark: number) => w.requestsSince(mark).filter((request) => request.content === 'record');
@@ -31,7 +31,7 @@ describe('the write-back puts many participants in one REDCap import', () => {
     const people = participants(5);
     world = await startWorld(classicStudy({ records: people.map(({ recordId, phone }) => ({ record_id: recordId, phone })) }));
     await inviteAll(world, people);
-    for (const { phone } of people) world.reply('2', phone);
+    for (const { phone } of people) await world.reply('2', phone);
     const mark = world.emulator.state.requests.length;
 
     await world.redcap.writer.runOnce();
@@ -44,7 +44,7 @@ describe('the write-back puts many participants in one REDCap import', () => {
     const people = participants(GROUPS_PER_IMPORT + 5);
     world = await startWorld(classicStudy({ records: people.map(({ recordId, phone }) => ({ record_id: recordId, phone })) }));
     await inviteAll(world, people);
-    for (const { phone } of people) world.reply('1', phone);
+    for (const { phone } of people) await world.reply('1', phone);
     const mark = world.emulator.state.requests.length;
 
     const report = await world.redcap.writer.runOnce();
@@ -57,10 +57,10 @@ describe('the write-back puts many participants in one REDCap import', () => {
     const people = participants(3);
     world = await startWorld(classicStudy({ records: people.map(({ recordId, phone }) => ({ record_id: recordId, phone })) }));
     const conversations = await inviteAll(world, people);
-    for (const { phone } of people) world.reply('3', phone);
+    for (const { phone } of people) await world.reply('3', phone);
     // A value REDCap no longer accepts for record 2 (its choices changed after the survey was loaded).
     const at = world.clock.now().toISOString();
-    world.conversations.store.enqueue({
+    await world.conversations.store.enqueue({
       conversationId: conversations.get('2')!, project: 'study', channel: 'redcap', kind: 'write', phone: null,
       payload: { record: '2', instrument: 'daily', values: { mood: '9' } }, status: 'pending', nextAttemptAt: at, createdAt: at,
     });
@@ -83,12 +83,12 @@ describe('REDCap down while many participants answer', () => {
     const people = participants(2);
     world = await startWorld(classicStudy({ records: people.map(({ recordId, phone }) => ({ record_id: recordId, phone })) }));
     await inviteAll(world, people);
-    world.reply('2', people[0]!.phone);
+    await world.reply('2', people[0]!.phone);
     world.emulator.failNext(100);
     const mark = world.emulator.state.requests.length;
 
     await world.redcap.writer.round();
-    world.reply('2', people[1]!.phone);
+    await world.reply('2', people[1]!.phone);
     for (let nudge = 0; nudge < 5; nudge += 1) await world.redcap.writer.round();
     // A refused request (HTTP 500) is counted whatever it asked for.
     const requests = () => world!.requestsSince(mark).length;

@@ -31,7 +31,7 @@ async function diaryWorld(): Promise<World> {
   );
 }
 
-const invitations = (w: World) => w.redcap.sync.invitations('study')
+const invitations = async (w: World) => (await w.redcap.sync.invitations('study'))
   .map((i) => ({ occurrence: i.repeatInstance, sendAt: i.sendAt, status: i.status, reason: i.lastError }));
 
 describe('a daily diary', () => {
@@ -40,7 +40,7 @@ describe('a daily diary', () => {
     await world.redcap.handleDet({ projectId: '33', record: '1', instrument: 'contact', event: null });
     await world.redcap.handleDet({ projectId: '33', record: '1', instrument: 'contact', event: null });
     // 10 March 2026 is after the US spring change: 20:00 EDT is midnight UTC.
-    expect(invitations(world)).toEqual([{ occurrence: 1, sendAt: '2026-03-11T00:00:00.000Z', status: 'pending', reason: null }]);
+    expect(await invitations(world)).toEqual([{ occurrence: 1, sendAt: '2026-03-11T00:00:00.000Z', status: 'pending', reason: null }]);
   });
 
   test('when occurrences come due, then each is sent and plans the next, a missed one is skipped, and the count is kept', async () => {
@@ -49,7 +49,7 @@ describe('a daily diary', () => {
 
     world.clock.set(new Date('2026-03-11T00:00:00.000Z'));
     await world.redcap.sendDueInvitations();
-    for (const reply of ['1', '1,3', '2026-03-10']) world.reply(reply);
+    for (const reply of ['1', '1,3', '2026-03-10']) await world.reply(reply);
     await world.writeBack();
 
     // The service does nothing on 12 March until after the second occurrence closed (04:00 UTC).
@@ -59,7 +59,7 @@ describe('a daily diary', () => {
     world.clock.set(new Date('2026-03-13T00:00:00.000Z'));
     await world.redcap.sendDueInvitations();
 
-    expect(invitations(world)).toEqual([
+    expect(await invitations(world)).toEqual([
       { occurrence: 1, sendAt: '2026-03-11T00:00:00.000Z', status: 'sent', reason: null },
       { occurrence: 2, sendAt: '2026-03-12T00:00:00.000Z', status: 'skipped', reason: 'missed: the diary occurrence closed before it could be sent' },
       { occurrence: 3, sendAt: '2026-03-13T00:00:00.000Z', status: 'sent', reason: null },
@@ -75,15 +75,15 @@ describe('a daily diary', () => {
     await world.redcap.sendDueInvitations();
 
     world.clock.set(new Date('2026-03-11T04:00:01.000Z'));
-    fireDueTimers(world.conversations);
+    await fireDueTimers(world.conversations);
 
-    expect(world.conversations.store.conversations('study').map((c) => c.status)).toEqual(['expired']);
+    expect((await world.conversations.store.conversations('study')).map((c) => c.status)).toEqual(['expired']);
   });
 
   test('when the record has no start date, then no occurrence is planned', async () => {
     world = await startWorld(repeatingStudy({ dictionary: DIARY_CSV, records: [{ record_id: '1', phone: PHONE }] }), { diaries: [diary] });
     await world.redcap.handleDet({ projectId: '33', record: '1', instrument: 'contact', event: null });
-    expect(invitations(world)).toEqual([]);
+    expect(await invitations(world)).toEqual([]);
   });
 });
 

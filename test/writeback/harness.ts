@@ -69,7 +69,7 @@ export interface World {
   logs: string[];
   notices: OptOutNotice[];
   /** A text from the participant, as the Twilio webhook would hand it over. */
-  reply(body: string, phone?: string): void;
+  reply(body: string, phone?: string): Promise<void>;
   /** Runs the write-back until nothing due is left (at most `rounds` rounds). */
   writeBack(rounds?: number): Promise<void>;
   /** What the emulator holds for a record: all its rows. */
@@ -103,9 +103,9 @@ export async function startWorld(
   let inbound = 0;
   return {
     emulator, clock, db, conversations, redcap, project: projects.projects[0]!, logs, notices,
-    reply(body, phone = PHONE) {
+    async reply(body, phone = PHONE) {
       inbound += 1;
-      handleInbound(conversations, { provider: 'test', providerMessageId: `SM${inbound}`, project: config.id, from: phone, body });
+      await handleInbound(conversations, { provider: 'test', providerMessageId: `SM${inbound}`, project: config.id, from: phone, body });
     },
     async writeBack(rounds = 10) {
       for (let i = 0; i < rounds; i += 1) {

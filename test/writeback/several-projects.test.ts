@@ -19,9 +19,9 @@ afterEach(async () => {
 
 async function inviteAndAnswer(s: Service, clock: FakeClock, project: string, phone: string, body: string): Promise<void> {
   const now = clock.now().toISOString();
-  s.redcap.sync.scheduleInvitation({ project, recordId: '1', instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
+  await s.redcap.sync.scheduleInvitation({ project, recordId: '1', instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
   await s.redcap.sendDueInvitations();
-  handleInbound(s.conversations, { provider: 'test', providerMessageId: `SM-${project}`, project, from: phone, body });
+  await handleInbound(s.conversations, { provider: 'test', providerMessageId: `SM-${project}`, project, from: phone, body });
 }
 
 describe('two projects on one service', () => {

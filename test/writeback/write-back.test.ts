@@ -16,15 +16,15 @@ const ANSWERS = { mood: '1', symptoms___1: '1', symptoms___2: '0', symptoms___3:
 /** Invites record 1 to `daily` through the invitation loop, as a DET rule or the queue would. */
 async function inviteToDaily(w: World, event = ''): Promise<string> {
   const now = w.clock.now().toISOString();
-  w.redcap.sync.scheduleInvitation({ project: 'study', recordId: '1', instrument: 'daily', event, repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
+  await w.redcap.sync.scheduleInvitation({ project: 'study', recordId: '1', instrument: 'daily', event, repeatInstance: 0, mode: 'sms', sendAt: now, createdAt: now });
   await w.redcap.sendDueInvitations();
-  const [invitation] = w.redcap.sync.invitations('study');
+  const [invitation] = await w.redcap.sync.invitations('study');
   expect(invitation).toMatchObject({ status: 'sent' });
   return invitation!.conversationId!;
 }
 
-function answerAll(w: World): void {
-  for (const reply of ['1', '1,3', '2026-03-09']) w.reply(reply);
+async function answerAll(w: World): Promise<void> {
+  for (const reply of ['1', '1,3', '2026-03-09']) await w.reply(reply);
 }
 
 const successfulImports = (w: World, mark: number) =>
@@ -60,7 +60,7 @@ describe('answers land in REDCap with the right columns', () => {
     async ({ project, event, expected }) => {
       world = await startWorld(project);
       await inviteToDaily(world, event);
-      answerAll(world);
+      await answerAll(world);
       const mark = world.emulator.state.requests.length;
 
       await world.writeBack();
@@ -74,11 +74,11 @@ describe('answers land in REDCap with the right columns', () => {
     world = await startWorld(classicStudy({ records: [{ record_id: '1', phone: PHONE }] }));
     await inviteToDaily(world);
 
-    world.reply('2');
+    await world.reply('2');
     await world.writeBack();
     const during = world.records('1')[0];
-    world.reply('2');
-    world.reply('2026-03-08');
+    await world.reply('2');
+    await world.reply('2026-03-08');
     await world.writeBack();
 
     expect(during).toMatchObject({ mood: '2', daily_complete: '0' });
@@ -93,7 +93,7 @@ describe('answers land in REDCap with the right columns', () => {
       ],
     }));
     await inviteToDaily(world);
-    answerAll(world);
+    await answerAll(world);
 
     await world.writeBack();
 
@@ -106,14 +106,14 @@ describe('REDCap down', () => {
   test('when REDCap fails 100 requests and then comes back, then every answer lands exactly once', async () => {
     world = await startWorld(classicStudy({ records: [{ record_id: '1', phone: PHONE }] }));
     await inviteToDaily(world);
-    world.reply('1');
+    await world.reply('1');
     world.emulator.failNext(100);
     const mark = world.emulator.state.requests.length;
 
     let landed = false;
     for (let round = 0; round < 150 && !landed; round += 1) {
-      if (round === 50) world.reply('1,3'); // answers keep coming while REDCap is down
-      if (round === 60) world.reply('2026-03-09');
+      if (round === 50) await world.reply('1,3'); // answers keep coming while REDCap is down
+      if (round === 60) await world.reply('2026-03-09');
       const report = await world.redcap.writer.runOnce();
       landed = report.sent > 0;
       world.clock.advance(11 * 60_000); // past the longest backoff
@@ -131,7 +131,7 @@ describe('REDCap down', () => {
   test('when a write is waiting for a retry, then it is not sent before its backoff is over', async () => {
     world = await startWorld(classicStudy({ records: [{ record_id: '1', phone: PHONE }] }));
     await inviteToDaily(world);
-    world.reply('1');
+    await world.reply('1');
     world.emulator.failNext(1);
 
     const first = await world.redcap.writer.runOnce();
@@ -150,7 +150,7 @@ describe('a write REDCap refuses', () => {
   test('when REDCap rejects the import as invalid, then it is kept as failed, shown with the conversation and logged, and not retried', async () => {
     world = await startWorld(misdesignated());
     const conversationId = await inviteToDaily(world, 'baseline_arm_1');
-    world.reply('1');
+    await world.reply('1');
 
     const first = await world.redcap.writer.runOnce();
     world.clock.advance(60 * 60_000);
@@ -158,7 +158,7 @@ describe('a write REDCap refuses', () => {
 
     expect(first.failed).toBe(1);
     expect(later.sent + later.retried + later.failed).toBe(0);
-    const failures = sqliteAdminQueries(world.db).redcapWriteFailures(conversationId);
+    const failures = await sqliteAdminQueries(world.db).redcapWriteFailures(conversationId);
     expect(failures).toHaveLength(1);
     expect(failures[0]!.error).toMatch(/HTTP 400.*mood/);
     expect(world.logs.some((line) => /refused a write for good/.test(line) && /"level":50/.test(line))).toBe(true);
@@ -167,7 +167,7 @@ describe('a write REDCap refuses', () => {
   test('when a write is refused, then neither its stored error nor the log holds the answer or the phone number', async () => {
     world = await startWorld(misdesignated());
     await inviteToDaily(world, 'baseline_arm_1');
-    world.reply('Good');
+    await world.reply('Good');
 
     await world.redcap.writer.runOnce();
 
@@ -180,10 +180,10 @@ describe('a write REDCap refuses', () => {
   test('when a pending write belongs to a project the configuration no longer has, then it is kept as failed and the other answers still land', async () => {
     world = await startWorld(classicStudy({ records: [{ record_id: '1', phone: PHONE }] }));
     await inviteToDaily(world);
-    world.reply('1');
+    await world.reply('1');
     // As if the project file had lost the project that queued this answer, before it reached REDCap.
     world.db.prepare(`UPDATE outbox SET project = 'removed' WHERE channel = 'redcap'`).run();
-    world.reply('1,3');
+    await world.reply('1,3');
 
     const report = await world.redcap.writer.runOnce();
 
@@ -199,8 +199,8 @@ describe('a write REDCap refuses', () => {
     try {
       await service.det({ record: '1', instrument: 'contact', redcap_event_name: 'baseline_arm_1' });
       await service.service.redcap.sendDueInvitations();
-      const [invitation] = service.service.redcap.sync.invitations('study');
-      handleInbound(service.service.conversations, { provider: 'test', providerMessageId: 'SM1', project: 'study', from: PHONE, body: '1' });
+      const [invitation] = await service.service.redcap.sync.invitations('study');
+      await handleInbound(service.service.conversations, { provider: 'test', providerMessageId: 'SM1', project: 'study', from: PHONE, body: '1' });
       await service.service.redcap.writer.runOnce();
 
       const response = await service.http.get(`/api/conversations/${invitation!.conversationId!}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);

@@ -1,40 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { sqliteDashboardTrends, type DashboardTrendQueries } from './dashboard-trends.js';
+import type { DashboardQueries, FunnelRow, InvitationRecord, ProblemRecord, StatusCount } from '../../ports/storage/admin-reads.js';
+import { gateOf } from '../storage/database-gate.js';
+import { sqliteDashboardTrends } from './dashboard-trends.js';
 
 /**
  * What the study dashboard shows, read straight from the conversation tables. Rows name records,
  * instruments and outcomes — never a phone number or a message body.
  */
 
-export interface StatusCount { project: string; instrument: string; status: string; count: number }
-export interface FunnelRow { project: string; instrument: string; invited: number; started: number; completed: number }
-
-/** A conversation's invitation text and what became of it. */
-export interface InvitationRecord {
-  conversationId: string;
-  project: string;
-  recordId: string;
-  instrument: string;
-  invitedAt: string;
-  conversationStatus: string;
-  /** The outbox row of the first text, absent while the invitation waits behind another survey. */
-  text: { status: string; deliveryStatus: string | null; error: string | null; errorCode: number | null } | null;
-}
-
-export interface ProblemRecord { at: string; project: string; kind: 'text' | 'redcap' | 'conversation'; detail: string; conversationId: string | null }
-
-export interface DashboardData {
-  statuses: StatusCount[];
-  funnel: FunnelRow[];
-  invitations: InvitationRecord[];
-  optOuts: number;
-  pendingWrites: number;
-  problems: ProblemRecord[];
-}
-
-export interface DashboardQueries extends DashboardTrendQueries {
-  read(limit?: number): DashboardData;
-}
+export type { DashboardData, DashboardQueries, FunnelRow, InvitationRecord, ProblemRecord, StatusCount } from '../../ports/storage/admin-reads.js';
 
 interface InvitationRow {
   conversationId: string; project: string; recordId: string; instrument: string; invitedAt: string; conversationStatus: string;
@@ -74,18 +48,18 @@ const SQL = {
 export function sqliteDashboardQueries(db: Database): DashboardQueries {
   const statements = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SQL, Statement>;
   const count = (name: 'optOuts' | 'pendingWrites') => (statements[name].get() as { n: number }).n;
+  const gate = gateOf(db);
+  const trends = sqliteDashboardTrends(db);
   return {
-    ...sqliteDashboardTrends(db),
-    read(limit = 100) {
-      return {
+    trends: (now) => gate.run(() => trends(now)),
+    read: (limit = 100) => gate.run(() => ({
         statuses: statements.statuses.all() as StatusCount[],
         funnel: (statements.funnel.all() as FunnelRow[]).map((row) => ({ ...row, started: Number(row.started), completed: Number(row.completed) })),
         invitations: (statements.invitations.all(limit) as InvitationRow[]).map(toInvitation),
         optOuts: count('optOuts'),
         pendingWrites: count('pendingWrites'),
         problems: statements.problems.all(limit) as ProblemRecord[],
-      };
-    },
+    })),
   };
 }
 

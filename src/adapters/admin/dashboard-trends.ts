@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { DashboardTrends, DayFigure, DropOff } from '../../ports/storage/admin-reads.js';
 
 /**
  * The dashboard's charts: invitations and responses per day, how long participants took to complete, and
@@ -7,36 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
  * current field, with SQLite's JSON functions), never a transcript.
  */
 
-export interface DayFigure {
-  /** `YYYY-MM-DD`, UTC. */
-  day: string;
-  invited: number;
-  /** The participant texted at least once. */
-  started: number;
-  completed: number;
-}
-
-export interface DurationBucket {
-  label: string;
-  count: number;
-}
-
-/** Conversations of one instrument that stopped on one question. */
-export interface DropOff {
-  project: string;
-  instrument: string;
-  /** The field being asked when the conversation stopped; null when no question had been asked yet. */
-  field: string | null;
-  /** The field's place in the instrument (dictionary order), for sorting; null if no version names it. */
-  position: number | null;
-  stopped: number;
-}
-
-export interface DashboardTrends {
-  days: DayFigure[];
-  completionTimes: DurationBucket[];
-  dropOff: DropOff[];
-}
+export type { DashboardTrends, DayFigure, DropOff, DurationBucket } from '../../ports/storage/admin-reads.js';
 
 /** The days the dashboard charts, today included. */
 export const TREND_DAYS = 30;
@@ -74,26 +46,21 @@ const SQL = {
     FROM survey_versions v, json_each(v.definition, '$.instruments') i, json_each(i.value, '$.fields') f WHERE v.id = ?`,
 };
 
-export interface DashboardTrendQueries {
-  trends(now: Date): DashboardTrends;
-}
-
-export function sqliteDashboardTrends(db: Database): DashboardTrendQueries {
+/** The charts' figures up to `now`, read at once (the caller passes the connection's gate). */
+export function sqliteDashboardTrends(db: Database): (now: Date) => DashboardTrends {
   const statements = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SQL, Statement>;
-  return {
-    trends(now) {
-      const window = trendWindow(now);
-      const counted = new Map((statements.days.all(`${window[0]}T00:00:00.000Z`) as DayFigure[]).map((row) => [row.day, row]));
-      const buckets = new Map((statements.completionTimes.all() as { bucket: number; count: number }[]).map((row) => [row.bucket, row.count]));
-      return {
-        days: window.map((day) => {
-          const row = counted.get(day);
-          return { day, invited: row?.invited ?? 0, started: Number(row?.started ?? 0), completed: Number(row?.completed ?? 0) };
-        }),
-        completionTimes: COMPLETION_BUCKETS.map((bucket, index) => ({ label: bucket.label, count: buckets.get(index) ?? 0 })),
-        dropOff: dropOff(statements),
-      };
-    },
+  return (now) => {
+    const window = trendWindow(now);
+    const counted = new Map((statements.days.all(`${window[0]}T00:00:00.000Z`) as DayFigure[]).map((row) => [row.day, row]));
+    const buckets = new Map((statements.completionTimes.all() as { bucket: number; count: number }[]).map((row) => [row.bucket, row.count]));
+    return {
+      days: window.map((day) => {
+        const row = counted.get(day);
+        return { day, invited: row?.invited ?? 0, started: Number(row?.started ?? 0), completed: Number(row?.completed ?? 0) };
+      }),
+      completionTimes: COMPLETION_BUCKETS.map((bucket, index) => ({ label: bucket.label, count: buckets.get(index) ?? 0 })),
+      dropOff: dropOff(statements),
+    };
   };
 }
 

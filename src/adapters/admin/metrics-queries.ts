@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ProjectRegistry } from '../../config/projects.js';
+import type { MetricsQueries, QueueChannel, QueueFigure, StoredFigures } from '../../ports/storage/admin-reads.js';
+import { gateOf } from '../storage/database-gate.js';
 import { monthOf } from '../provider/segment-budget.js';
 
 /**
@@ -9,27 +11,7 @@ import { monthOf } from '../provider/segment-budget.js';
  * whole. Rows name projects and channels only.
  */
 
-export type OutboxChannel = 'sms' | 'redcap';
-
-export interface QueueFigure {
-  channel: OutboxChannel;
-  project: string;
-  pending: number;
-  /** When the oldest pending row was queued (ISO). */
-  oldestQueuedAt: string;
-}
-
-export interface StoredFigures {
-  queues: QueueFigure[];
-  failed: { channel: string; project: string; count: number }[];
-  optOuts: { project: string; source: string; count: number }[];
-  /** Budgeted projects only: segments sent this calendar month (the project's time zone) and the budget. */
-  segments: { project: string; used: number; budget: number }[];
-}
-
-export interface MetricsQueries {
-  read(now: Date): StoredFigures;
-}
+export type { MetricsQueries, QueueFigure, StoredFigures } from '../../ports/storage/admin-reads.js';
 
 const SQL = {
   // Each reads its partial index alone (migrations 0013, 0014): project, id and count are all in it.
@@ -46,12 +28,12 @@ const SQL = {
 export function sqliteMetricsQueries(db: Database, projects: ProjectRegistry): MetricsQueries {
   const statements = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SQL, Statement>;
   const queues = (statement: Statement): QueueFigure[] =>
-    (statement.all() as { channel: OutboxChannel; project: string; pending: number; oldest: number }[]).map(({ oldest, ...queue }) => ({
+    (statement.all() as { channel: QueueChannel; project: string; pending: number; oldest: number }[]).map(({ oldest, ...queue }) => ({
       ...queue, oldestQueuedAt: (statements.queuedAt.get(oldest) as { at: string }).at,
     }));
+  const gate = gateOf(db);
   return {
-    read(now) {
-      return {
+    read: (now) => gate.run(() => ({
         queues: [...queues(statements.pendingTexts), ...queues(statements.pendingWrites)],
         failed: statements.failed.all() as StoredFigures['failed'],
         optOuts: statements.optOuts.all() as StoredFigures['optOuts'],
@@ -61,7 +43,6 @@ export function sqliteMetricsQueries(db: Database, projects: ProjectRegistry): M
           const row = statements.segments.get(project.id, monthOf(now, project.timeZone)) as { segments: number } | undefined;
           return [{ project: project.id, used: row?.segments ?? 0, budget }];
         }),
-      };
-    },
+    })),
   };
 }

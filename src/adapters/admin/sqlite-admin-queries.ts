@@ -1,47 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { transcriptOfConversationSql } from '../storage/transcript-chain.js';
 
-/** Read-only views of the conversation tables for the admin API. */
+import type { AdminQueries, ConversationSummary, OptOutEntry, RedcapWriteFailure, TranscriptEntry } from '../../ports/storage/admin-reads.js';
+import { gateOf } from '../storage/database-gate.js';
 
-export interface ConversationSummary {
-  readonly id: string;
-  readonly project: string;
-  readonly recordId: string;
-  readonly instrument: string;
-  readonly status: string;
-  readonly open: boolean;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type { AdminQueries, ConversationSummary, OptOutEntry, RedcapWriteFailure, TranscriptEntry } from '../../ports/storage/admin-reads.js';
 
-export interface TranscriptEntry {
-  readonly direction: string;
-  readonly kind: string;
-  readonly body: string;
-  readonly at: string;
-}
-
-export interface OptOutEntry {
-  readonly project: string;
-  readonly phone: string;
-  readonly optedOutAt: string;
-  readonly source: string;
-}
-
-/** A write REDCap refused for good (validation): kept for staff, with REDCap's reason and never the values. */
-export interface RedcapWriteFailure {
-  readonly outboxId: number;
-  readonly error: string;
-  readonly createdAt: string;
-}
-
-export interface AdminQueries {
-  conversations(limit: number): ConversationSummary[];
-  conversation(id: string): ConversationSummary | undefined;
-  transcript(id: string): TranscriptEntry[];
-  redcapWriteFailures(id: string): RedcapWriteFailure[];
-  optOuts(): OptOutEntry[];
-}
+/** Read-only views of the conversation tables for the admin API, each after any open unit of work. */
 
 const SUMMARY = `SELECT id, project, record_id AS recordId, instrument, status, open, created_at AS createdAt,
   updated_at AS updatedAt FROM conversations`;
@@ -53,15 +18,16 @@ export function sqliteAdminQueries(db: Database): AdminQueries {
   const failures = db.prepare(`SELECT id AS outboxId, last_error AS error, created_at AS createdAt FROM outbox
     WHERE conversation_id = ? AND channel = 'redcap' AND status = 'failed' ORDER BY id`);
   const optOuts = db.prepare('SELECT project, phone, opted_out_at AS optedOutAt, source FROM opt_outs ORDER BY opted_out_at, phone');
-  const summary = (row: unknown) => ({ ...(row as ConversationSummary), open: (row as { open: number }).open === 1 });
+  const summary = (row: unknown): ConversationSummary => ({ ...(row as ConversationSummary), open: (row as { open: number }).open === 1 });
+  const gate = gateOf(db);
   return {
-    conversations: (limit) => list.all(limit).map(summary),
-    conversation: (id) => {
+    conversations: (limit) => gate.run(() => list.all(limit).map(summary)),
+    conversation: (id) => gate.run(() => {
       const row = one.get(id);
       return row === undefined ? undefined : summary(row);
-    },
-    transcript: (id) => transcript.all(id) as TranscriptEntry[],
-    redcapWriteFailures: (id) => failures.all(id) as RedcapWriteFailure[],
-    optOuts: () => optOuts.all() as OptOutEntry[],
+    }),
+    transcript: (id) => gate.run(() => transcript.all(id) as TranscriptEntry[]),
+    redcapWriteFailures: (id) => gate.run(() => failures.all(id) as RedcapWriteFailure[]),
+    optOuts: () => gate.run(() => optOuts.all() as OptOutEntry[]),
   };
 }

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Claim, DeliveryStore, DueText, SentText } from '../../ports/storage/delivery-store.js';
+import { gateOf, type DatabaseGate } from '../storage/database-gate.js';
 
 export type { Claim, DueText, SentText } from '../../ports/storage/delivery-store.js';
 
@@ -16,11 +17,14 @@ interface OutboxTextRecord {
   record_id: string | null;
 }
 
+/** Each method passes the connection's gate (database-gate.ts): it runs when no unit of work is open. */
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly sql: Record<string, Statement>;
+  private readonly gate: DatabaseGate;
 
   constructor(private readonly db: Database) {
     this.sql = prepareAll(db);
+    this.gate = gateOf(db);
   }
 
   /**
@@ -28,50 +32,54 @@ export class SqliteDeliveryStore implements DeliveryStore {
    * phone, so a text waiting for a retry holds back the ones queued after it (participants read
    * questions in order).
    */
-  dueTexts(project: string, now: string, limit: number): DueText[] {
-    return (this.sql.due!.all(project, now, limit) as OutboxTextRecord[]).flatMap(toDueText);
+  dueTexts(project: string, now: string, limit: number): Promise<DueText[]> {
+    return this.gate.run(() => (this.sql.due!.all(project, now, limit) as OutboxTextRecord[]).flatMap(toDueText));
   }
 
   /** Pending texts of projects this deployment does not configure (any more): nothing could send them. */
-  textsOutside(projects: readonly string[]): DueText[] {
-    return (this.sql.outside!.all(JSON.stringify(projects)) as OutboxTextRecord[]).flatMap(toDueText);
+  textsOutside(projects: readonly string[]): Promise<DueText[]> {
+    return this.gate.run(() => (this.sql.outside!.all(JSON.stringify(projects)) as OutboxTextRecord[]).flatMap(toDueText));
   }
 
   /**
    * Re-reads the row and the opt-out list in one transaction, just before sending: a STOP committed
    * after `dueTexts` ran still wins. An opted-out text is marked suppressed and never sent.
    */
-  claim(id: number): Claim {
-    return this.db.transaction((): Claim => {
-      const row = this.sql.claim!.get(id) as OutboxTextRecord | undefined;
-      if (row === undefined || row.status !== 'pending') return { kind: 'gone' };
-      if (row.opted_out === 1) {
-        this.sql.suppress!.run(id);
-        return { kind: 'suppressed' };
-      }
-      const [text] = toDueText(row);
-      return text === undefined ? { kind: 'gone' } : { kind: 'send', text };
-    }).immediate();
+  claim(id: number): Promise<Claim> {
+    return this.gate.run(() => {
+      return this.db.transaction((): Claim => {
+        const row = this.sql.claim!.get(id) as OutboxTextRecord | undefined;
+        if (row === undefined || row.status !== 'pending') return { kind: 'gone' };
+        if (row.opted_out === 1) {
+          this.sql.suppress!.run(id);
+          return { kind: 'suppressed' };
+        }
+        const [text] = toDueText(row);
+        return text === undefined ? { kind: 'gone' } : { kind: 'send', text };
+      }).immediate();
+    });
   }
 
-  markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): void {
-    this.sql.markSent!.run(providerMessageId, deliveryStatus, at, id);
+  markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): Promise<void> {
+    return this.gate.run(() => void this.sql.markSent!.run(providerMessageId, deliveryStatus, at, id));
   }
 
-  scheduleRetry(id: number, nextAttemptAt: string, error: string): void {
-    this.sql.retry!.run(nextAttemptAt, error, id);
+  scheduleRetry(id: number, nextAttemptAt: string, error: string): Promise<void> {
+    return this.gate.run(() => void this.sql.retry!.run(nextAttemptAt, error, id));
   }
 
-  markFailed(id: number, error: string, errorCode: number | null): void {
-    this.sql.fail!.run(error, errorCode, id);
+  markFailed(id: number, error: string, errorCode: number | null): Promise<void> {
+    return this.gate.run(() => void this.sql.fail!.run(error, errorCode, id));
   }
 
   /** Records a status callback; returns the text it belongs to, or undefined for an unknown SID. */
-  recordStatus(providerMessageId: string, status: string, errorCode: number | null, at: string): SentText | undefined {
-    const row = this.sql.findBySid!.get(providerMessageId) as Omit<OutboxTextRecord, 'payload'> | undefined;
-    if (row === undefined) return undefined;
-    this.sql.recordStatus!.run(status, errorCode, at, row.id);
-    return { id: row.id, conversationId: row.conversation_id, project: row.project, phone: row.phone };
+  recordStatus(providerMessageId: string, status: string, errorCode: number | null, at: string): Promise<SentText | undefined> {
+    return this.gate.run(() => {
+      const row = this.sql.findBySid!.get(providerMessageId) as Omit<OutboxTextRecord, 'payload'> | undefined;
+      if (row === undefined) return undefined;
+      this.sql.recordStatus!.run(status, errorCode, at, row.id);
+      return { id: row.id, conversationId: row.conversation_id, project: row.project, phone: row.phone };
+    });
   }
 
   /** Twilio's latest word on a text, for the admin API and tests. */

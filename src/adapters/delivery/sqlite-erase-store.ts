@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ErasableText, EraseStore } from '../../ports/storage/erase-store.js';
+import { gateOf, type DatabaseGate } from '../storage/database-gate.js';
 
 /**
  * Which delivered texts may be deleted from Twilio (migration 0007): delivered before a cut-off, of a
@@ -8,8 +9,10 @@ import type { ErasableText, EraseStore } from '../../ports/storage/erase-store.j
 export class SqliteEraseStore implements EraseStore {
   private readonly erasable: Statement;
   private readonly erased: Statement;
+  private readonly gate: DatabaseGate;
 
   constructor(db: Database) {
+    this.gate = gateOf(db);
     this.erasable = db.prepare(`SELECT o.id, o.provider_message_id AS sid FROM outbox o
       LEFT JOIN conversations c ON c.id = o.conversation_id
       WHERE o.provider_message_id IS NOT NULL AND o.provider_deleted_at IS NULL AND o.delivery_status = 'delivered'
@@ -19,11 +22,11 @@ export class SqliteEraseStore implements EraseStore {
     this.erased = db.prepare('UPDATE outbox SET provider_deleted_at = ? WHERE id = ?');
   }
 
-  erasableTexts(projects: readonly string[], deliveredBefore: string, limit = 100): ErasableText[] {
-    return this.erasable.all(deliveredBefore, JSON.stringify(projects), limit) as ErasableText[];
+  erasableTexts(projects: readonly string[], deliveredBefore: string, limit = 100): Promise<ErasableText[]> {
+    return this.gate.run(() => this.erasable.all(deliveredBefore, JSON.stringify(projects), limit) as ErasableText[]);
   }
 
-  markErased(id: number, at: string): void {
-    this.erased.run(at, id);
+  markErased(id: number, at: string): Promise<void> {
+    return this.gate.run(() => void this.erased.run(at, id));
   }
 }

@@ -1,24 +1,24 @@
 import express, { type Router } from 'express';
 import type { z } from 'zod';
-import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
+import type { AdminQueries } from '../../ports/storage/admin-reads.js';
 import { HttpError } from './http-error.js';
 import { InvitationRequestSchema, type Invitations } from '../../ports/engine.js';
 
 export function adminApi(queries: AdminQueries, invitations: Invitations | undefined): Router {
   const router = express.Router();
-  router.get('/conversations', (req, res) => {
+  router.get('/conversations', async (req, res) => {
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
-    res.json({ conversations: queries.conversations(limit) });
+    res.json({ conversations: await queries.conversations(limit) });
   });
-  router.get('/conversations/:id', (req, res) => {
-    const conversation = queries.conversation(req.params.id);
+  router.get('/conversations/:id', async (req, res) => {
+    const conversation = await queries.conversation(req.params.id);
     if (conversation === undefined) throw new HttpError(404, 'no such conversation');
     // Texts are participant data: shown only when explicitly asked for.
     const showTexts = req.query.texts === '1';
-    const transcript = queries.transcript(conversation.id).map((entry) => (showTexts ? entry : { ...entry, body: '[redacted]' }));
-    res.json({ conversation, transcript, redcapWriteFailures: queries.redcapWriteFailures(conversation.id) });
+    const transcript = (await queries.transcript(conversation.id)).map((entry) => (showTexts ? entry : { ...entry, body: '[redacted]' }));
+    res.json({ conversation, transcript, redcapWriteFailures: await queries.redcapWriteFailures(conversation.id) });
   });
-  router.get('/opt-outs', (_req, res) => void res.json({ optOuts: queries.optOuts() }));
+  router.get('/opt-outs', async (_req, res) => void res.json({ optOuts: await queries.optOuts() }));
   router.post('/invitations', async (req, res) => {
     const parsed = InvitationRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, parsed.error.issues.map(describe).join('; '));

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
-import type { DashboardQueries } from '../admin/dashboard-queries.js';
-import type { AdminQueries } from '../admin/sqlite-admin-queries.js';
+import type { DashboardQueries } from '../../ports/storage/admin-reads.js';
+import type { AdminQueries } from '../../ports/storage/admin-reads.js';
 import type { Logger } from '../../ports/logger.js';
 import { requireAdminToken } from './admin-auth.js';
 import { adminApi } from './admin-api.js';

@@ -1,5 +1,5 @@
 import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
-import type { StoredFigures } from '../admin/metrics-queries.js';
+import type { StoredFigures } from '../../ports/storage/admin-reads.js';
 import type { MetricsSnapshot } from './engine-metrics.js';
 
 /** Prometheus' text format, version 0.0.4. */

@@ -7,22 +7,22 @@ export interface SimulatorChannelDeps {
   log: PhoneLog;
   clock: Clock;
   /** The same unit of work the Twilio webhook runs for an inbound text. */
-  receiveText: (text: ProviderText) => InboundResult;
+  receiveText: (text: ProviderText) => Promise<InboundResult>;
   /** Wakes the dispatcher, as the webhook does after its commit. */
   afterCommit: () => void;
 }
 
 export interface SimulatorChannel {
   /** A participant's handset texts the service. */
-  receive(project: string, phone: string, body: string): InboundResult;
+  receive(project: string, phone: string, body: string): Promise<InboundResult>;
 }
 
 /** The inbound half of the simulator: a text typed on the page enters through the webhook's path. */
 export function createSimulatorChannel(deps: SimulatorChannelDeps): SimulatorChannel {
   return {
-    receive(project, phone, body) {
+    async receive(project, phone, body) {
       const providerMessageId = deps.log.add(phone, 'in', body, deps.clock.now());
-      const result = deps.receiveText({ provider: 'simulator', providerMessageId, project, from: phone, body, optOutType: undefined });
+      const result = await deps.receiveText({ provider: 'simulator', providerMessageId, project, from: phone, body, optOutType: undefined });
       if (!result.duplicate) deps.afterCommit();
       return result;
     },

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type {
   ConversationTarget, PendingRedcapRow, ProjectSurveyRow, InvitationMode, NewInvitation, InvitationRow, QueuedTrigger, RedcapSyncStore,
 } from '../../ports/storage/redcap-sync-store.js';
-import { writeTransaction, type WriteTransaction } from './write-transaction.js';
+import { gateOf, type DatabaseGate } from './database-gate.js';
 
 export type * from '../../ports/storage/redcap-sync-store.js';
 
@@ -19,23 +19,16 @@ interface InvitationRecord {
   attempts: number; created_at: string;
 }
 
-export class SqliteRedcapSyncStore implements RedcapSyncStore {
+/** The REDCap sync queue inside a unit of work (`tx.sync`): each method settles at once. */
+export class SqliteRedcapSync implements RedcapSyncStore {
   private readonly sql: Record<string, Statement>;
-
-  private readonly inTransaction: WriteTransaction;
 
   constructor(db: Database) {
     this.sql = prepareAll(db);
-    this.inTransaction = writeTransaction(db);
-  }
-
-  /** Runs `work` as one write transaction (a savepoint when nested); it rolls back if `work` throws. */
-  transaction<T>(work: () => T): T {
-    return this.inTransaction(work);
   }
 
   /** One project's pending REDCap rows, oldest first, at most `limit`; the writer decides which groups are due. */
-  pendingRedcapRows(project: string, limit: number): PendingRedcapRow[] {
+  async pendingRedcapRows(project: string, limit: number): Promise<PendingRedcapRow[]> {
     return (this.sql.pending!.all(project, limit) as PendingRecord[]).map((row) => ({
       id: row.id, project: row.project, kind: row.kind, conversationId: row.conversation_id, phone: row.phone,
       payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, nextAttemptAt: row.next_attempt_at,
@@ -45,83 +38,170 @@ export class SqliteRedcapSyncStore implements RedcapSyncStore {
   }
 
   /** Pending REDCap rows of projects this deployment does not configure (any more): nowhere to send them. */
-  pendingOutside(projects: readonly string[]): { id: number; project: string }[] {
+  async pendingOutside(projects: readonly string[]): Promise<{ id: number; project: string }[]> {
     return this.sql.pendingOutside!.all(JSON.stringify(projects)) as { id: number; project: string }[];
   }
 
   // An import carries up to a hundred records' rows; one statement marks them all.
-  markSent(ids: readonly number[]): void {
+  async markSent(ids: readonly number[]): Promise<void> {
     this.sql.sent!.run(JSON.stringify(ids));
   }
 
-  scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): void {
+  async scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): Promise<void> {
     this.sql.retry!.run(nextAttemptAt, error, JSON.stringify(ids));
   }
 
-  markFailed(ids: readonly number[], error: string): void {
+  async markFailed(ids: readonly number[], error: string): Promise<void> {
     this.sql.fail!.run(error, JSON.stringify(ids));
   }
 
-  setTarget(conversationId: string, target: ConversationTarget): void {
+  async setTarget(conversationId: string, target: ConversationTarget): Promise<void> {
     this.sql.insertTarget!.run(conversationId, target.event, target.repeatInstrument, target.repeatInstance);
   }
 
-  addProjectSurvey(project: string, surveyVersion: string, source: 'pull' | 'load', at: string): void {
+  async addProjectSurvey(project: string, surveyVersion: string, source: 'pull' | 'load', at: string): Promise<void> {
     this.sql.insertProjectSurvey!.run(project, surveyVersion, source, at);
   }
 
   /** The newest survey version loaded for a project: new conversations use it. */
-  activeSurvey(project: string): ProjectSurveyRow | undefined {
+  async activeSurvey(project: string): Promise<ProjectSurveyRow | undefined> {
     return this.sql.activeSurvey!.get(project) as ProjectSurveyRow | undefined;
   }
 
   /** False when this record already has an invitation to the instrument (a DET fires on every save). */
-  scheduleInvitation(invitation: NewInvitation): boolean {
+  async scheduleInvitation(invitation: NewInvitation): Promise<boolean> {
     const i = invitation;
     return this.sql.insertInvitation!.run(i.project, i.recordId, i.instrument, i.event, i.repeatInstance, i.mode, i.sendAt, i.createdAt).changes === 1;
   }
 
   /** One project's invitations whose time has come, oldest first. */
-  dueInvitations(project: string, now: string, limit: number): InvitationRow[] {
+  async dueInvitations(project: string, now: string, limit: number): Promise<InvitationRow[]> {
     return (this.sql.dueInvitations!.all(project, now, limit) as InvitationRecord[]).map(fromInvitationRecord);
   }
 
   /** Due invitations of projects other than `projects`. */
-  dueInvitationsOutside(projects: readonly string[], now: string): InvitationRow[] {
+  async dueInvitationsOutside(projects: readonly string[], now: string): Promise<InvitationRow[]> {
     return (this.sql.dueInvitationsOutside!.all(now, JSON.stringify(projects)) as InvitationRecord[]).map(fromInvitationRecord);
   }
 
-  invitations(project: string): InvitationRow[] {
+  async invitations(project: string): Promise<InvitationRow[]> {
     return (this.sql.invitationsOf!.all(project) as InvitationRecord[]).map(fromInvitationRecord);
   }
 
-  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): void {
+  async finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void> {
     this.sql.finishInvitation!.run(status, conversationId, error, id);
   }
 
-  retryInvitation(id: number, sendAt: string, error: string): void {
+  async retryInvitation(id: number, sendAt: string, error: string): Promise<void> {
     this.sql.retryInvitation!.run(sendAt, error, id);
   }
 
   /** Moves invitations that were not tried to a later time; their attempts stay as they were. */
-  postponeInvitations(ids: readonly number[], sendAt: string, error: string): void {
+  async postponeInvitations(ids: readonly number[], sendAt: string, error: string): Promise<void> {
     this.sql.postponeInvitations!.run(sendAt, error, JSON.stringify(ids));
   }
 
-  queueTrigger(trigger: Omit<QueuedTrigger, 'id' | 'attempts'>, at: string): void {
+  async queueTrigger(trigger: Omit<QueuedTrigger, 'id' | 'attempts'>, at: string): Promise<void> {
     this.sql.insertTrigger!.run(trigger.redcapProjectId, trigger.record, trigger.instrument, trigger.event, at, at);
   }
 
-  dueTriggers(now: string, limit = 100): QueuedTrigger[] {
+  async dueTriggers(now: string, limit = 100): Promise<QueuedTrigger[]> {
     return this.sql.dueTriggers!.all(now, limit) as QueuedTrigger[];
   }
 
-  finishTrigger(id: number, status: 'done' | 'failed', error: string | null): void {
+  async finishTrigger(id: number, status: 'done' | 'failed', error: string | null): Promise<void> {
     this.sql.finishTrigger!.run(status, error, id);
   }
 
-  retryTrigger(id: number, nextAttemptAt: string, error: string): void {
+  async retryTrigger(id: number, nextAttemptAt: string, error: string): Promise<void> {
     this.sql.retryTrigger!.run(nextAttemptAt, error, id);
+  }
+}
+
+/** The REDCap sync queue on SQLite outside a unit of work: each method passes the connection's gate. */
+export class SqliteRedcapSyncStore implements RedcapSyncStore {
+  private readonly sync: SqliteRedcapSync;
+  private readonly gate: DatabaseGate;
+
+  constructor(db: Database) {
+    this.sync = new SqliteRedcapSync(db);
+    this.gate = gateOf(db);
+  }
+
+  pendingRedcapRows(project: string, limit: number): Promise<PendingRedcapRow[]> {
+    return this.gate.run(() => this.sync.pendingRedcapRows(project, limit));
+  }
+
+  pendingOutside(projects: readonly string[]): Promise<{ id: number; project: string }[]> {
+    return this.gate.run(() => this.sync.pendingOutside(projects));
+  }
+
+  markSent(ids: readonly number[]): Promise<void> {
+    return this.gate.run(() => this.sync.markSent(ids));
+  }
+
+  scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): Promise<void> {
+    return this.gate.run(() => this.sync.scheduleRetry(ids, nextAttemptAt, error));
+  }
+
+  markFailed(ids: readonly number[], error: string): Promise<void> {
+    return this.gate.run(() => this.sync.markFailed(ids, error));
+  }
+
+  setTarget(conversationId: string, target: ConversationTarget): Promise<void> {
+    return this.gate.run(() => this.sync.setTarget(conversationId, target));
+  }
+
+  addProjectSurvey(project: string, surveyVersion: string, source: 'pull' | 'load', at: string): Promise<void> {
+    return this.gate.run(() => this.sync.addProjectSurvey(project, surveyVersion, source, at));
+  }
+
+  activeSurvey(project: string): Promise<ProjectSurveyRow | undefined> {
+    return this.gate.run(() => this.sync.activeSurvey(project));
+  }
+
+  scheduleInvitation(invitation: NewInvitation): Promise<boolean> {
+    return this.gate.run(() => this.sync.scheduleInvitation(invitation));
+  }
+
+  dueInvitations(project: string, now: string, limit: number): Promise<InvitationRow[]> {
+    return this.gate.run(() => this.sync.dueInvitations(project, now, limit));
+  }
+
+  dueInvitationsOutside(projects: readonly string[], now: string): Promise<InvitationRow[]> {
+    return this.gate.run(() => this.sync.dueInvitationsOutside(projects, now));
+  }
+
+  invitations(project: string): Promise<InvitationRow[]> {
+    return this.gate.run(() => this.sync.invitations(project));
+  }
+
+  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void> {
+    return this.gate.run(() => this.sync.finishInvitation(id, status, conversationId, error));
+  }
+
+  retryInvitation(id: number, sendAt: string, error: string): Promise<void> {
+    return this.gate.run(() => this.sync.retryInvitation(id, sendAt, error));
+  }
+
+  postponeInvitations(ids: readonly number[], sendAt: string, error: string): Promise<void> {
+    return this.gate.run(() => this.sync.postponeInvitations(ids, sendAt, error));
+  }
+
+  queueTrigger(trigger: Omit<QueuedTrigger, 'id' | 'attempts'>, at: string): Promise<void> {
+    return this.gate.run(() => this.sync.queueTrigger(trigger, at));
+  }
+
+  dueTriggers(now: string, limit?: number): Promise<QueuedTrigger[]> {
+    return this.gate.run(() => this.sync.dueTriggers(now, limit));
+  }
+
+  finishTrigger(id: number, status: 'done' | 'failed', error: string | null): Promise<void> {
+    return this.gate.run(() => this.sync.finishTrigger(id, status, error));
+  }
+
+  retryTrigger(id: number, nextAttemptAt: string, error: string): Promise<void> {
+    return this.gate.run(() => this.sync.retryTrigger(id, nextAttemptAt, error));
   }
 }
 

@@ -3,11 +3,15 @@ import { SurveySchema, type Survey } from '../../dictionary/model.js';
 import type {
   ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
 } from '../../ports/storage/rows.js';
-import { RevisionConflict, type ConversationStore } from '../../ports/storage/conversation-store.js';
+import {
+  RevisionConflict, retryOnRevisionConflict, type ConversationStore, type UnitOfWork,
+} from '../../ports/storage/conversation-store.js';
+import { gateOf, type DatabaseGate } from './database-gate.js';
+import { SqliteRedcapSync } from './redcap-sync-store.js';
 import {
   APPEND_TRANSCRIPT_SQL, HEAD_WITH_SAVE_SQL, PendingHeads, SELECT_HEAD_SQL, WRITE_HEAD_SQL, transcriptOfConversationSql,
 } from './transcript-chain.js';
-import { withoutSavepoints, writeTransaction, type WriteTransaction } from './write-transaction.js';
+import { WriteTransaction } from './write-transaction.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 interface ConversationRecord {
@@ -27,62 +31,185 @@ interface TimerRecord {
 }
 
 /**
- * Every SQL statement the conversation engine runs, prepared once. Methods are synchronous so a use
- * case can run several of them inside one `transaction()` (BEGIN IMMEDIATE … COMMIT).
+ * The conversation store on SQLite (decision 0025). The store's own methods pass the connection's gate:
+ * each runs at once when no unit of work is open, as its own autocommit statement, and otherwise after
+ * the unit. A unit of work runs on `unit`, the one handle of the connection's open transaction.
  */
 export class SqliteStore implements ConversationStore {
+  /** The handle a unit of work runs on; one per connection, as units run one at a time. */
+  readonly unit: SqliteUnit;
+  readonly gate: DatabaseGate;
+
+  constructor(readonly db: Database) {
+    this.unit = new SqliteUnit(db);
+    this.gate = gateOf(db);
+  }
+
+  /** One unit of work in a transaction of its own, after any open one; run again on a RevisionConflict. */
+  transaction<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.gate.exclusive(() => retryOnRevisionConflict(() => this.unit.outermost(work)));
+  }
+
+  insertInbound(row: InboundRow): Promise<boolean> {
+    return this.gate.run(() => this.unit.insertInbound(row));
+  }
+
+  saveSurvey(survey: Survey, at: string): Promise<void> {
+    return this.gate.run(() => this.unit.saveSurvey(survey, at));
+  }
+
+  loadSurvey(id: string): Promise<Survey> {
+    return this.gate.run(() => this.unit.loadSurvey(id));
+  }
+
+  insertConversation(row: ConversationRow): Promise<void> {
+    return this.gate.run(() => this.unit.insertConversation(row));
+  }
+
+  updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): Promise<void> {
+    return this.gate.run(() => this.unit.updateConversation(row, expectedRevision, before));
+  }
+
+  conversation(id: string): Promise<ConversationRow | undefined> {
+    return this.gate.run(() => this.unit.conversation(id));
+  }
+
+  openConversations(project: string, phone: string): Promise<ConversationRow[]> {
+    return this.gate.run(() => this.unit.openConversations(project, phone));
+  }
+
+  conversations(project: string): Promise<ConversationRow[]> {
+    return this.gate.run(() => this.unit.conversations(project));
+  }
+
+  enqueue(row: NewOutboxRow): Promise<number> {
+    return this.gate.run(() => this.unit.enqueue(row));
+  }
+
+  dueOutbox(now: string, limit?: number): Promise<OutboxRow[]> {
+    return this.gate.run(() => this.unit.dueOutbox(now, limit));
+  }
+
+  outbox(conversationId: string): Promise<OutboxRow[]> {
+    return this.gate.run(() => this.unit.outbox(conversationId));
+  }
+
+  nextOutboxDue(): Promise<string | undefined> {
+    return this.gate.run(() => this.unit.nextOutboxDue());
+  }
+
+  markOutbox(id: number, status: OutboxStatus, error?: string | null): Promise<void> {
+    return this.gate.run(() => this.unit.markOutbox(id, status, error));
+  }
+
+  suppressPendingTexts(project: string, phone: string): Promise<number> {
+    return this.gate.run(() => this.unit.suppressPendingTexts(project, phone));
+  }
+
+  setTimer(conversationId: string, kind: TimerKind, dueAt: string, revision: number): Promise<void> {
+    return this.gate.run(() => this.unit.setTimer(conversationId, kind, dueAt, revision));
+  }
+
+  cancelTimers(conversationId: string): Promise<void> {
+    return this.gate.run(() => this.unit.cancelTimers(conversationId));
+  }
+
+  dueTimers(now: string, limit?: number): Promise<TimerRow[]> {
+    return this.gate.run(() => this.unit.dueTimers(now, limit));
+  }
+
+  pendingTimers(conversationId: string): Promise<TimerRow[]> {
+    return this.gate.run(() => this.unit.pendingTimers(conversationId));
+  }
+
+  nextTimerDue(): Promise<string | undefined> {
+    return this.gate.run(() => this.unit.nextTimerDue());
+  }
+
+  markTimerFired(id: number): Promise<void> {
+    return this.gate.run(() => this.unit.markTimerFired(id));
+  }
+
+  optOut(project: string, phone: string, at: string, source: string): Promise<void> {
+    return this.gate.run(() => this.unit.optOut(project, phone, at, source));
+  }
+
+  optIn(project: string, phone: string): Promise<void> {
+    return this.gate.run(() => this.unit.optIn(project, phone));
+  }
+
+  isOptedOut(project: string, phone: string): Promise<boolean> {
+    return this.gate.run(() => this.unit.isOptedOut(project, phone));
+  }
+
+  lastPhoneTextAt(project: string, phone: string, kind: string): Promise<string | undefined> {
+    return this.gate.run(() => this.unit.lastPhoneTextAt(project, phone, kind));
+  }
+
+  /** A conversation's entry moves its transcript head, so it is a unit of its own. */
+  appendTranscript(row: TranscriptRow): Promise<void> {
+    if (row.conversationId === null) return this.gate.run(() => this.unit.appendTranscript(row));
+    return this.transaction((tx) => tx.appendTranscript(row));
+  }
+
+  transcript(conversationId: string): Promise<TranscriptRow[]> {
+    return this.gate.run(() => this.unit.transcript(conversationId));
+  }
+}
+
+/**
+ * A unit of work's handle on SQLite: every statement the conversation engine runs, prepared once, each
+ * method settling at once (better-sqlite3 is synchronous), so a unit's awaits cost microtasks only.
+ */
+export class SqliteUnit implements UnitOfWork {
+  readonly sync: SqliteRedcapSync;
+  readonly write: WriteTransaction;
   private readonly surveys = new Map<string, Survey>();
   /** Snapshots parsed or saved lately, so a conversation texting again is not parsed again (snapshot-cache.ts). */
   private readonly snapshots = new SnapshotCache();
   private readonly sql: Record<string, Statement>;
-  private readonly inTransaction: WriteTransaction;
   /** Transcript heads of the open transaction not yet written to their conversations. */
   private readonly heads = new PendingHeads();
-  /** How many of this store's transactions are open, the outermost included. */
-  private depth = 0;
+  /** Made once: the outermost unit calls it before every COMMIT. */
+  private readonly beforeCommit = (): void => this.writePendingHeads();
 
-  constructor(readonly db: Database) {
+  constructor(db: Database) {
     this.sql = prepareAll(db);
-    this.inTransaction = writeTransaction(db);
+    this.sync = new SqliteRedcapSync(db);
+    this.write = new WriteTransaction(db);
   }
 
-  /**
-   * Runs `work` as one write transaction (a savepoint when nested); it rolls back if `work` throws.
-   * The outermost one writes the transcript heads still pending before it ends.
-   */
-  transaction<T>(work: () => T): T {
-    if (this.depth > 0) return this.heads.undoneOnThrow(() => this.inTransaction(work));
-    this.depth += 1;
+  /** Opens the transaction, runs `work` on this handle and commits, writing the transcript heads still pending. */
+  async outermost<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     try {
-      return this.inTransaction(() => {
-        const value = work();
-        this.writePendingHeads();
-        return value;
-      });
+      return await this.write.outermost(() => work(this), this.beforeCommit);
     } finally {
-      this.depth -= 1;
       this.heads.clear();
     }
   }
 
-  /** Inside a transaction: runs `work` with nested transactions opening no savepoint (write-transaction.ts). */
-  withoutSavepoints<T>(work: () => T): { value: T; nestedFailed: boolean } {
-    return withoutSavepoints(this.db, work);
+  /**
+   * A nested unit (a savepoint): rolled back alone, its transcript heads with it, if `work` rejects.
+   * Without a savepoint (group commit's first run) nothing is rolled back alone, so the heads are not copied.
+   */
+  transaction<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
+    const heads = this.write.savepoints ? this.heads.saved() : undefined;
+    return this.write.nested(() => work(this), () => heads !== undefined && this.heads.restore(heads));
   }
 
   /** False when this provider message id was seen before (a retried webhook). */
-  insertInbound(row: InboundRow): boolean {
+  async insertInbound(row: InboundRow): Promise<boolean> {
     const result = this.sql.insertInbound!.run(row.provider, row.providerMessageId, row.project, row.phone, row.receivedAt);
     return result.changes === 1;
   }
 
-  saveSurvey(survey: Survey, at: string): void {
+  async saveSurvey(survey: Survey, at: string): Promise<void> {
     this.sql.insertSurvey!.run(survey.id, JSON.stringify(survey), at);
     this.surveys.set(survey.id, survey);
   }
 
   /** Survey versions are immutable, so a parsed copy is kept for the life of the store. */
-  loadSurvey(id: string): Survey {
+  async loadSurvey(id: string): Promise<Survey> {
     const cached = this.surveys.get(id);
     if (cached !== undefined) return cached;
     const row = this.sql.selectSurvey!.get(id) as { definition: string } | undefined;
@@ -92,16 +219,16 @@ export class SqliteStore implements ConversationStore {
     return survey;
   }
 
-  insertConversation(row: ConversationRow): void {
+  async insertConversation(row: ConversationRow): Promise<void> {
     this.sql.insertConversation!.run(toConversationRecord(row));
   }
 
   /**
-   * Saves `row` as revision `expectedRevision + 1`, or throws RevisionConflict. Given the row as it was,
-   * a save that leaves `open` alone does not name it: SQLite rewrites the by-phone index entry of every
+   * Saves `row` as revision `expectedRevision + 1`, or rejects with RevisionConflict. Given the row as it
+   * was, a save that leaves `open` alone does not name it: SQLite rewrites the by-phone index entry of every
    * row whose UPDATE names an indexed column, changed or not.
    */
-  updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): void {
+  async updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): Promise<void> {
     const statement = before?.open === row.open ? this.sql.updateConversationKeepingOpen! : this.sql.updateConversation!;
     const pending = this.heads.get(row.id);
     const record = toConversationRecord(row, expectedRevision, pending?.head ?? null, pending?.replied === true ? 1 : 0);
@@ -111,17 +238,22 @@ export class SqliteStore implements ConversationStore {
     this.heads.written(row.id);
   }
 
-  conversation(id: string): ConversationRow | undefined {
+  async conversation(id: string): Promise<ConversationRow | undefined> {
     const row = this.sql.selectConversation!.get(id) as ConversationRecord | undefined;
     return row === undefined ? undefined : this.fromConversationRecord(row);
   }
 
   /** Open conversations for one phone in one project, oldest invitation first. */
-  openConversations(project: string, phone: string): ConversationRow[] {
+  async openConversations(project: string, phone: string): Promise<ConversationRow[]> {
     return (this.sql.selectOpenByPhone!.all(project, phone) as ConversationRecord[]).map((row) => this.fromConversationRecord(row));
   }
 
-  enqueue(row: NewOutboxRow): number {
+  /** Every conversation of a project, oldest first (admin views, replay). */
+  async conversations(project: string): Promise<ConversationRow[]> {
+    return (this.sql.selectConversationsOf!.all(project) as ConversationRecord[]).map((row) => this.fromConversationRecord(row));
+  }
+
+  async enqueue(row: NewOutboxRow): Promise<number> {
     const result = this.sql.insertOutbox!.run(
       row.conversationId, row.project, row.channel, row.kind, row.phone,
       JSON.stringify(row.payload), row.status, row.nextAttemptAt, row.createdAt, row.lastError ?? null,
@@ -130,84 +262,81 @@ export class SqliteStore implements ConversationStore {
   }
 
   /** Pending outbox rows whose time has come, in the order they were meant to go out. */
-  dueOutbox(now: string, limit = 1000): OutboxRow[] {
+  async dueOutbox(now: string, limit = 1000): Promise<OutboxRow[]> {
     return (this.sql.selectDueOutbox!.all(now, limit) as OutboxRecord[]).map(fromOutboxRecord);
   }
 
-  outbox(conversationId: string): OutboxRow[] {
+  async outbox(conversationId: string): Promise<OutboxRow[]> {
     return (this.sql.selectOutboxOf!.all(conversationId) as OutboxRecord[]).map(fromOutboxRecord);
   }
 
   /** When the earliest pending row (deferred by quiet hours or backoff) becomes due. */
-  nextOutboxDue(): string | undefined {
+  async nextOutboxDue(): Promise<string | undefined> {
     const row = this.sql.selectNextOutbox!.get() as { next_attempt_at: string } | undefined;
     return row?.next_attempt_at;
   }
 
-  /** Every conversation of a project, oldest first (admin views, replay). */
-  conversations(project: string): ConversationRow[] {
-    return (this.sql.selectConversationsOf!.all(project) as ConversationRecord[]).map((row) => this.fromConversationRecord(row));
-  }
-
-  markOutbox(id: number, status: OutboxStatus, error: string | null = null): void {
+  async markOutbox(id: number, status: OutboxStatus, error: string | null = null): Promise<void> {
     this.sql.markOutbox!.run(status, error, id);
   }
 
   /** Texts not yet sent to a phone that has just opted out must never leave. */
-  suppressPendingTexts(project: string, phone: string): number {
+  async suppressPendingTexts(project: string, phone: string): Promise<number> {
     return this.sql.suppressTexts!.run(project, phone).changes;
   }
 
-  setTimer(conversationId: string, kind: TimerKind, dueAt: string, revision: number): void {
+  async setTimer(conversationId: string, kind: TimerKind, dueAt: string, revision: number): Promise<void> {
     this.sql.insertTimer!.run(conversationId, kind, dueAt, revision);
   }
 
-  cancelTimers(conversationId: string): void {
+  async cancelTimers(conversationId: string): Promise<void> {
     this.sql.cancelTimers!.run(conversationId);
   }
 
-  dueTimers(now: string, limit = 1000): TimerRow[] {
+  async dueTimers(now: string, limit = 1000): Promise<TimerRow[]> {
     return (this.sql.selectDueTimers!.all(now, limit) as TimerRecord[]).map(fromTimerRecord);
   }
 
-  pendingTimers(conversationId: string): TimerRow[] {
+  async pendingTimers(conversationId: string): Promise<TimerRow[]> {
     return (this.sql.selectPendingTimersOf!.all(conversationId) as TimerRecord[]).map(fromTimerRecord);
   }
 
-  nextTimerDue(): string | undefined {
+  async nextTimerDue(): Promise<string | undefined> {
     const row = this.sql.selectNextTimer!.get() as { due_at: string } | undefined;
     return row?.due_at;
   }
 
-  markTimerFired(id: number): void {
+  async markTimerFired(id: number): Promise<void> {
     this.sql.markTimerFired!.run(id);
   }
 
-  optOut(project: string, phone: string, at: string, source: string): void {
+  /** Migration 0003's trigger queues the REDCap opt-out with the row (the storage contract). */
+  async optOut(project: string, phone: string, at: string, source: string): Promise<void> {
     this.sql.insertOptOut!.run(project, phone, at, source);
   }
 
-  optIn(project: string, phone: string): void {
+  /** Migration 0003's trigger queues the REDCap opt-in with the deletion (the storage contract). */
+  async optIn(project: string, phone: string): Promise<void> {
     this.sql.deleteOptOut!.run(project, phone);
   }
 
-  isOptedOut(project: string, phone: string): boolean {
+  async isOptedOut(project: string, phone: string): Promise<boolean> {
     return this.sql.selectOptOut!.get(project, phone) !== undefined;
   }
 
   /** When a phone-level text (no conversation) of this kind was last queued for the phone, if ever. */
-  lastPhoneTextAt(project: string, phone: string, kind: string): string | undefined {
+  async lastPhoneTextAt(project: string, phone: string, kind: string): Promise<string | undefined> {
     return (this.sql.selectLastText!.get(project, phone, kind) as { at: string | null }).at ?? undefined;
   }
 
   /**
-   * Appends after the conversation's current head. Inside a transaction the new head waits for the
-   * conversation's save, or the end of the outermost transaction, to be written (transcript-chain.ts).
+   * Appends after the conversation's current head. The new head waits for the conversation's save, or
+   * the end of the outermost transaction, to be written (transcript-chain.ts).
    */
-  appendTranscript(row: TranscriptRow): void {
+  async appendTranscript(row: TranscriptRow): Promise<void> {
     const conversationId = row.conversationId;
     if (conversationId === null) return void this.sql.insertTranscript!.run(toTranscriptRecord(row, null));
-    if (this.depth === 0) return this.transaction(() => this.appendTranscript(row));
+    if (this.write.depth === 0) throw new Error("a conversation's transcript is appended to inside a unit of work");
     const pending = this.heads.get(conversationId);
     const previousId = pending?.head ?? this.storedHead(conversationId);
     const appended = this.sql.insertTranscript!.run(toTranscriptRecord(row, previousId));
@@ -215,8 +344,8 @@ export class SqliteStore implements ConversationStore {
     this.heads.set(conversationId, { head: Number(appended.lastInsertRowid), replied });
   }
 
-  transcript(conversationId: string): TranscriptRow[] {
-    if (this.depth > 0) this.writePendingHeads();
+  async transcript(conversationId: string): Promise<TranscriptRow[]> {
+    if (this.write.depth > 0) this.writePendingHeads();
     return this.sql.selectTranscript!.all(conversationId) as TranscriptRow[];
   }
 

@@ -68,14 +68,12 @@ export class PendingHeads {
     this.heads.clear();
   }
 
-  /** Runs `work`; if it throws, the heads are as they were before it. */
-  undoneOnThrow<T>(work: () => T): T {
-    const before = new Map(this.heads);
-    try {
-      return work();
-    } catch (error) {
-      this.heads = before;
-      throw error;
-    }
+  /** The heads as they are now, for `restore` when a nested unit is rolled back. */
+  saved(): Map<string, PendingHead> {
+    return new Map(this.heads);
+  }
+
+  restore(saved: Map<string, PendingHead>): void {
+    this.heads = saved;
   }
 }

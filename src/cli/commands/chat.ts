@@ -66,7 +66,7 @@ export function registerChat(program: Command, io: CliIo, setExit: SetExit): voi
       });
       try {
         await converse(io, session);
-        if (flags.recordFixture !== undefined) saveFixture(io, session, flags, dictionaryPath);
+        if (flags.recordFixture !== undefined) await saveFixture(io, session, flags, dictionaryPath);
       } finally {
         session.close();
       }
@@ -76,16 +76,16 @@ export function registerChat(program: Command, io: CliIo, setExit: SetExit): voi
 
 async function converse(io: CliIo, session: ChatSession): Promise<void> {
   io.out(`Fake clock at ${session.now().toISOString()}. /help lists the commands.\n`);
-  show(io, session.begin());
+  show(io, await session.begin());
   if (io.stdin === undefined) return;
   for await (const line of createInterface({ input: io.stdin, terminal: false, crlfDelay: Infinity })) {
-    if (!runLine(io, session, line)) break;
+    if (!(await runLine(io, session, line))) break;
   }
-  io.out(`Session ended; conversation ${session.status()}.\n`);
+  io.out(`Session ended; conversation ${await session.status()}.\n`);
 }
 
 /** Handles one line of input; false ends the session. */
-function runLine(io: CliIo, session: ChatSession, line: string): boolean {
+async function runLine(io: CliIo, session: ChatSession, line: string): Promise<boolean> {
   const [command = '', argument = ''] = line.trim().split(/\s+/, 2);
   switch (command.toLowerCase()) {
     case '/quit':
@@ -105,19 +105,19 @@ function runLine(io: CliIo, session: ChatSession, line: string): boolean {
       return wait(io, session, argument);
     default:
       if (command.startsWith('/')) io.err(`unknown command ${command}; /help lists them\n`);
-      else if (line.trim() !== '') reply(io, session, line.trim());
+      else if (line.trim() !== '') await reply(io, session, line.trim());
       return true;
   }
 }
 
-function reply(io: CliIo, session: ChatSession, body: string): boolean {
-  show(io, session.send(body));
+async function reply(io: CliIo, session: ChatSession, body: string): Promise<boolean> {
+  show(io, await session.send(body));
   return true;
 }
 
-function wait(io: CliIo, session: ChatSession, duration: string): boolean {
+async function wait(io: CliIo, session: ChatSession, duration: string): Promise<boolean> {
   try {
-    const texts = session.wait(duration);
+    const texts = await session.wait(duration);
     io.out(`~ ${duration} later: ${session.now().toISOString()}\n`);
     show(io, texts);
   } catch (error) {
@@ -137,11 +137,11 @@ function recordText(session: ChatSession): string {
   return ['REDCap writes so far:', ...writes.map(([field, value]) => `  ${field} = ${JSON.stringify(value)}`)].join('\n');
 }
 
-function saveFixture(io: CliIo, session: ChatSession, flags: ChatFlags, dictionaryPath: string): void {
+async function saveFixture(io: CliIo, session: ChatSession, flags: ChatFlags, dictionaryPath: string): Promise<void> {
   const file = resolve(io.cwd, flags.recordFixture ?? '');
   const description = `Recorded with redcap-sms chat: ${flags.instrument}, record ${flags.recordId}.`;
   const designPath = flags.design === undefined ? undefined : relative(dirname(file), resolve(io.cwd, flags.design));
-  const fixture = session.fixture(relative(dirname(file), dictionaryPath), description, designPath);
+  const fixture = await session.fixture(relative(dirname(file), dictionaryPath), description, designPath);
   writeFileSync(file, stringify(fixture, { lineWidth: 0 }));
   io.out(`Saved the session to ${flags.recordFixture ?? file}; replay it with: redcap-sms replay ${flags.recordFixture ?? file}\n`);
 }

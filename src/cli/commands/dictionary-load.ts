@@ -13,11 +13,11 @@ export function registerDictionaryLoad(program: Command, io: CliIo, setExit: Set
     .argument('<file>', 'the dictionary: .csv from the Online Designer, or .json from the API (content=metadata)')
     .requiredOption('--project <id>', 'the project id from the configuration ("default" in single-project mode)')
     .option('--json', 'print the outcome as one JSON object')
-    .action((file: string, options: { project: string; json?: boolean }) => {
+    .action(async (file: string, options: { project: string; json?: boolean }) => {
       const bytes = readDictionaryFile(io, file);
       const surveys = openProjectSurveys(io, options.project);
       try {
-        const load = loadSurvey(surveys.deps, surveys.project.id, bytes, formatHint(file), 'load');
+        const load = await loadSurvey(surveys.deps, surveys.project.id, bytes, formatHint(file), 'load');
         setExit(reportLoad(io, file, surveys.project.id, load, options.json === true));
       } finally {
         surveys.close();

@@ -15,9 +15,10 @@ export function registerReplay(program: Command, io: CliIo, setExit: SetExit): v
     .argument('<fixture...>', 'fixture files, or folders of them (.yaml, .yml, .json)')
     .option('--update', 'rewrite the expected texts from what the engine sent, for review in the diff')
     .option('--transcript', 'print each conversation as it happened')
-    .action((paths: string[], options: { update?: boolean; transcript?: boolean }) => {
+    .action(async (paths: string[], options: { update?: boolean; transcript?: boolean }) => {
       const files = paths.flatMap((path) => fixtureFiles(resolve(io.cwd, path), path));
-      const results = files.map((file) => replayFile(file, { update: options.update === true }));
+      const results: ReplayResult[] = [];
+      for (const file of files) results.push(await replayFile(file, { update: options.update === true }));
       for (const result of results) report(io, result, options);
       const failed = results.filter((result) => result.failures.length > 0 && result.updatedSteps === undefined);
       io.out(`${results.length - failed.length} of ${results.length} fixtures passed\n`);

@@ -2,7 +2,8 @@
 /**
  * The outbox as the SMS dispatcher and the status webhook see it: which texts are due, whether one
  * may still go, and what the provider said about it. The conversation store writes the rows; this port
- * only moves them through sending.
+ * only moves them through sending. Each method is a transaction of its own and returns a promise
+ * (decision 0025).
  */
 
 export interface DueText {
@@ -32,17 +33,17 @@ export interface DeliveryStore {
    * phone, so a text waiting for a retry holds back the ones queued after it (participants read
    * questions in order).
    */
-  dueTexts(project: string, now: string, limit: number): DueText[];
+  dueTexts(project: string, now: string, limit: number): Promise<DueText[]>;
   /** Pending texts of projects this deployment does not configure (any more): nothing could send them. */
-  textsOutside(projects: readonly string[]): DueText[];
+  textsOutside(projects: readonly string[]): Promise<DueText[]>;
   /**
    * Re-reads the row and the opt-out list in one transaction, just before sending: a STOP committed
    * after `dueTexts` ran still wins. An opted-out text is marked suppressed and never sent.
    */
-  claim(id: number): Claim;
-  markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): void;
-  scheduleRetry(id: number, nextAttemptAt: string, error: string): void;
-  markFailed(id: number, error: string, errorCode: number | null): void;
+  claim(id: number): Promise<Claim>;
+  markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): Promise<void>;
+  scheduleRetry(id: number, nextAttemptAt: string, error: string): Promise<void>;
+  markFailed(id: number, error: string, errorCode: number | null): Promise<void>;
   /** Records a status callback; returns the text it belongs to, or undefined for an unknown SID. */
-  recordStatus(providerMessageId: string, status: string, errorCode: number | null, at: string): SentText | undefined;
+  recordStatus(providerMessageId: string, status: string, errorCode: number | null, at: string): Promise<SentText | undefined>;
 }

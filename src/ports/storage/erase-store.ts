@@ -9,6 +9,6 @@ export interface ErasableText {
  * deletes, and of a conversation that has ended (or of none, like a phone-level note).
  */
 export interface EraseStore {
-  erasableTexts(projects: readonly string[], deliveredBefore: string, limit?: number): ErasableText[];
-  markErased(id: number, at: string): void;
+  erasableTexts(projects: readonly string[], deliveredBefore: string, limit?: number): Promise<ErasableText[]>;
+  markErased(id: number, at: string): Promise<void>;
 }

@@ -63,33 +63,35 @@ export interface QueuedTrigger {
   attempts: number;
 }
 
+/**
+ * Called on the store, each method is a transaction of its own; inside a unit of work the same
+ * methods are on `tx.sync` (conversation-store.ts), so REDCap's rows commit with the conversation's.
+ */
 export interface RedcapSyncStore {
-  /** Runs `work` as one write transaction (nested: part of the outer one); rolls back if it throws. */
-  transaction<T>(work: () => T): T;
   /** One project's pending REDCap rows, oldest first, at most `limit`; the writer decides which groups are due. */
-  pendingRedcapRows(project: string, limit: number): PendingRedcapRow[];
+  pendingRedcapRows(project: string, limit: number): Promise<PendingRedcapRow[]>;
   /** Pending REDCap rows of projects this deployment does not configure (any more): nowhere to send them. */
-  pendingOutside(projects: readonly string[]): { id: number; project: string }[];
-  markSent(ids: readonly number[]): void;
-  scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): void;
-  markFailed(ids: readonly number[], error: string): void;
-  setTarget(conversationId: string, target: ConversationTarget): void;
-  addProjectSurvey(project: string, surveyVersion: string, source: 'pull' | 'load', at: string): void;
+  pendingOutside(projects: readonly string[]): Promise<{ id: number; project: string }[]>;
+  markSent(ids: readonly number[]): Promise<void>;
+  scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): Promise<void>;
+  markFailed(ids: readonly number[], error: string): Promise<void>;
+  setTarget(conversationId: string, target: ConversationTarget): Promise<void>;
+  addProjectSurvey(project: string, surveyVersion: string, source: 'pull' | 'load', at: string): Promise<void>;
   /** The newest survey version loaded for a project: new conversations use it. */
-  activeSurvey(project: string): ProjectSurveyRow | undefined;
+  activeSurvey(project: string): Promise<ProjectSurveyRow | undefined>;
   /** False when this record already has an invitation to the instrument (a DET fires on every save). */
-  scheduleInvitation(invitation: NewInvitation): boolean;
+  scheduleInvitation(invitation: NewInvitation): Promise<boolean>;
   /** One project's invitations whose time has come, oldest first. */
-  dueInvitations(project: string, now: string, limit: number): InvitationRow[];
+  dueInvitations(project: string, now: string, limit: number): Promise<InvitationRow[]>;
   /** Due invitations of projects other than `projects`. */
-  dueInvitationsOutside(projects: readonly string[], now: string): InvitationRow[];
-  invitations(project: string): InvitationRow[];
-  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): void;
-  retryInvitation(id: number, sendAt: string, error: string): void;
+  dueInvitationsOutside(projects: readonly string[], now: string): Promise<InvitationRow[]>;
+  invitations(project: string): Promise<InvitationRow[]>;
+  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void>;
+  retryInvitation(id: number, sendAt: string, error: string): Promise<void>;
   /** Moves invitations that were not tried to a later time; their attempts stay as they were. */
-  postponeInvitations(ids: readonly number[], sendAt: string, error: string): void;
-  queueTrigger(trigger: Omit<QueuedTrigger, 'id' | 'attempts'>, at: string): void;
-  dueTriggers(now: string, limit?: number): QueuedTrigger[];
-  finishTrigger(id: number, status: 'done' | 'failed', error: string | null): void;
-  retryTrigger(id: number, nextAttemptAt: string, error: string): void;
+  postponeInvitations(ids: readonly number[], sendAt: string, error: string): Promise<void>;
+  queueTrigger(trigger: Omit<QueuedTrigger, 'id' | 'attempts'>, at: string): Promise<void>;
+  dueTriggers(now: string, limit?: number): Promise<QueuedTrigger[]>;
+  finishTrigger(id: number, status: 'done' | 'failed', error: string | null): Promise<void>;
+  retryTrigger(id: number, nextAttemptAt: string, error: string): Promise<void>;
 }

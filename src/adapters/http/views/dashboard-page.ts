@@ -1,5 +1,4 @@
-import type { DashboardData, InvitationRecord } from '../../admin/dashboard-queries.js';
-import type { DashboardTrends, DropOff } from '../../admin/dashboard-trends.js';
+import type { DashboardData, DashboardTrends, DropOff, InvitationRecord } from '../../../ports/storage/admin-reads.js';
 import { horizontalBars, lineChart, stackedColumns, type Bar } from './charts.js';
 import { html, page, type Html } from './html.js';
 

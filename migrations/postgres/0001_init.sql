@@ -2,7 +2,8 @@
 -- keys and indexes, so one storage contract fits both. Types are PostgreSQL's own: times are timestamptz
 -- (the adapter reads them back as the clock's ISO-8601 UTC strings), JSON is jsonb, flags are boolean, ids
 -- are identities. Added here only: `lease_until` on the rows an instance claims (outbox, timers,
--- invitations, kept triggers), so the claims of an instance that died are taken over (decision 0051).
+-- invitations, kept triggers), so the claims of an instance that died are taken over (decision 0051), and
+-- `conversations.seq`, the insertion order SQLite reads from its rowid.
 
 -- ISO-8601 UTC with milliseconds, as the clock's toISOString() writes it; for payloads built in SQL.
 CREATE FUNCTION iso_utc(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -31,7 +32,8 @@ CREATE TABLE conversations (
   created_at          timestamptz NOT NULL,
   updated_at          timestamptz NOT NULL,
   last_transcript_id  bigint,            -- the head of the transcript chain (SQLite 0010)
-  replied             boolean NOT NULL DEFAULT false  -- the participant has texted (SQLite 0012)
+  replied             boolean NOT NULL DEFAULT false,  -- the participant has texted (SQLite 0012)
+  seq                 bigint GENERATED ALWAYS AS IDENTITY  -- insertion order, SQLite's rowid: ties of created_at
 );
 CREATE INDEX conversations_by_phone ON conversations (project, phone, open, created_at);
 CREATE INDEX conversations_by_created ON conversations (created_at);

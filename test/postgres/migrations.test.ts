@@ -56,7 +56,7 @@ function group(pairs: [string, string][]): Map<string, string[]> {
 }
 
 describe('PostgreSQL migrations', () => {
-  it('when applied to an empty database, then every SQLite table, column and index exists, plus the claim leases', async () => {
+  it('when applied to an empty database, then every SQLite table, column and index exists, plus the claim leases and the insertion order', async () => {
     const pool = await emptyDatabase();
     expect(await applyPostgresMigrations(pool, readPostgresMigrations(), NOW)).toEqual([1]);
 
@@ -64,6 +64,7 @@ describe('PostgreSQL migrations', () => {
     const expected = sqliteColumns(sqlite);
     const leased = ['outbox', 'timers', 'scheduled_invitations', 'redcap_triggers'];
     for (const table of leased) expected.set(table, [...(expected.get(table) ?? []), 'lease_until'].sort());
+    expected.set('conversations', [...(expected.get('conversations') ?? []), 'seq'].sort());
     expect(await columnsOf(pool)).toEqual(expected);
 
     const sqliteIndexes = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string }[])

@@ -1,0 +1,353 @@
+/**
+ * test/contracts/storage-contract.ts as it is today, cases for cases, written against the async ports
+ * (src/adapters/postgres/async-ports/, a copy of branch async's src/ports/storage/): the PostgreSQL adapter's
+ * contract until the async branch's own contract is merged. Then delete this file and switch the import in
+ * test/contracts/postgres-storage.test.ts (one line).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RevisionConflict, type ConversationStore } from '../../src/adapters/postgres/async-ports/conversation-store.js';
+import type { DeliveryStore } from '../../src/adapters/postgres/async-ports/delivery-store.js';
+import type { EraseStore } from '../../src/adapters/postgres/async-ports/erase-store.js';
+import type { NewInvitation, RedcapSyncStore } from '../../src/adapters/postgres/async-ports/redcap-sync-store.js';
+import type { ConversationRow, NewOutboxRow } from '../../src/ports/storage/rows.js';
+import { demoSurvey } from '../conversation/demo-survey.js';
+
+export interface StorageUnderTest {
+  conversations: ConversationStore;
+  delivery: DeliveryStore;
+  sync: RedcapSyncStore;
+  erase: EraseStore;
+  close(): Promise<void>;
+}
+
+const AT = '2026-03-02T15:00:00.000Z';
+const LATER = '2026-03-02T16:00:00.000Z';
+const PHONE = '+15551230001';
+const OTHER_PHONE = '+15551230002';
+const survey = demoSurvey();
+
+function conversation(id: string, overrides: Partial<ConversationRow> = {}): ConversationRow {
+  return {
+    id, project: 'p', phone: PHONE, recordId: '1', instrument: 'daily', surveyVersion: survey.id, status: 'asking',
+    open: true, active: true, snapshot: { value: 'asking', context: { n: 1 } }, snapshotFormat: 1, machineVersion: 1,
+    revision: 0, createdAt: AT, updatedAt: AT, ...overrides,
+  };
+}
+
+function text(overrides: Partial<NewOutboxRow> = {}): NewOutboxRow {
+  return {
+    conversationId: null, project: 'p', channel: 'sms', kind: 'question', phone: PHONE, payload: { body: 'hi' },
+    status: 'pending', nextAttemptAt: AT, createdAt: AT, ...overrides,
+  };
+}
+
+function invitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
+  return {
+    project: 'p', recordId: '1', instrument: 'daily', event: '', repeatInstance: 0, mode: 'sms', sendAt: AT, createdAt: AT,
+    ...overrides,
+  };
+}
+
+export function describeStorageContract(adapter: string, open: () => Promise<StorageUnderTest>): void {
+  let storage: StorageUnderTest | undefined;
+  const fresh = async (): Promise<StorageUnderTest> => (storage = await open());
+  afterEach(async () => {
+    await storage?.close();
+    storage = undefined;
+  });
+
+  describe(`the storage contract: ${adapter}, conversations`, () => {
+    it.each([
+      ['twilio', 'SM1', false],
+      ['twilio', 'SM2', true],
+      ['mosio', 'SM1', true],
+    ] as const)('when twilio SM1 was received and %s %s arrives, then it is new: %s', async (provider, id, isNew) => {
+      const { conversations } = await fresh();
+      await conversations.insertInbound({ provider: 'twilio', providerMessageId: 'SM1', project: 'p', phone: PHONE, receivedAt: AT });
+      expect(await conversations.insertInbound({ provider, providerMessageId: id, project: 'p', phone: PHONE, receivedAt: AT })).toBe(isNew);
+    });
+
+    it('when a survey version is saved twice, then it loads as saved and the second save changes nothing', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.saveSurvey(survey, LATER);
+      expect(await conversations.loadSurvey(survey.id)).toEqual(survey);
+    });
+
+    it('when an unknown survey version is loaded, then it fails and names the version', async () => {
+      const { conversations } = await fresh();
+      await expect(conversations.loadSurvey('nope')).rejects.toThrow(/nope/);
+    });
+
+    it('when a conversation is stored, then it reads back field for field, its snapshot included', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      expect(await conversations.conversation('c1')).toEqual(conversation('c1'));
+      expect(await conversations.conversation('c2')).toBeUndefined();
+    });
+
+    it("when a phone has conversations in several states and projects, then its open ones in this project come back oldest first", async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('late', { createdAt: LATER }));
+      await conversations.insertConversation(conversation('early'));
+      await conversations.insertConversation(conversation('closed', { open: false, status: 'completed' }));
+      await conversations.insertConversation(conversation('other-phone', { phone: OTHER_PHONE }));
+      await conversations.insertConversation(conversation('other-project', { project: 'q' }));
+      expect((await conversations.openConversations('p', PHONE)).map((row) => row.id)).toEqual(['early', 'late']);
+      expect((await conversations.conversations('p')).map((row) => row.id)).toEqual(['early', 'closed', 'other-phone', 'late']);
+    });
+
+    it('when a conversation is saved at its revision, then the revision moves on; saved at an old one, then it is refused and unchanged', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      await conversations.updateConversation(conversation('c1', { status: 'expired', open: false }), 0);
+      await expect(conversations.updateConversation(conversation('c1', { status: 'completed' }), 0)).rejects.toThrow(RevisionConflict);
+      expect(await conversations.conversation('c1')).toMatchObject({ status: 'expired', open: false, revision: 1 });
+    });
+
+    it('when a unit of work throws, then nothing it wrote is stored', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await expect(conversations.transaction(async (tx) => {
+        await tx.insertConversation(conversation('c1'));
+        await tx.enqueue(text({ conversationId: 'c1' }));
+        await tx.optOut('p', PHONE, AT, 'keyword');
+        throw new Error('step failed');
+      })).rejects.toThrow('step failed');
+      expect([(await conversations.conversation('c1')), (await conversations.dueOutbox(LATER)), (await conversations.isOptedOut('p', PHONE))]).toEqual([undefined, [], false]);
+    });
+
+    it('when a nested unit fails and the outer one carries on, then only the nested writes are undone', async () => {
+      const { conversations } = await fresh();
+      await conversations.transaction(async (tx) => {
+        await tx.enqueue(text({ payload: { body: 'kept' } }));
+        try {
+          await tx.transaction(async (nested) => {
+            await nested.enqueue(text({ payload: { body: 'undone' } }));
+            throw new Error('nested');
+          });
+        } catch {
+          // the outer unit goes on
+        }
+      });
+      expect((await conversations.dueOutbox(LATER)).map((row) => row.payload)).toEqual([{ body: 'kept' }]);
+    });
+
+    it('when texts are queued, then only the due pending ones come back, in the order they were meant to go', async () => {
+      const { conversations } = await fresh();
+      const later = (await conversations.enqueue(text({ nextAttemptAt: LATER })));
+      const first = (await conversations.enqueue(text()));
+      await conversations.enqueue(text({ status: 'suppressed' }));
+      expect((await conversations.dueOutbox(AT)).map((row) => row.id)).toEqual([first]);
+      expect((await conversations.dueOutbox(LATER)).map((row) => row.id)).toEqual([first, later]);
+      expect(await conversations.nextOutboxDue()).toBe(AT);
+    });
+
+    it('when a phone opts out, then its pending texts are suppressed except the opt-out confirmation, and other phones keep theirs', async () => {
+      const { conversations } = await fresh();
+      await conversations.enqueue(text());
+      await conversations.enqueue(text({ kind: 'opted-out' }));
+      const other = (await conversations.enqueue(text({ phone: OTHER_PHONE })));
+      expect(await conversations.suppressPendingTexts('p', PHONE)).toBe(1);
+      expect((await conversations.dueOutbox(AT)).map((row) => [row.kind, row.phone])).toEqual([['opted-out', PHONE], ['question', OTHER_PHONE]]);
+      expect((await conversations.dueOutbox(AT)).at(-1)?.id).toBe(other);
+    });
+
+    it('when timers are set, fired and cancelled, then only pending due ones come back', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      await conversations.setTimer('c1', 'reminder', AT, 0);
+      await conversations.setTimer('c1', 'expiry', LATER, 0);
+      const [reminder] = (await conversations.dueTimers(AT));
+      expect(reminder).toMatchObject({ conversationId: 'c1', kind: 'reminder', dueAt: AT, revision: 0, status: 'pending' });
+      await conversations.markTimerFired(reminder!.id);
+      expect((await conversations.pendingTimers('c1')).map((timer) => timer.kind)).toEqual(['expiry']);
+      expect(await conversations.nextTimerDue()).toBe(LATER);
+      await conversations.cancelTimers('c1');
+      expect([(await conversations.dueTimers(LATER)), (await conversations.nextTimerDue())]).toEqual([[], undefined]);
+    });
+
+    it('when a phone opts out twice and back in, then it is opted out only in between and per project', async () => {
+      const { conversations } = await fresh();
+      await conversations.optOut('p', PHONE, AT, 'keyword');
+      await conversations.optOut('p', PHONE, LATER, 'provider');
+      expect([(await conversations.isOptedOut('p', PHONE)), (await conversations.isOptedOut('q', PHONE))]).toEqual([true, false]);
+      await conversations.optIn('p', PHONE);
+      expect(await conversations.isOptedOut('p', PHONE)).toBe(false);
+    });
+
+    it('when phone-level notes were queued, then the last one of a kind is found by phone and kind', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c9'));
+      await conversations.enqueue(text({ kind: 'closed', createdAt: AT }));
+      await conversations.enqueue(text({ kind: 'closed', createdAt: LATER }));
+      await conversations.enqueue(text({ kind: 'help', createdAt: LATER }));
+      await conversations.enqueue(text({ kind: 'closed', createdAt: LATER, conversationId: 'c9' }));
+      expect(await conversations.lastPhoneTextAt('p', PHONE, 'closed')).toBe(LATER);
+      expect(await conversations.lastPhoneTextAt('p', OTHER_PHONE, 'closed')).toBeUndefined();
+    });
+
+    it("when a unit appends to a conversation's transcript and saves it, then the transcript reads in order, inside and after the unit", async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      await conversations.transaction(async (tx) => {
+        await tx.appendTranscript({ conversationId: 'c1', project: 'p', direction: 'in', kind: 'text', body: '2', at: AT });
+        await tx.appendTranscript({ conversationId: 'c1', project: 'p', direction: 'out', kind: 'question', body: 'Q2', at: AT });
+        await tx.updateConversation(conversation('c1', { status: 'asking' }), 0);
+        await tx.appendTranscript({ conversationId: 'c1', project: 'p', direction: 'event', kind: 'write', body: 'mood', at: AT });
+        expect((await tx.transcript('c1')).map((entry) => entry.body)).toEqual(['2', 'Q2', 'mood']);
+      });
+      await conversations.appendTranscript({ conversationId: null, project: 'p', direction: 'in', kind: 'text', body: 'x', at: AT });
+      expect((await conversations.transcript('c1')).map((entry) => [entry.direction, entry.body])).toEqual([['in', '2'], ['out', 'Q2'], ['event', 'mood']]);
+    });
+  });
+
+  describe(`the storage contract: ${adapter}, delivery`, () => {
+    it("when a phone has two pending texts, then only its oldest is due, so questions arrive in order", async () => {
+      const { conversations, delivery } = await fresh();
+      const first = (await conversations.enqueue(text()));
+      await conversations.enqueue(text());
+      const other = (await conversations.enqueue(text({ phone: OTHER_PHONE })));
+      expect((await delivery.dueTexts('p', AT, 10)).map((due) => due.id)).toEqual([first, other]);
+      expect(await delivery.dueTexts('q', AT, 10)).toEqual([]);
+    });
+
+    it('when a text is claimed after its phone opted out, then it is suppressed and never handed out', async () => {
+      const { conversations, delivery } = await fresh();
+      const id = (await conversations.enqueue(text()));
+      await conversations.optOut('p', PHONE, AT, 'keyword');
+      expect(await delivery.claim(id)).toEqual({ kind: 'suppressed' });
+      expect([(await delivery.claim(id)), (await delivery.dueTexts('p', LATER, 10))]).toEqual([{ kind: 'gone' }, []]);
+    });
+
+    it('when a sent text gets status callbacks out of order, then a final status is never overwritten', async () => {
+      const { conversations, delivery } = await fresh();
+      const id = (await conversations.enqueue(text()));
+      expect(await delivery.claim(id)).toMatchObject({ kind: 'send', text: { id, phone: PHONE, payload: { body: 'hi' } } });
+      await delivery.markSent(id, 'SM100', 'queued', AT);
+      expect(await delivery.recordStatus('SM100', 'delivered', null, AT)).toEqual({ id, conversationId: null, project: 'p', phone: PHONE });
+      await delivery.recordStatus('SM100', 'sent', null, LATER);
+      expect(await delivery.recordStatus('SMunknown', 'failed', 30003, AT)).toBeUndefined();
+      expect(await delivery.claim(id)).toEqual({ kind: 'gone' });
+    });
+
+    it('when a send is retried and then fails for good, then it is due again only at its retry time and then never', async () => {
+      const { conversations, delivery } = await fresh();
+      const id = (await conversations.enqueue(text()));
+      await delivery.scheduleRetry(id, LATER, 'HTTP 503');
+      expect([(await delivery.dueTexts('p', AT, 10)), (await delivery.dueTexts('p', LATER, 10)).map((due) => due.attempts)]).toEqual([[], [1]]);
+      await delivery.markFailed(id, 'HTTP 400 (21211)', 21211);
+      expect(await delivery.dueTexts('p', LATER, 10)).toEqual([]);
+    });
+
+    it('when texts of a project no longer configured wait, then they are found by what is configured', async () => {
+      const { conversations, delivery } = await fresh();
+      const orphan = (await conversations.enqueue(text({ project: 'gone' })));
+      await conversations.enqueue(text());
+      expect((await delivery.textsOutside(['p'])).map((due) => due.id)).toEqual([orphan]);
+    });
+
+    it('when a delivered text of an ended conversation is old enough, then it may be erased once', async () => {
+      const { conversations, delivery, erase } = await fresh();
+      const id = (await conversations.enqueue(text()));
+      await delivery.markSent(id, 'SM7', 'sent', AT);
+      await delivery.recordStatus('SM7', 'delivered', null, AT);
+      expect(await erase.erasableTexts(['p'], LATER)).toEqual([{ id, sid: 'SM7' }]);
+      expect(await erase.erasableTexts(['q'], LATER)).toEqual([]);
+      await erase.markErased(id, LATER);
+      expect(await erase.erasableTexts(['p'], LATER)).toEqual([]);
+    });
+  });
+
+  describe(`the storage contract: ${adapter}, REDCap sync`, () => {
+    it('when a phone opts out and back in, then REDCap is queued an opt-out and then an opt-in, once each', async () => {
+      const { conversations, sync } = await fresh();
+      await conversations.optOut('p', PHONE, AT, 'keyword');
+      await conversations.optOut('p', PHONE, LATER, 'keyword');
+      await conversations.optIn('p', PHONE);
+      await conversations.optIn('p', PHONE);
+      const rows = (await sync.pendingRedcapRows('p', 10));
+      expect(rows.map((row) => [row.kind, row.phone])).toEqual([['opt-out', PHONE], ['opt-in', PHONE]]);
+      expect(rows[0]!.payload).toEqual({ at: AT });
+    });
+
+    it("when answers wait for REDCap, then each project's are read alone, oldest first, up to the limit, and leave as they are marked", async () => {
+      const { conversations, sync } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      const write = (n: number, project = 'p') => conversations.enqueue(text({
+        channel: 'redcap', kind: 'write', phone: null, conversationId: project === 'p' ? 'c1' : null, project, payload: { n },
+      }));
+      const [a, b, c] = [await write(1), await write(2), await write(3)];
+      await write(4, 'q');
+      expect((await sync.pendingRedcapRows('p', 2)).map((row) => row.id)).toEqual([a, b]);
+      expect((await sync.pendingRedcapRows('p', 2))[0]).toMatchObject({ conversationId: 'c1', surveyVersion: survey.id, attempts: 0 });
+      await sync.markSent([a]);
+      await sync.scheduleRetry([b], LATER, 'HTTP 503');
+      await sync.markFailed([c], 'bad value');
+      expect((await sync.pendingRedcapRows('p', 10)).map((row) => [row.id, row.attempts, row.nextAttemptAt])).toEqual([[b, 1, LATER]]);
+      expect((await sync.pendingOutside(['p'])).map((row) => row.project)).toEqual(['q']);
+    });
+
+    it('when a conversation has a target in REDCap, then its writes carry it', async () => {
+      const { conversations, sync } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      await sync.setTarget('c1', { event: 'week_1_arm_1', repeatInstrument: 'daily', repeatInstance: 3 });
+      await conversations.enqueue(text({ channel: 'redcap', kind: 'write', phone: null, conversationId: 'c1' }));
+      expect((await sync.pendingRedcapRows('p', 10))[0]?.target).toEqual({ event: 'week_1_arm_1', repeatInstrument: 'daily', repeatInstance: 3 });
+    });
+
+    it('when survey versions are loaded for a project, then the newest is active', async () => {
+      const { conversations, sync } = await fresh();
+      const newer = { ...survey, id: `${survey.id}-newer` };
+      await conversations.saveSurvey(survey, AT);
+      await conversations.saveSurvey(newer, LATER);
+      expect(await sync.activeSurvey('p')).toBeUndefined();
+      await sync.addProjectSurvey('p', survey.id, 'pull', AT);
+      await sync.addProjectSurvey('p', newer.id, 'load', LATER);
+      expect(await sync.activeSurvey('p')).toEqual({ surveyVersion: newer.id, source: 'load', loadedAt: LATER });
+    });
+
+    it('when the same invitation is scheduled twice, then it is kept once, comes due at its time and leaves when finished', async () => {
+      const { sync } = await fresh();
+      expect([(await sync.scheduleInvitation(invitation())), (await sync.scheduleInvitation(invitation()))]).toEqual([true, false]);
+      await sync.scheduleInvitation(invitation({ recordId: '2', sendAt: LATER }));
+      const [due] = (await sync.dueInvitations('p', AT, 10));
+      expect(due).toMatchObject({ recordId: '1', status: 'pending', attempts: 0 });
+      await sync.finishInvitation(due!.id, 'sent', null, null);
+      expect((await sync.dueInvitations('p', LATER, 10)).map((row) => row.recordId)).toEqual(['2']);
+      expect((await sync.invitations('p')).map((row) => row.status)).toEqual(['sent', 'pending']);
+    });
+
+    it('when invitations are postponed or retried, then only a retry counts an attempt', async () => {
+      const { sync } = await fresh();
+      await sync.scheduleInvitation(invitation());
+      await sync.scheduleInvitation(invitation({ recordId: '2' }));
+      const [one, two] = (await sync.dueInvitations('p', AT, 10));
+      await sync.postponeInvitations([one!.id], LATER, 'REDCap down');
+      await sync.retryInvitation(two!.id, LATER, 'REDCap down');
+      expect((await sync.dueInvitations('p', LATER, 10)).map((row) => [row.recordId, row.attempts, row.lastError])).toEqual([
+        ['1', 0, 'REDCap down'], ['2', 1, 'REDCap down'],
+      ]);
+      expect((await sync.dueInvitationsOutside(['q'], LATER)).length).toBe(2);
+    });
+
+    it('when a Data Entry Trigger is kept, then it comes due, retries later, and leaves when done', async () => {
+      const { sync } = await fresh();
+      await sync.queueTrigger({ redcapProjectId: '17', record: '1', instrument: 'daily', event: null }, AT);
+      const [kept] = (await sync.dueTriggers(AT));
+      expect(kept).toMatchObject({ redcapProjectId: '17', record: '1', instrument: 'daily', event: null, attempts: 0 });
+      await sync.retryTrigger(kept!.id, LATER, 'HTTP 503');
+      expect(await sync.dueTriggers(AT)).toEqual([]);
+      await sync.finishTrigger(kept!.id, 'done', null);
+      expect(await sync.dueTriggers(LATER)).toEqual([]);
+    });
+  });
+}

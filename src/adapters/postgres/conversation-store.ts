@@ -12,7 +12,9 @@ import {
 } from './records.js';
 import { PostgresRedcapSyncStore } from './redcap-sync-store.js';
 import { inTransaction, poolSession, type Session } from './session.js';
-import { APPEND_TRANSCRIPT_SQL, TRANSCRIPT_SQL } from './transcript-chain.js';
+import { APPEND_TRANSCRIPT_SQL, transcriptSql } from './transcript-chain.js';
+
+const TRANSCRIPT_SQL = transcriptSql('conversation_id AS "conversationId", project, direction, kind, body, at');
 
 /**
  * The conversation store on PostgreSQL. On the pool each method is its own transaction; `transaction(work)`

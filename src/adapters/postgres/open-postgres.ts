@@ -1,8 +1,13 @@
 import type pg from 'pg';
+import type { ProjectRegistry } from '../../config/projects.js';
+import { postgresAdminQueries } from './admin-queries.js';
+import type { AdminQueries, DashboardQueries, MetricsQueries } from './async-ports/admin-reads.js';
 import { connect, type PoolOptions } from './connection.js';
 import { PostgresConversationStore } from './conversation-store.js';
+import { postgresDashboardQueries } from './dashboard-queries.js';
 import { PostgresDeliveryStore } from './delivery-store.js';
 import { PostgresEraseStore } from './erase-store.js';
+import { postgresMetricsQueries } from './metrics-queries.js';
 import { applyPostgresMigrations, readPostgresMigrations } from './migrations.js';
 import type { PostgresRedcapSyncStore } from './redcap-sync-store.js';
 
@@ -14,6 +19,10 @@ export interface PostgresStorage {
   /** The REDCap sync store on the pool; inside a unit of work use `tx.sync`. */
   readonly sync: PostgresRedcapSyncStore;
   readonly erase: PostgresEraseStore;
+  readonly admin: AdminQueries;
+  readonly dashboard: DashboardQueries;
+  /** The gauges of GET /metrics, for the configured projects' segment budgets. */
+  metrics(projects: ProjectRegistry): MetricsQueries;
   close(): Promise<void>;
 }
 
@@ -42,6 +51,9 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     delivery: new PostgresDeliveryStore(pool),
     sync: conversations.sync,
     erase: new PostgresEraseStore(pool),
+    admin: postgresAdminQueries(pool),
+    dashboard: postgresDashboardQueries(pool),
+    metrics: (projects) => postgresMetricsQueries(pool, projects),
     close: () => pool.end(),
   };
 }

@@ -13,10 +13,14 @@ export const APPEND_TRANSCRIPT_SQL = `WITH head AS (
   UPDATE conversations SET last_transcript_id = (SELECT id FROM entry), replied = replied OR $3 = 'in'
   WHERE id = $1 AND EXISTS (SELECT 1 FROM entry)`;
 
-/** A conversation's entries, oldest first, walked back from its head. Binds the conversation id. */
-export const TRANSCRIPT_SQL = `WITH RECURSIVE chain(id) AS (
-    SELECT last_transcript_id FROM conversations WHERE id = $1 AND last_transcript_id IS NOT NULL
-    UNION ALL
-    SELECT t.previous_id FROM transcript t JOIN chain ON t.id = chain.id WHERE t.previous_id IS NOT NULL)
-  SELECT conversation_id AS "conversationId", project, direction, kind, body, at
-  FROM transcript WHERE id IN (SELECT id FROM chain) ORDER BY id`;
+/**
+ * A conversation's entries, oldest first, with the given columns (fixed SQL, never input), walked back from
+ * its head. Binds the conversation id.
+ */
+export function transcriptSql(columns: string): string {
+  return `WITH RECURSIVE chain(id) AS (
+      SELECT last_transcript_id FROM conversations WHERE id = $1 AND last_transcript_id IS NOT NULL
+      UNION ALL
+      SELECT t.previous_id FROM transcript t JOIN chain ON t.id = chain.id WHERE t.previous_id IS NOT NULL)
+    SELECT ${columns} FROM transcript WHERE id IN (SELECT id FROM chain) ORDER BY id`;
+}

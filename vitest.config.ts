@@ -16,10 +16,11 @@ export default defineConfig({
     // The browser and reliability suites start real servers; two workers fit this 2-core machine.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: POSTGRES_TESTS } },
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: POSTGRES_TESTS, sequence: { groupOrder: 0 } } },
       ...(postgres.kind === 'none'
         ? []
-        : [{ extends: true as const, test: { name: 'postgres', include: POSTGRES_TESTS, globalSetup: ['test/postgres/global-setup.ts'] } }]),
+        // After the main suite, so its server and its tests never compete with the timing-sensitive tests there.
+        : [{ extends: true as const, test: { name: 'postgres', include: POSTGRES_TESTS, globalSetup: ['test/postgres/global-setup.ts'], sequence: { groupOrder: 1 } } }]),
     ],
   },
 });

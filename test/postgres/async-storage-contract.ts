@@ -1,24 +1,38 @@
+// Branch async's test/contracts/storage-contract.ts at f15fc9d, its imports of the async ports pointed at this
+// branch's copy of them (src/adapters/postgres/async-ports/). At merge: delete this file and the copy, and
+// import describeStorageContract from '../contracts/storage-contract.js' in test/contracts/postgres-storage.test.ts.
 /**
- * test/contracts/storage-contract.ts as it is today, cases for cases, written against the async ports
- * (src/adapters/postgres/async-ports/, a copy of branch async's src/ports/storage/): the PostgreSQL adapter's
- * contract until the async branch's own contract is merged. Then delete this file and switch the import in
- * test/contracts/postgres-storage.test.ts (one line).
+ * The storage contract: what every storage adapter must do for the engine, written against the ports only
+ * (src/ports/storage). Each adapter runs it through `describeStorageContract` with a factory for empty,
+ * migrated storage (and its cleanup, `close`); SQLite's run is sqlite-storage.test.ts. A second backend is
+ * done when it passes this suite unchanged.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RevisionConflict, type ConversationStore } from '../../src/adapters/postgres/async-ports/conversation-store.js';
+import type { AdminQueries, DashboardQueries } from '../../src/adapters/postgres/async-ports/admin-reads.js';
+import {
+  RevisionConflict, UNIT_OF_WORK_ATTEMPTS, type ConversationStore,
+} from '../../src/adapters/postgres/async-ports/conversation-store.js';
 import type { DeliveryStore } from '../../src/adapters/postgres/async-ports/delivery-store.js';
 import type { EraseStore } from '../../src/adapters/postgres/async-ports/erase-store.js';
 import type { NewInvitation, RedcapSyncStore } from '../../src/adapters/postgres/async-ports/redcap-sync-store.js';
 import type { ConversationRow, NewOutboxRow } from '../../src/ports/storage/rows.js';
 import { demoSurvey } from '../conversation/demo-survey.js';
 
+/** One backend's stores over one empty, migrated database. */
 export interface StorageUnderTest {
   conversations: ConversationStore;
   delivery: DeliveryStore;
   sync: RedcapSyncStore;
   erase: EraseStore;
+  /** The HTTP side's reads (admin API, dashboard). */
+  admin: AdminQueries;
+  dashboard: DashboardQueries;
+  /** Called after each test: closes connections, drops what the test stored. */
   close(): Promise<void>;
 }
+
+/** Opens fresh storage for one test. */
+export type OpenStorage = () => Promise<StorageUnderTest>;
 
 const AT = '2026-03-02T15:00:00.000Z';
 const LATER = '2026-03-02T16:00:00.000Z';
@@ -48,7 +62,7 @@ function invitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
   };
 }
 
-export function describeStorageContract(adapter: string, open: () => Promise<StorageUnderTest>): void {
+export function describeStorageContract(adapter: string, open: OpenStorage): void {
   let storage: StorageUnderTest | undefined;
   const fresh = async (): Promise<StorageUnderTest> => (storage = await open());
   afterEach(async () => {
@@ -109,37 +123,120 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
     });
 
     it('when a unit of work throws, then nothing it wrote is stored', async () => {
-      const { conversations } = await fresh();
+      const { conversations, sync } = await fresh();
       await conversations.saveSurvey(survey, AT);
       await expect(conversations.transaction(async (tx) => {
         await tx.insertConversation(conversation('c1'));
         await tx.enqueue(text({ conversationId: 'c1' }));
         await tx.optOut('p', PHONE, AT, 'keyword');
+        await tx.sync.scheduleInvitation(invitation());
         throw new Error('step failed');
       })).rejects.toThrow('step failed');
-      expect([(await conversations.conversation('c1')), (await conversations.dueOutbox(LATER)), (await conversations.isOptedOut('p', PHONE))]).toEqual([undefined, [], false]);
+      expect([await conversations.conversation('c1'), await conversations.dueOutbox(LATER), await conversations.isOptedOut('p', PHONE)]).toEqual([undefined, [], false]);
+      expect(await sync.invitations('p')).toEqual([]);
+    });
+
+    it("when a unit reads through its handle, then it sees its own writes, the REDCap queue's included, and they commit together", async () => {
+      const { conversations, sync } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      const seen = await conversations.transaction(async (tx) => {
+        await tx.insertConversation(conversation('c1'));
+        await tx.sync.setTarget('c1', { event: 'week_1_arm_1', repeatInstrument: null, repeatInstance: null });
+        await tx.enqueue(text({ channel: 'redcap', kind: 'write', phone: null, conversationId: 'c1' }));
+        return [(await tx.conversation('c1'))?.id, (await tx.sync.pendingRedcapRows('p', 10)).map((row) => row.target.event)];
+      });
+      expect(seen).toEqual(['c1', ['week_1_arm_1']]);
+      expect((await sync.pendingRedcapRows('p', 10)).map((row) => row.conversationId)).toEqual(['c1']);
+    });
+
+    it('when a statement is made on the store while a unit is open, then it is not part of the unit and survives its rollback', async () => {
+      const { conversations } = await fresh();
+      let outside: Promise<number> | undefined;
+      await expect(conversations.transaction(async (tx) => {
+        await tx.enqueue(text({ payload: { body: 'undone' } }));
+        outside = conversations.enqueue(text({ payload: { body: 'kept' } }));
+        // Long enough for a backend to run the outside statement, if it would, before the unit ends.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('step failed');
+      })).rejects.toThrow('step failed');
+      await outside;
+      expect((await conversations.dueOutbox(LATER)).map((row) => row.payload)).toEqual([{ body: 'kept' }]);
+    });
+
+    it('when two units save the same conversation at once, then both land, one after the other', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      const save = (status: string) => conversations.transaction(async (tx) => {
+        const row = await tx.conversation('c1');
+        await tx.updateConversation({ ...row!, status }, row!.revision);
+      });
+      await Promise.all([save('asking'), save('completed')]);
+      expect(await conversations.conversation('c1')).toMatchObject({ revision: 2 });
+    });
+
+    it('when a unit meets a RevisionConflict and then does not, then it is run again and commits once', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      let runs = 0;
+      const result = await conversations.transaction(async (tx) => {
+        runs += 1;
+        await tx.enqueue(text({ payload: { run: runs } }));
+        // The first run saves at a revision another writer has moved past.
+        await tx.updateConversation(conversation('c1', { status: `run ${runs}` }), runs === 1 ? 7 : 0);
+        return runs;
+      });
+      expect(result).toBe(2);
+      expect(await conversations.conversation('c1')).toMatchObject({ status: 'run 2', revision: 1 });
+      expect((await conversations.dueOutbox(LATER)).map((row) => row.payload)).toEqual([{ run: 2 }]);
+    });
+
+    it('when a unit meets a RevisionConflict every time, then it runs a bounded number of times, stores nothing and fails with the conflict', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      let runs = 0;
+      await expect(conversations.transaction(async (tx) => {
+        runs += 1;
+        await tx.enqueue(text());
+        await tx.updateConversation(conversation('c1'), 7);
+      })).rejects.toThrow(RevisionConflict);
+      expect([runs, await conversations.dueOutbox(LATER)]).toEqual([UNIT_OF_WORK_ATTEMPTS, []]);
+    });
+
+    it('when a unit fails with anything but a RevisionConflict, then it is not run again', async () => {
+      const { conversations } = await fresh();
+      let runs = 0;
+      await expect(conversations.transaction(async () => {
+        runs += 1;
+        throw new Error('bad input');
+      })).rejects.toThrow('bad input');
+      expect(runs).toBe(1);
     });
 
     it('when a nested unit fails and the outer one carries on, then only the nested writes are undone', async () => {
-      const { conversations } = await fresh();
+      const { conversations, sync } = await fresh();
       await conversations.transaction(async (tx) => {
         await tx.enqueue(text({ payload: { body: 'kept' } }));
         try {
           await tx.transaction(async (nested) => {
             await nested.enqueue(text({ payload: { body: 'undone' } }));
+            await nested.sync.scheduleInvitation(invitation());
             throw new Error('nested');
           });
         } catch {
           // the outer unit goes on
         }
       });
+      expect(await sync.invitations('p')).toEqual([]);
       expect((await conversations.dueOutbox(LATER)).map((row) => row.payload)).toEqual([{ body: 'kept' }]);
     });
 
     it('when texts are queued, then only the due pending ones come back, in the order they were meant to go', async () => {
       const { conversations } = await fresh();
-      const later = (await conversations.enqueue(text({ nextAttemptAt: LATER })));
-      const first = (await conversations.enqueue(text()));
+      const later = await conversations.enqueue(text({ nextAttemptAt: LATER }));
+      const first = await conversations.enqueue(text());
       await conversations.enqueue(text({ status: 'suppressed' }));
       expect((await conversations.dueOutbox(AT)).map((row) => row.id)).toEqual([first]);
       expect((await conversations.dueOutbox(LATER)).map((row) => row.id)).toEqual([first, later]);
@@ -150,7 +247,7 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
       const { conversations } = await fresh();
       await conversations.enqueue(text());
       await conversations.enqueue(text({ kind: 'opted-out' }));
-      const other = (await conversations.enqueue(text({ phone: OTHER_PHONE })));
+      const other = await conversations.enqueue(text({ phone: OTHER_PHONE }));
       expect(await conversations.suppressPendingTexts('p', PHONE)).toBe(1);
       expect((await conversations.dueOutbox(AT)).map((row) => [row.kind, row.phone])).toEqual([['opted-out', PHONE], ['question', OTHER_PHONE]]);
       expect((await conversations.dueOutbox(AT)).at(-1)?.id).toBe(other);
@@ -162,20 +259,20 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
       await conversations.insertConversation(conversation('c1'));
       await conversations.setTimer('c1', 'reminder', AT, 0);
       await conversations.setTimer('c1', 'expiry', LATER, 0);
-      const [reminder] = (await conversations.dueTimers(AT));
+      const [reminder] = await conversations.dueTimers(AT);
       expect(reminder).toMatchObject({ conversationId: 'c1', kind: 'reminder', dueAt: AT, revision: 0, status: 'pending' });
       await conversations.markTimerFired(reminder!.id);
       expect((await conversations.pendingTimers('c1')).map((timer) => timer.kind)).toEqual(['expiry']);
       expect(await conversations.nextTimerDue()).toBe(LATER);
       await conversations.cancelTimers('c1');
-      expect([(await conversations.dueTimers(LATER)), (await conversations.nextTimerDue())]).toEqual([[], undefined]);
+      expect([await conversations.dueTimers(LATER), await conversations.nextTimerDue()]).toEqual([[], undefined]);
     });
 
     it('when a phone opts out twice and back in, then it is opted out only in between and per project', async () => {
       const { conversations } = await fresh();
       await conversations.optOut('p', PHONE, AT, 'keyword');
       await conversations.optOut('p', PHONE, LATER, 'provider');
-      expect([(await conversations.isOptedOut('p', PHONE)), (await conversations.isOptedOut('q', PHONE))]).toEqual([true, false]);
+      expect([await conversations.isOptedOut('p', PHONE), await conversations.isOptedOut('q', PHONE)]).toEqual([true, false]);
       await conversations.optIn('p', PHONE);
       expect(await conversations.isOptedOut('p', PHONE)).toBe(false);
     });
@@ -211,24 +308,24 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
   describe(`the storage contract: ${adapter}, delivery`, () => {
     it("when a phone has two pending texts, then only its oldest is due, so questions arrive in order", async () => {
       const { conversations, delivery } = await fresh();
-      const first = (await conversations.enqueue(text()));
+      const first = await conversations.enqueue(text());
       await conversations.enqueue(text());
-      const other = (await conversations.enqueue(text({ phone: OTHER_PHONE })));
+      const other = await conversations.enqueue(text({ phone: OTHER_PHONE }));
       expect((await delivery.dueTexts('p', AT, 10)).map((due) => due.id)).toEqual([first, other]);
       expect(await delivery.dueTexts('q', AT, 10)).toEqual([]);
     });
 
     it('when a text is claimed after its phone opted out, then it is suppressed and never handed out', async () => {
       const { conversations, delivery } = await fresh();
-      const id = (await conversations.enqueue(text()));
+      const id = await conversations.enqueue(text());
       await conversations.optOut('p', PHONE, AT, 'keyword');
       expect(await delivery.claim(id)).toEqual({ kind: 'suppressed' });
-      expect([(await delivery.claim(id)), (await delivery.dueTexts('p', LATER, 10))]).toEqual([{ kind: 'gone' }, []]);
+      expect([await delivery.claim(id), await delivery.dueTexts('p', LATER, 10)]).toEqual([{ kind: 'gone' }, []]);
     });
 
     it('when a sent text gets status callbacks out of order, then a final status is never overwritten', async () => {
       const { conversations, delivery } = await fresh();
-      const id = (await conversations.enqueue(text()));
+      const id = await conversations.enqueue(text());
       expect(await delivery.claim(id)).toMatchObject({ kind: 'send', text: { id, phone: PHONE, payload: { body: 'hi' } } });
       await delivery.markSent(id, 'SM100', 'queued', AT);
       expect(await delivery.recordStatus('SM100', 'delivered', null, AT)).toEqual({ id, conversationId: null, project: 'p', phone: PHONE });
@@ -239,23 +336,23 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
 
     it('when a send is retried and then fails for good, then it is due again only at its retry time and then never', async () => {
       const { conversations, delivery } = await fresh();
-      const id = (await conversations.enqueue(text()));
+      const id = await conversations.enqueue(text());
       await delivery.scheduleRetry(id, LATER, 'HTTP 503');
-      expect([(await delivery.dueTexts('p', AT, 10)), (await delivery.dueTexts('p', LATER, 10)).map((due) => due.attempts)]).toEqual([[], [1]]);
+      expect([await delivery.dueTexts('p', AT, 10), (await delivery.dueTexts('p', LATER, 10)).map((due) => due.attempts)]).toEqual([[], [1]]);
       await delivery.markFailed(id, 'HTTP 400 (21211)', 21211);
       expect(await delivery.dueTexts('p', LATER, 10)).toEqual([]);
     });
 
     it('when texts of a project no longer configured wait, then they are found by what is configured', async () => {
       const { conversations, delivery } = await fresh();
-      const orphan = (await conversations.enqueue(text({ project: 'gone' })));
+      const orphan = await conversations.enqueue(text({ project: 'gone' }));
       await conversations.enqueue(text());
       expect((await delivery.textsOutside(['p'])).map((due) => due.id)).toEqual([orphan]);
     });
 
     it('when a delivered text of an ended conversation is old enough, then it may be erased once', async () => {
       const { conversations, delivery, erase } = await fresh();
-      const id = (await conversations.enqueue(text()));
+      const id = await conversations.enqueue(text());
       await delivery.markSent(id, 'SM7', 'sent', AT);
       await delivery.recordStatus('SM7', 'delivered', null, AT);
       expect(await erase.erasableTexts(['p'], LATER)).toEqual([{ id, sid: 'SM7' }]);
@@ -272,7 +369,7 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
       await conversations.optOut('p', PHONE, LATER, 'keyword');
       await conversations.optIn('p', PHONE);
       await conversations.optIn('p', PHONE);
-      const rows = (await sync.pendingRedcapRows('p', 10));
+      const rows = await sync.pendingRedcapRows('p', 10);
       expect(rows.map((row) => [row.kind, row.phone])).toEqual([['opt-out', PHONE], ['opt-in', PHONE]]);
       expect(rows[0]!.payload).toEqual({ at: AT });
     });
@@ -317,9 +414,9 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
 
     it('when the same invitation is scheduled twice, then it is kept once, comes due at its time and leaves when finished', async () => {
       const { sync } = await fresh();
-      expect([(await sync.scheduleInvitation(invitation())), (await sync.scheduleInvitation(invitation()))]).toEqual([true, false]);
+      expect([await sync.scheduleInvitation(invitation()), await sync.scheduleInvitation(invitation())]).toEqual([true, false]);
       await sync.scheduleInvitation(invitation({ recordId: '2', sendAt: LATER }));
-      const [due] = (await sync.dueInvitations('p', AT, 10));
+      const [due] = await sync.dueInvitations('p', AT, 10);
       expect(due).toMatchObject({ recordId: '1', status: 'pending', attempts: 0 });
       await sync.finishInvitation(due!.id, 'sent', null, null);
       expect((await sync.dueInvitations('p', LATER, 10)).map((row) => row.recordId)).toEqual(['2']);
@@ -330,7 +427,7 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
       const { sync } = await fresh();
       await sync.scheduleInvitation(invitation());
       await sync.scheduleInvitation(invitation({ recordId: '2' }));
-      const [one, two] = (await sync.dueInvitations('p', AT, 10));
+      const [one, two] = await sync.dueInvitations('p', AT, 10);
       await sync.postponeInvitations([one!.id], LATER, 'REDCap down');
       await sync.retryInvitation(two!.id, LATER, 'REDCap down');
       expect((await sync.dueInvitations('p', LATER, 10)).map((row) => [row.recordId, row.attempts, row.lastError])).toEqual([
@@ -342,12 +439,53 @@ export function describeStorageContract(adapter: string, open: () => Promise<Sto
     it('when a Data Entry Trigger is kept, then it comes due, retries later, and leaves when done', async () => {
       const { sync } = await fresh();
       await sync.queueTrigger({ redcapProjectId: '17', record: '1', instrument: 'daily', event: null }, AT);
-      const [kept] = (await sync.dueTriggers(AT));
+      const [kept] = await sync.dueTriggers(AT);
       expect(kept).toMatchObject({ redcapProjectId: '17', record: '1', instrument: 'daily', event: null, attempts: 0 });
       await sync.retryTrigger(kept!.id, LATER, 'HTTP 503');
       expect(await sync.dueTriggers(AT)).toEqual([]);
       await sync.finishTrigger(kept!.id, 'done', null);
       expect(await sync.dueTriggers(LATER)).toEqual([]);
+    });
+  });
+
+  describe(`the storage contract: ${adapter}, the HTTP side's reads`, () => {
+    it('when conversations are stored, then the admin API reads them latest first, one by id, and its transcript', async () => {
+      const { conversations, admin } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('early'));
+      await conversations.insertConversation(conversation('late', { createdAt: LATER, status: 'completed', open: false }));
+      await conversations.appendTranscript({ conversationId: 'early', project: 'p', direction: 'in', kind: 'text', body: 'hi', at: AT });
+      expect((await admin.conversations(10)).map((row) => [row.id, row.open])).toEqual([['late', false], ['early', true]]);
+      expect(await admin.conversation('early')).toMatchObject({ id: 'early', recordId: '1', status: 'asking', open: true });
+      expect(await admin.conversation('nope')).toBeUndefined();
+      expect(await admin.transcript('early')).toEqual([{ direction: 'in', kind: 'text', body: 'hi', at: AT }]);
+    });
+
+    it('when a phone opted out and a REDCap write failed for good, then the admin API lists both', async () => {
+      const { conversations, sync, admin } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      await conversations.optOut('p', PHONE, AT, 'keyword');
+      const write = await conversations.enqueue(text({ channel: 'redcap', kind: 'write', phone: null, conversationId: 'c1', createdAt: LATER }));
+      await sync.markFailed([write], 'bad value');
+      expect(await admin.optOuts()).toEqual([{ project: 'p', phone: PHONE, optedOutAt: AT, source: 'keyword' }]);
+      expect(await admin.redcapWriteFailures('c1')).toEqual([{ outboxId: write, error: 'bad value', createdAt: LATER }]);
+    });
+
+    it('when conversations end in several ways, then the dashboard counts them by status and outcome', async () => {
+      const { conversations, dashboard } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1'));
+      await conversations.insertConversation(conversation('c2', { status: 'completed', open: false, updatedAt: LATER }));
+      await conversations.optOut('p', OTHER_PHONE, AT, 'keyword');
+      const data = await dashboard.read();
+      expect(data.statuses).toEqual([
+        { project: 'p', instrument: 'daily', status: 'asking', count: 1 }, { project: 'p', instrument: 'daily', status: 'completed', count: 1 },
+      ]);
+      expect(data.funnel).toEqual([{ project: 'p', instrument: 'daily', invited: 2, started: 0, completed: 1 }]);
+      expect([data.optOuts, data.pendingWrites]).toEqual([1, 1]);
+      const trends = await dashboard.trends(new Date(LATER));
+      expect(trends.days.at(-1)).toEqual({ day: '2026-03-02', invited: 2, started: 0, completed: 1 });
     });
   });
 }

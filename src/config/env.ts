@@ -21,6 +21,8 @@ export const MOSIO_DEFAULT_API_BASE_URL = 'https://api.mosio.com/api';
 export interface Config {
   readonly port: number;
   readonly databasePath: string;
+  /** A PostgreSQL connection URL (DATABASE_URL); when set it is the storage instead of the SQLite file. */
+  readonly databaseUrl: string | undefined;
   /** Public base URL Twilio calls (scheme, host, optional port, optional path prefix), no trailing slash. */
   readonly publicUrl: string;
   readonly adminToken: string;
@@ -78,6 +80,10 @@ const SINGLE_PROJECT = 'single-project mode';
 
 /** Also read alone by `backup` and `restore`, which need no other variable. */
 const DatabasePath = z.string().default('./data/redcap-sms.db');
+/** The error never repeats the value: a connection URL may hold a password. */
+const postgresUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+  .meta({ title: 'PostgreSQL connection URL' });
 
 /**
  * The variables, in the order docs/configuration.md lists them. Each `.meta()` documents one: its
@@ -91,6 +97,11 @@ export const EnvSchema = z
     DATABASE_PATH: DatabasePath.meta({
       description: 'The SQLite database file, created with its folder and tables on first start. `backup` and `restore` read it too.',
       example: '/var/lib/redcap-sms/redcap-sms.db',
+    }),
+    DATABASE_URL: postgresUrl.optional().meta({
+      description: 'A PostgreSQL database (`postgres://user:password@host:5432/database`, libpq parameters such as `?sslmode=require` allowed) used instead of the SQLite file; its tables are created or migrated at start. Never logged: errors name it with the password removed.',
+      example: 'postgres://redcap_sms:secret@db.example.org:5432/redcap_sms',
+      defaultText: 'unset: SQLite at `DATABASE_PATH`',
     }),
     PUBLIC_URL: httpUrl.meta({
       description: 'The public base URL Twilio and Mosio call (scheme, host, optional port and path prefix). `X-Twilio-Signature` is checked against it plus the route path, never against the Host header, and texts ask for their status callbacks at `PUBLIC_URL/webhooks/twilio/status`.',
@@ -183,6 +194,13 @@ export function loadDatabasePath(env: NodeJS.ProcessEnv): string {
   return DatabasePath.parse(withoutBlanks(env).DATABASE_PATH);
 }
 
+/** DATABASE_URL alone, for `migrate-storage`; throws ConfigError (never showing the value) when it is malformed. */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const result = postgresUrl.optional().safeParse(withoutBlanks(env).DATABASE_URL);
+  if (!result.success) throw new ConfigError('Invalid configuration', ['DATABASE_URL must be a postgres:// or postgresql:// URL']);
+  return result.data;
+}
+
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */
 function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
   const entries = Object.entries(env).filter((entry): entry is [string, string] => (entry[1] ?? '').trim() !== '');
@@ -199,6 +217,7 @@ function toConfig(env: ParsedEnv): Config {
   return {
     port: env.PORT,
     databasePath: env.DATABASE_PATH,
+    databaseUrl: env.DATABASE_URL,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
     adminToken: env.ADMIN_TOKEN,
     metricsToken: env.METRICS_TOKEN,

@@ -36,8 +36,17 @@ describe('environment variables', () => {
     { name: 'TWILIO_VALIDATE_SIGNATURE', env: baseEnv({ TWILIO_VALIDATE_SIGNATURE: 'perhaps' }), problem: 'TWILIO_VALIDATE_SIGNATURE must be true or false' },
     { name: 'ADMIN_TOKEN', env: baseEnv({ ADMIN_TOKEN: 'short' }), problem: 'ADMIN_TOKEN must be at least 16 characters' },
     { name: 'METRICS_TOKEN', env: baseEnv({ METRICS_TOKEN: 'short' }), problem: 'METRICS_TOKEN must be at least 16 characters' },
+    { name: 'DATABASE_URL', env: baseEnv({ DATABASE_URL: 'mysql://app:s3cret@db/sms' }), problem: 'DATABASE_URL must be a postgres:// or postgresql:// URL' },
   ])('when $name is wrong, then the one-line problem is "$problem"', ({ env, problem }) => {
     expect(problemsOf(() => loadConfig(env))).toEqual([problem]);
+  });
+
+  test.each([
+    [undefined, undefined],
+    ['postgres://app:s3cret@db.example.org:5432/sms?sslmode=require', 'postgres://app:s3cret@db.example.org:5432/sms?sslmode=require'],
+    ['postgresql://app@db/sms', 'postgresql://app@db/sms'],
+  ])('when DATABASE_URL is %s, then the storage is PostgreSQL at %s (SQLite when unset)', (url, databaseUrl) => {
+    expect(loadConfig(baseEnv(url === undefined ? {} : { DATABASE_URL: url })).databaseUrl).toBe(databaseUrl);
   });
 
   test('when secrets are wrong, then the message never repeats their values', () => {
@@ -145,6 +154,7 @@ describe('redcap-sms serve', () => {
   test.each([
     { case: 'a variable is missing', env: without('TWILIO_AUTH_TOKEN'), code: 1, err: /TWILIO_AUTH_TOKEN is required/ },
     { case: 'the project file cannot be read', env: baseEnv({ REDCAP_SMS_PROJECTS: '/nonexistent/projects.yaml' }), code: 1, err: /REDCAP_SMS_PROJECTS: the project file cannot be read/ },
+    { case: 'DATABASE_URL asks for PostgreSQL, which the engine cannot run on yet', env: baseEnv({ DATABASE_URL: 'postgres://app:s3cret@db/sms' }), code: 1, err: /DATABASE_URL: PostgreSQL storage is not served yet/ },
   ])('when $case, then it exits $code with a clear message', async ({ env, code, err }) => {
     const output = { out: '', err: '' };
     const io = { out: (t: string) => void (output.out += t), err: (t: string) => void (output.err += t), env, cwd: process.cwd() };

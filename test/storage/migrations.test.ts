@@ -49,6 +49,12 @@ describe('migrations', () => {
     expect(tables(db)).toEqual(['a', 'schema_migrations']);
   });
 
+  it('when the project migrations are read, then PostgreSQL\'s (migrations/postgres/) are not among them', () => {
+    const read = readMigrations();
+    expect(read.map((m) => m.version)).toEqual(Array.from({ length: read.length }, (_, i) => i + 1));
+    expect(read.some((m) => /CREATE FUNCTION|jsonb/.test(m.sql))).toBe(false);
+  });
+
   it('when migration files are read from a folder, then they come in number order with checksums', () => {
     const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
     writeFileSync(join(dir, '0002_second.sql'), 'SELECT 2;');

@@ -7,6 +7,7 @@ import { registerDictionaryCheck } from './dictionary-check.js';
 import { registerDictionaryLoad } from './dictionary-load.js';
 import { registerDictionaryPull } from './dictionary-pull.js';
 import { registerLogicEval } from './logic-eval.js';
+import { registerMigrateStorage } from './migrate-storage.js';
 import { registerRedcapEmulator } from './redcap-emulator.js';
 import { registerReplay } from './replay.js';
 import { registerRestore } from './restore.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerDictionaryPull(program, io, setExit);
   registerDictionaryLoad(program, io, setExit);
   registerLogicEval(program, io, setExit);
+  registerMigrateStorage(program, io, setExit);
   registerRedcapEmulator(program, io, setExit);
   registerReplay(program, io, setExit);
   registerRestore(program, io, setExit);

@@ -1,0 +1,243 @@
+import type pg from 'pg';
+import { SurveySchema, type Survey } from '../../dictionary/model.js';
+import type {
+  ConversationRow, InboundRow, NewOutboxRow, OutboxRow, OutboxStatus, TimerKind, TimerRow, TranscriptRow,
+} from '../../ports/storage/rows.js';
+import {
+  RevisionConflict, retryOnRevisionConflict, type UnitOfWork,
+} from '../../ports/storage/conversation-store.js';
+import {
+  CLAIM_LEASE, CONVERSATION_COLUMNS, OUTBOX_COLUMNS, TIMER_COLUMNS, fromConversationRecord, fromOutboxRecord,
+  fromTimerRecord, json, type ConversationRecord, type OutboxRecord, type TimerRecord,
+} from './records.js';
+import { PostgresRedcapSyncStore } from './redcap-sync-store.js';
+import { inTransaction, poolSession, type Session } from './session.js';
+import { APPEND_TRANSCRIPT_SQL, transcriptSql } from './transcript-chain.js';
+
+const TRANSCRIPT_SQL = transcriptSql('conversation_id AS "conversationId", project, direction, kind, body, at');
+
+/**
+ * The conversation store on PostgreSQL. On the pool each method is its own transaction; `transaction(work)`
+ * runs a unit of work on one pooled client (BEGIN … COMMIT), and the handle it passes, bound to that client,
+ * takes the participant's advisory lock on the first statement that names a participant (decision 0051), so
+ * every unit of one participant runs after the other, whichever instance it is on.
+ */
+export class PostgresConversationStore implements UnitOfWork {
+  readonly sync: PostgresRedcapSyncStore;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly session: Session = poolSession(pool),
+    /** Survey versions never change: one parsed copy per id, shared by the units of this store. */
+    private readonly surveys = new Map<string, Survey>(),
+  ) {
+    this.sync = new PostgresRedcapSyncStore(session);
+  }
+
+  transaction<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
+    if (this.session.inUnit) return this.session.savepoint(() => work(this));
+    return retryOnRevisionConflict(() =>
+      inTransaction(this.pool, (session) => work(new PostgresConversationStore(this.pool, session, this.surveys))));
+  }
+
+  async insertInbound(row: InboundRow): Promise<boolean> {
+    await this.session.lockParticipant(row.project, row.phone);
+    const result = await this.session.query(
+      `INSERT INTO inbound_messages (provider, provider_message_id, project, phone, received_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (provider, provider_message_id) DO NOTHING`,
+      [row.provider, row.providerMessageId, row.project, row.phone, row.receivedAt],
+    );
+    return result.rowCount === 1;
+  }
+
+  async saveSurvey(survey: Survey, at: string): Promise<void> {
+    await this.session.query('INSERT INTO survey_versions (id, definition, created_at) VALUES ($1, $2::jsonb, $3) ON CONFLICT (id) DO NOTHING', [
+      survey.id, json(survey), at,
+    ]);
+    this.surveys.set(survey.id, survey);
+  }
+
+  async loadSurvey(id: string): Promise<Survey> {
+    const cached = this.surveys.get(id);
+    if (cached !== undefined) return cached;
+    const { rows } = await this.session.query<{ definition: unknown }>('SELECT definition FROM survey_versions WHERE id = $1', [id]);
+    if (rows[0] === undefined) throw new Error(`survey version ${id} is not stored`);
+    const survey = SurveySchema.parse(rows[0].definition);
+    this.surveys.set(id, survey);
+    return survey;
+  }
+
+  async insertConversation(row: ConversationRow): Promise<void> {
+    await this.session.lockParticipant(row.project, row.phone);
+    await this.session.query(
+      `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)`,
+      [row.id, row.project, row.phone, row.recordId, row.instrument, row.surveyVersion, row.status, row.open, row.active,
+        json(row.snapshot), row.snapshotFormat, row.machineVersion, row.revision, row.createdAt, row.updatedAt],
+    );
+  }
+
+  async updateConversation(row: ConversationRow, expectedRevision: number): Promise<void> {
+    const result = await this.session.query(
+      `UPDATE conversations SET status = $2, open = $3, active = $4, snapshot = $5::jsonb, snapshot_format = $6,
+         machine_version = $7, revision = $8 + 1, updated_at = $9
+       WHERE id = $1 AND revision = $8`,
+      [row.id, row.status, row.open, row.active, json(row.snapshot), row.snapshotFormat, row.machineVersion, expectedRevision, row.updatedAt],
+    );
+    if (result.rowCount !== 1) throw new RevisionConflict(row.id, expectedRevision);
+  }
+
+  /** Inside a unit, the participant is locked first, then the row read as the lock's previous holder left it. */
+  async conversation(id: string): Promise<ConversationRow | undefined> {
+    const read = async () =>
+      (await this.session.query<ConversationRecord>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`, [id])).rows[0];
+    const row = await read();
+    if (row === undefined) return undefined;
+    const tookLock = await this.session.lockParticipant(row.project, row.phone);
+    return fromConversationRecord((tookLock ? await read() : row) ?? row);
+  }
+
+  async openConversations(project: string, phone: string): Promise<ConversationRow[]> {
+    await this.session.lockParticipant(project, phone);
+    return this.conversationsWhere('project = $1 AND phone = $2 AND open', [project, phone]);
+  }
+
+  conversations(project: string): Promise<ConversationRow[]> {
+    return this.conversationsWhere('project = $1', [project]);
+  }
+
+  async enqueue(row: NewOutboxRow): Promise<number> {
+    const { rows } = await this.session.query<{ id: number }>(
+      `INSERT INTO outbox (conversation_id, project, channel, kind, phone, payload, status, next_attempt_at, created_at, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10) RETURNING id`,
+      [row.conversationId, row.project, row.channel, row.kind, row.phone, json(row.payload), row.status, row.nextAttemptAt,
+        row.createdAt, row.lastError ?? null],
+    );
+    return rows[0]!.id;
+  }
+
+  dueOutbox(now: string, limit = 1000): Promise<OutboxRow[]> {
+    return this.outboxWhere(`status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2`, [now, limit]);
+  }
+
+  outbox(conversationId: string): Promise<OutboxRow[]> {
+    return this.outboxWhere('conversation_id = $1 ORDER BY id', [conversationId]);
+  }
+
+  async nextOutboxDue(): Promise<string | undefined> {
+    const { rows } = await this.session.query<{ at: string | null }>(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending'`);
+    return rows[0]?.at ?? undefined;
+  }
+
+  async markOutbox(id: number, status: OutboxStatus, error: string | null = null): Promise<void> {
+    await this.session.query('UPDATE outbox SET status = $2, last_error = $3, attempts = attempts + 1, lease_until = NULL WHERE id = $1', [
+      id, status, error,
+    ]);
+  }
+
+  async suppressPendingTexts(project: string, phone: string): Promise<number> {
+    await this.session.lockParticipant(project, phone);
+    const result = await this.session.query(
+      `UPDATE outbox SET status = 'suppressed' WHERE project = $1 AND phone = $2 AND channel = 'sms' AND status = 'pending'
+         AND kind <> 'opted-out'`,
+      [project, phone],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async setTimer(conversationId: string, kind: TimerKind, dueAt: string, revision: number): Promise<void> {
+    await this.session.query('INSERT INTO timers (conversation_id, kind, due_at, revision) VALUES ($1, $2, $3, $4)', [
+      conversationId, kind, dueAt, revision,
+    ]);
+  }
+
+  async cancelTimers(conversationId: string): Promise<void> {
+    await this.session.query(`UPDATE timers SET status = 'cancelled', lease_until = NULL WHERE conversation_id = $1 AND status = 'pending'`, [
+      conversationId,
+    ]);
+  }
+
+  /**
+   * Due timers, claimed: each instance gets others than the rest (SKIP LOCKED), each leased to it for a
+   * while; a timer whose instance died before firing it comes due again when its lease runs out.
+   */
+  async dueTimers(now: string, limit = 1000): Promise<TimerRow[]> {
+    const { rows } = await this.session.query<TimerRecord>(
+      `UPDATE timers SET lease_until = clock_timestamp() + ${CLAIM_LEASE} WHERE id IN (
+         SELECT id FROM timers WHERE status = 'pending' AND due_at <= $1
+           AND (lease_until IS NULL OR lease_until <= clock_timestamp())
+         ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING ${TIMER_COLUMNS}`,
+      [now, limit],
+    );
+    return rows.map(fromTimerRecord).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id - b.id);
+  }
+
+  /** Inside a unit, the pending timers are locked: a timer another instance is firing is waited for, then seen fired. */
+  async pendingTimers(conversationId: string): Promise<TimerRow[]> {
+    const lock = this.session.inUnit ? 'FOR UPDATE' : '';
+    const { rows } = await this.session.query<TimerRecord>(
+      `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = $1 AND status = 'pending' ORDER BY due_at, id ${lock}`,
+      [conversationId],
+    );
+    return rows.map(fromTimerRecord);
+  }
+
+  async nextTimerDue(): Promise<string | undefined> {
+    const { rows } = await this.session.query<{ at: string | null }>(`SELECT MIN(due_at) AS at FROM timers WHERE status = 'pending'`);
+    return rows[0]?.at ?? undefined;
+  }
+
+  async markTimerFired(id: number): Promise<void> {
+    await this.session.query(`UPDATE timers SET status = 'fired', lease_until = NULL WHERE id = $1`, [id]);
+  }
+
+  /** The first opt-out stands; the REDCap write is queued by the table's trigger in the same transaction (decision 0052). */
+  async optOut(project: string, phone: string, at: string, source: string): Promise<void> {
+    await this.session.lockParticipant(project, phone);
+    await this.session.query(
+      'INSERT INTO opt_outs (project, phone, opted_out_at, source) VALUES ($1, $2, $3, $4) ON CONFLICT (project, phone) DO NOTHING',
+      [project, phone, at, source],
+    );
+  }
+
+  async optIn(project: string, phone: string): Promise<void> {
+    await this.session.lockParticipant(project, phone);
+    await this.session.query('DELETE FROM opt_outs WHERE project = $1 AND phone = $2', [project, phone]);
+  }
+
+  async isOptedOut(project: string, phone: string): Promise<boolean> {
+    const { rows } = await this.session.query('SELECT 1 FROM opt_outs WHERE project = $1 AND phone = $2', [project, phone]);
+    return rows.length > 0;
+  }
+
+  async lastPhoneTextAt(project: string, phone: string, kind: string): Promise<string | undefined> {
+    const { rows } = await this.session.query<{ at: string | null }>(
+      `SELECT MAX(created_at) AS at FROM outbox WHERE project = $1 AND phone = $2 AND channel = 'sms'
+         AND conversation_id IS NULL AND kind = $3`,
+      [project, phone, kind],
+    );
+    return rows[0]?.at ?? undefined;
+  }
+
+  async appendTranscript(row: TranscriptRow): Promise<void> {
+    await this.session.query(APPEND_TRANSCRIPT_SQL, [row.conversationId, row.project, row.direction, row.kind, row.body, row.at]);
+  }
+
+  async transcript(conversationId: string): Promise<TranscriptRow[]> {
+    const { rows } = await this.session.query<TranscriptRow>(TRANSCRIPT_SQL, [conversationId]);
+    return rows;
+  }
+
+  private async conversationsWhere(where: string, params: unknown[]): Promise<ConversationRow[]> {
+    const { rows } = await this.session.query<ConversationRecord>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE ${where} ORDER BY created_at, seq`,
+      params,
+    );
+    return rows.map(fromConversationRecord);
+  }
+
+  private async outboxWhere(whereAndOrder: string, params: unknown[]): Promise<OutboxRow[]> {
+    const { rows } = await this.session.query<OutboxRecord>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${whereAndOrder}`, params);
+    return rows.map(fromOutboxRecord);
+  }
+}

@@ -1,0 +1,90 @@
+import type pg from 'pg';
+
+/**
+ * Where a store's statements run: on the pool (each statement its own transaction), or on the one client
+ * a unit of work holds from BEGIN to COMMIT. A unit also remembers which participants it has locked.
+ */
+export interface Session {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  /** True inside a unit of work: locks are held to its end and savepoints can be opened. */
+  readonly inUnit: boolean;
+  /**
+   * Serialises the units of work of one participant (project, phone) across every instance, as RapidPro's
+   * mailroom locks a contact: a transaction-scoped advisory lock, released by COMMIT or ROLLBACK. Resolves
+   * true when this call took it, false when the unit already held it. Outside a unit it does nothing.
+   */
+  lockParticipant(project: string, phone: string): Promise<boolean>;
+  /** Runs `work` in a savepoint: rolled back alone (locks taken inside it included) if it rejects. */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** Statements straight on the pool: autocommit, no participant locks. */
+export function poolSession(pool: pg.Pool): Session {
+  return {
+    query: (sql, params) => pool.query(sql, params as unknown[]),
+    inUnit: false,
+    lockParticipant: async () => false,
+    savepoint: () => {
+      throw new Error('a savepoint needs a unit of work');
+    },
+  };
+}
+
+/** The session of one unit of work, on the client that ran BEGIN. */
+export function unitSession(client: pg.PoolClient): Session {
+  let locked = new Set<string>();
+  let savepoints = 0;
+  const query: Session['query'] = (sql, params) => client.query(sql, params as unknown[]);
+  return {
+    query,
+    inUnit: true,
+    async lockParticipant(project, phone) {
+      const key = JSON.stringify([project, phone]);
+      if (locked.has(key)) return false;
+      // Two 32-bit halves: the project and the phone hashed apart, so the key space is not one hash's.
+      await query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [project, phone]);
+      locked.add(key);
+      return true;
+    },
+    async savepoint(work) {
+      const name = `unit_${++savepoints}`;
+      const lockedBefore = new Set(locked);
+      await query(`SAVEPOINT ${name}`);
+      try {
+        const value = await work();
+        await query(`RELEASE SAVEPOINT ${name}`);
+        return value;
+      } catch (error) {
+        // PostgreSQL releases the locks taken after the savepoint when it is rolled back to.
+        await query(`ROLLBACK TO SAVEPOINT ${name}`);
+        await query(`RELEASE SAVEPOINT ${name}`);
+        locked = lockedBefore;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Runs `work` on one pooled client between BEGIN and COMMIT; ROLLBACK if it rejects. A client whose
+ * connection failed is destroyed rather than returned to the pool.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (session: Session) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    try {
+      const value = await work(unitSession(client));
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    }
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,4 +1,4 @@
-export { step, restore, SNAPSHOT_FORMAT, IncompatibleSnapshot, type StepResult, type ConversationStatus, type PersistedConversation } from './step.js';
+export { step, restore, conversationLanguage, SNAPSHOT_FORMAT, IncompatibleSnapshot, type StepResult, type ConversationStatus, type PersistedConversation } from './step.js';
 export { interviewer, MACHINE_VERSION } from './machine.js';
 export type { ConversationEvent } from './events.js';
 export type { Effect, SendKind, TimerKind } from './effects.js';
@@ -9,4 +9,4 @@ export { matchKeyword, normaliseKeyword, isStartWhileOptedOut, type Keyword } fr
 export { isQuiet, endOfQuiet, participantTimeZone } from './quiet-hours.js';
 export { durationMs, addDuration, isIsoDuration } from './duration.js';
 export { decideInvite, routeInbound, afterClose, choiceText, type OpenConversation, type InviteDecision, type InboundRoute, type AfterClose } from './overlap.js';
-export { settingsInEveryLanguage } from './language.js';
+export { phoneTexts, settingsInEveryLanguage } from './language.js';

@@ -3,6 +3,7 @@
  * and the step's environment as that language sees it (translated survey, catalog and survey texts).
  */
 import { KEYWORD_LISTS, languageCatalog, languageOption, localizeSurvey, memoPair, type Languages } from '../languages/index.js';
+import type { Catalog } from '../messages/catalog.js';
 import type { StepEnv } from './interview.js';
 import { normaliseKeyword } from './keywords.js';
 import type { ConversationSettings, SurveySettings } from './settings.js';
@@ -39,8 +40,8 @@ const withoutAccents = (text: string): string => normaliseKeyword(text.normalize
  * texts written in the default language (invitation, completion, help) so no English slips in.
  */
 export function envInLanguage(env: StepEnv, language: string | undefined, languages: Languages): StepEnv {
-  const option = languageOption(languages, language);
-  if (option === undefined || option === languages.options[0]) return env;
+  const option = translatedOption(languages, language);
+  if (option === undefined) return env;
   const translation = option.translation;
   const { invitationText: _i, completionText: _c, helpText: _h, ...settings } = env.settings;
   const surveys = translatedSurveys(settings.surveys, translation?.surveys ?? {});
@@ -50,6 +51,22 @@ export function envInLanguage(env: StepEnv, language: string | undefined, langua
     catalog: languageCatalog(env.catalog, languages, option.id),
     settings: { ...settings, surveys },
   };
+}
+
+/**
+ * The texts a phone reads outside any step (START, HELP, STOP and "no survey waiting" at phone level, the
+ * choice menu) in `language`: that language's catalog, and the project's help text only in the default
+ * language, as in a step.
+ */
+export function phoneTexts(settings: ConversationSettings, catalog: Catalog, languages: Languages, language: string | undefined): { catalog: Catalog; helpText: string | undefined } {
+  if (translatedOption(languages, language) === undefined) return { catalog, helpText: settings.helpText };
+  return { catalog: languageCatalog(catalog, languages, language), helpText: undefined };
+}
+
+/** The option of `language` when it is not the dictionary's own (the first); undefined otherwise. */
+function translatedOption(languages: Languages, language: string | undefined): ReturnType<typeof languageOption> {
+  const option = languageOption(languages, language);
+  return option === languages.options[0] ? undefined : option;
 }
 
 /** Survey texts in the translation where it has them; MLM falls back to the default language. */

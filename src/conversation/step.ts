@@ -56,7 +56,7 @@ export function step(
   const switched = event.type === 'inbound' ? switchTarget(event.text, languages) : null;
   const stored = switched === null ? snapshot : inLanguage(snapshot, switched);
   const opening = event.type === 'invite' ? withStartingLanguage(event, languages) : event;
-  const language = opening.type === 'invite' ? opening.start.language : storedLanguage(stored);
+  const language = opening.type === 'invite' ? opening.start.language : conversationLanguage(stored);
   const env = envInLanguage({ survey, settings: settingsInEveryLanguage(settings, languages), catalog, now }, language, languages);
   const [start, startActions] = stored === null ? begin(opening) : [restore(stored), []];
   // A switch word re-sends where the participant is, now in their language; it is never an answer.
@@ -79,7 +79,8 @@ function withStartingLanguage(event: Extract<ConversationEvent, { type: 'invite'
   return language === undefined ? event : { ...event, start: { ...event.start, language } };
 }
 
-function storedLanguage(snapshot: unknown): string | undefined {
+/** The language a stored conversation speaks (an MLM language id); undefined for the dictionary's own. */
+export function conversationLanguage(snapshot: unknown): string | undefined {
   return (snapshot as PersistedConversation | null)?.context.language;
 }
 

@@ -1,7 +1,7 @@
 import { isStartWhileOptedOut, routeInbound, type ConversationEvent, type Keyword } from '../conversation/index.js';
 import { message } from '../messages/catalog.js';
 import type { ConversationDeps } from './conversation-deps.js';
-import { activate, asOpen, continueWithWaiting, offerChoice, openRows, optOutEverywhere, type PhoneScope } from './phone-conversations.js';
+import { activate, asOpen, continueWithWaiting, offerChoice, openRows, optOutEverywhere, phoneTextsOf, type PhoneScope } from './phone-conversations.js';
 import { enqueueText, record, stepStored } from './step-conversation.js';
 import type { InboundResult } from '../ports/sms-provider.js';
 import type { ConversationStore } from '../ports/storage/conversation-store.js';
@@ -74,18 +74,30 @@ async function deliver(scope: PhoneScope, row: Parameters<typeof stepStored>[1],
   if (!result.open) await continueWithWaiting(scope, true);
 }
 
-/** Texts no conversation can take: STOP/START still work, HELP answers, anything else gets a short note. */
+/**
+ * Texts no conversation can take: STOP/START still work, HELP answers, anything else gets a short note.
+ * Replies speak the language of the phone's newest conversation, open or not (decision 0061).
+ */
 async function answerAtPhoneLevel(scope: PhoneScope, keyword: Keyword | null): Promise<void> {
   const store = scope.tx;
-  const { settings, catalog } = scope.deps.project(scope.project);
-  if (keyword === 'stop') return optOutEverywhere(scope, null);
+  const { settings } = scope.deps.project(scope.project);
+  const texts = async () => phoneTextsOf(scope, await store.latestConversation(scope.project, scope.phone));
+  if (keyword === 'stop') {
+    await optOutEverywhere(scope, null);
+    // A conversation confirms its own STOP; with none open, the phone's confirmation is this one.
+    if (settings.optOutConfirmation) await reply(scope, 'opted-out', message((await texts()).catalog, 'conversation.optedOut'));
+    return;
+  }
   if (keyword === 'start') {
     await store.optIn(scope.project, scope.phone);
-    return reply(scope, 'opted-in', message(catalog, 'conversation.optedIn'));
+    return reply(scope, 'opted-in', message((await texts()).catalog, 'conversation.optedIn'));
   }
   if (await store.isOptedOut(scope.project, scope.phone)) return;
-  if (keyword === 'help') return reply(scope, 'help', settings.helpText ?? message(catalog, 'conversation.help'));
-  if ((await openRows(scope)).length === 0 && !(await notedRecently(scope))) await reply(scope, 'closed', message(catalog, 'conversation.noSurvey'));
+  if (keyword === 'help') {
+    const { helpText, catalog } = await texts();
+    return reply(scope, 'help', helpText ?? message(catalog, 'conversation.help'));
+  }
+  if ((await openRows(scope)).length === 0 && !(await notedRecently(scope))) await reply(scope, 'closed', message((await texts()).catalog, 'conversation.noSurvey'));
 }
 
 /** A phone texting with no survey waiting hears so once a day: more would spam it, and cost per text. */
@@ -96,6 +108,6 @@ async function notedRecently(scope: PhoneScope): Promise<boolean> {
   return last !== undefined && scope.now.getTime() - Date.parse(last) < NO_SURVEY_NOTE_EVERY_MS;
 }
 
-function reply(scope: PhoneScope, kind: 'opted-in' | 'help' | 'closed', body: string): Promise<void> {
+function reply(scope: PhoneScope, kind: 'opted-in' | 'opted-out' | 'help' | 'closed', body: string): Promise<void> {
   return enqueueText(scope, null, { type: 'send', to: scope.phone, parts: [body], kind }, scope.project);
 }

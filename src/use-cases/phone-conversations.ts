@@ -1,5 +1,6 @@
 import type { ConversationRow } from '../ports/storage/rows.js';
-import { afterClose, choiceText, endOfQuiet, type OpenConversation } from '../conversation/index.js';
+import { afterClose, choiceText, conversationLanguage, endOfQuiet, phoneTexts, type OpenConversation } from '../conversation/index.js';
+import { NO_LANGUAGES } from '../languages/index.js';
 import { enqueueText, stepStored, type StepScope } from './step-conversation.js';
 
 /** The phone-level view of a project's conversations: the ones still open for one number. */
@@ -16,11 +17,21 @@ export function asOpen(row: ConversationRow): OpenConversation {
   return { id: row.id, instrument: row.instrument, recordId: row.recordId, active: row.active };
 }
 
+/**
+ * The project's texts for this phone outside any step, in the language `row` speaks: the phone's newest
+ * conversation, or the newest of those offered; the default language when there is none.
+ */
+export function phoneTextsOf(scope: PhoneScope, row: ConversationRow | undefined): ReturnType<typeof phoneTexts> {
+  const setup = scope.deps.project(scope.project);
+  return phoneTexts(setup.settings, setup.catalog, setup.languages ?? NO_LANGUAGES, row === undefined ? undefined : conversationLanguage(row.snapshot));
+}
+
 /** Sends the numbered list of waiting surveys; unsolicited lists wait for the end of quiet hours. */
 export async function offerChoice(scope: PhoneScope, solicited: boolean, again = false): Promise<void> {
   const setup = scope.deps.project(scope.project);
   const open = await openRows(scope);
-  const body = choiceText(open.map(asOpen), setup.settings, setup.catalog, again);
+  const { catalog } = phoneTextsOf(scope, open.at(-1));
+  const body = choiceText(open.map(asOpen), setup.settings, catalog, again);
   const notBefore = endOfQuiet(scope.now, setup.settings.timeZone, setup.settings.quietHours);
   await enqueueText(scope, null, {
     type: 'send', to: scope.phone, parts: [body], kind: 'choice',

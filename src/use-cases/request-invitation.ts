@@ -11,14 +11,12 @@ import type { RedcapClient } from '../ports/redcap/index.js';
 import type { RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
 import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import type { Survey } from '../dictionary/model.js';
-import { languageCatalog, languageOption, NO_LANGUAGES } from '../languages/index.js';
-import { message } from '../messages/catalog.js';
+import { languageOption } from '../languages/index.js';
 import type { ConversationDeps } from './conversation-deps.js';
 import { isComplete, type RecordRows } from '../policies/invitation-rules.js';
 import { failureReason } from './redcap-failure.js';
-import { inviteInto, participantPhone } from './scheduled-invitations.js';
+import { enqueueSurveyLink, inviteInto, participantPhone } from './scheduled-invitations.js';
 import { placeInvitation } from './invitation-place.js';
-import { enqueueText } from './step-conversation.js';
 
 export interface InvitationsDeps {
   readonly conversations: ConversationDeps;
@@ -62,7 +60,7 @@ async function check(deps: InvitationsDeps, request: InvitationRequest): Promise
   if (project === undefined) return { kind: 'unknown-project', message: unknownProject(deps.projects, request.project) };
   const sendAt = parseSendAt(request.sendAt, deps.conversations.clock.now());
   if (sendAt === 'past') return { kind: 'bad-send-at', message: 'sendAt is in the past' };
-  const language = languageProblem(project, request, sendAt);
+  const language = languageProblem(project, request);
   if (language !== null) return { kind: 'unknown-language', message: language };
   const survey = await deps.survey(project.id);
   if (!survey.instruments.some((i) => i.name === request.instrument)) {
@@ -84,14 +82,11 @@ async function check(deps: InvitationsDeps, request: InvitationRequest): Promise
   return { project, survey, record, phone, sendAt };
 }
 
-/** A chosen language must be one of the project's; a scheduled invitation reads it from the record when due. */
-function languageProblem(project: ProjectConfig, request: InvitationRequest, sendAt: Date | undefined): string | null {
-  if (request.language === undefined) return null;
+/** A chosen language must be one of the project's; a scheduled invitation keeps it until it is sent. */
+function languageProblem(project: ProjectConfig, request: InvitationRequest): string | null {
+  if (request.language === undefined || languageOption(project.languages, request.language) !== undefined) return null;
   const ids = project.languages.options.map((option) => option.id);
-  if (languageOption(project.languages, request.language) === undefined) {
-    return ids.length === 0 ? `project ${project.id} has no languages configured` : `unknown language ${request.language}; project ${project.id} has ${ids.join(', ')}`;
-  }
-  return sendAt === undefined ? null : 'language applies to invitations sent now; a scheduled one reads the record\'s language field when it is due';
+  return ids.length === 0 ? `project ${project.id} has no languages configured` : `unknown language ${request.language}; project ${project.id} has ${ids.join(', ')}`;
 }
 
 /** The named project, or the only one when the service runs one. */
@@ -133,18 +128,15 @@ async function sendNow(deps: InvitationsDeps, request: InvitationRequest, checke
 }
 
 function sendLink(conversations: ConversationDeps, project: string, phone: string, link: string, language?: string): Promise<void> {
-  const setup = conversations.project(project);
-  const catalog = languageCatalog(setup.catalog, setup.languages ?? NO_LANGUAGES, language);
   const now = conversations.clock.now();
-  return conversations.store.transaction((tx) => {
-    return enqueueText({ deps: conversations, tx, now }, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project);
-  });
+  return conversations.store.transaction((tx) => enqueueSurveyLink({ deps: conversations, tx, now }, project, phone, link, language));
 }
 
 async function schedule(deps: InvitationsDeps, request: InvitationRequest, checked: Checked, sendAt: Date): Promise<InvitationOutcome> {
   const invitation = {
     project: checked.project.id, recordId: request.record, instrument: request.instrument, event: request.event ?? '',
     repeatInstance: 0, mode: request.mode, sendAt: sendAt.toISOString(), createdAt: deps.conversations.clock.now().toISOString(),
+    language: request.language ?? null,
   };
   if (!(await deps.sync.scheduleInvitation(invitation))) {
     return { kind: 'refused', message: `record ${request.record} already has an invitation to ${request.instrument} (scheduled or sent)` };

@@ -20,7 +20,8 @@ import { diaryInvitations } from '../policies/diary-plan.js';
 import { callingCodeOf, toE164 } from '../policies/phone-match.js';
 import { ProjectNotConfigured } from './project-not-configured.js';
 import { failureReason, isPermanentFailure } from './redcap-failure.js';
-import { enqueueText } from './step-conversation.js';
+import { enqueueText, type StepScope } from './step-conversation.js';
+import { languageCatalog, NO_LANGUAGES } from '../languages/index.js';
 import type { CompletedInstrument } from '../ports/engine.js';
 import { WRITE_BACK_RETRY } from '../policies/backoff.js';
 import type { DataEntryTrigger, DetOutcome } from '../ports/engine.js';
@@ -194,6 +195,7 @@ async function deliver(deps: RedcapInvitationDeps, project: ProjectConfig, invit
     const result = await inviteInto(conversations, {
       project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: placed.record,
       ...(placed.place === undefined ? {} : { place: placed.place }),
+      ...(invitation.language === null ? {} : { language: invitation.language }),
     }, placed.target, tx);
     await tx.sync.finishInvitation(invitation.id, 'sent', result.conversationId, null);
     return result;
@@ -216,14 +218,19 @@ async function sendLink(
   const link = await client.exportSurveyLink({
     record: invitation.recordId, instrument: invitation.instrument, ...(invitation.event === '' ? {} : { event: invitation.event }),
   });
-  const { catalog } = deps.conversations.project(project.id);
   const now = deps.conversations.clock.now();
   await deps.conversations.store.transaction(async (tx) => {
-    const scope = { deps: deps.conversations, tx, now };
-    await enqueueText(scope, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project.id);
+    await enqueueSurveyLink({ deps: deps.conversations, tx, now }, project.id, phone, link, invitation.language ?? undefined);
     await tx.sync.finishInvitation(invitation.id, 'sent', null, null);
   });
   return { status: 'sent', conversationId: null, reason: null };
+}
+
+/** The text with a survey's link, in the language the invitation chose (the project's default otherwise). */
+export function enqueueSurveyLink(scope: StepScope, project: string, phone: string, link: string, language: string | undefined): Promise<void> {
+  const setup = scope.deps.project(project);
+  const catalog = languageCatalog(setup.catalog, setup.languages ?? NO_LANGUAGES, language);
+  return enqueueText(scope, null, { type: 'send', to: phone, parts: [message(catalog, 'conversation.surveyLink', { link })], kind: 'invitation' }, project);
 }
 
 /** The queue's "offer": the invitation waits for any reply before the first question (REDCap's survey_900). */

@@ -110,6 +110,19 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       expect((await conversations.conversations('p')).map((row) => row.id)).toEqual(['early', 'closed', 'other-phone', 'late']);
     });
 
+    it("when a phone has conversations open and closed, then its newest in this project comes back, whatever its state", async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      expect(await conversations.latestConversation('p', PHONE)).toBeUndefined();
+      await conversations.insertConversation(conversation('open-early'));
+      await conversations.insertConversation(conversation('closed-late', { open: false, status: 'completed', createdAt: LATER }));
+      await conversations.insertConversation(conversation('other-phone', { phone: OTHER_PHONE, createdAt: '2026-03-02T17:00:00.000Z' }));
+      await conversations.insertConversation(conversation('other-project', { project: 'q', createdAt: '2026-03-02T17:00:00.000Z' }));
+      expect(await conversations.latestConversation('p', PHONE)).toEqual(conversation('closed-late', { open: false, status: 'completed', createdAt: LATER }));
+      await conversations.insertConversation(conversation('same-time', { createdAt: LATER }));
+      expect((await conversations.latestConversation('p', PHONE))?.id).toBe('same-time');
+    });
+
     it('when a conversation is saved at its revision, then the revision moves on; saved at an old one, then it is refused and unchanged', async () => {
       const { conversations } = await fresh();
       await conversations.saveSurvey(survey, AT);
@@ -418,6 +431,16 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       await sync.finishInvitation(due!.id, 'sent', null, null);
       expect((await sync.dueInvitations('p', LATER, 10)).map((row) => row.recordId)).toEqual(['2']);
       expect((await sync.invitations('p')).map((row) => row.status)).toEqual(['sent', 'pending']);
+    });
+
+    it.each([
+      ['with a language', { language: 'es' }, 'es'],
+      ['without one', {}, null],
+    ] as const)('when an invitation is scheduled %s, then it comes due with that language', async (_case, chosen, language) => {
+      const { sync } = await fresh();
+      await sync.scheduleInvitation(invitation(chosen));
+      expect((await sync.dueInvitations('p', AT, 10))[0]?.language).toBe(language);
+      expect((await sync.invitations('p'))[0]?.language).toBe(language);
     });
 
     it('when invitations are postponed or retried, then only a retry counts an attempt', async () => {

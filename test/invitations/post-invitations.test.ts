@@ -191,9 +191,36 @@ describe('POST /api/invitations, with a language', () => {
   });
 
   test.each([
+    ['sms', 'daily', /^Le invitamos a responder una breve encuesta por mensaje de texto\./],
+    ['link', 'weekly', /^Le invitamos a responder una breve encuesta: https?:\/\//],
+  ])('when a scheduled %s invitation chooses a language, then it is stored with it and sent in it when due', async (mode, instrument, text) => {
+    const w = await start(spanish);
+    const sendAt = '2026-03-11T13:00:00.000Z';
+
+    await post(w, { record: '1', instrument, mode, language: 'es', sendAt }).expect(201);
+    const stored = w.service.db.prepare('SELECT language FROM scheduled_invitations').all();
+    w.clock.set(sendAt);
+    await w.service.redcap.sendDueInvitations();
+
+    expect(stored).toEqual([{ language: 'es' }]);
+    expect(w.smsTo(PHONE)).toEqual([expect.objectContaining({ kind: 'invitation', at: sendAt, body: expect.stringMatching(text) })]);
+  });
+
+  test('when a scheduled invitation chooses no language, then it is sent in the default one', async () => {
+    const w = await start(spanish);
+    const sendAt = '2026-03-11T13:00:00.000Z';
+
+    await post(w, { record: '1', instrument: 'daily', sendAt }).expect(201);
+    w.clock.set(sendAt);
+    await w.service.redcap.sendDueInvitations();
+
+    expect(w.smsTo(PHONE)).toEqual([expect.objectContaining({ body: expect.stringMatching(/^You are invited to answer a short survey/) })]);
+  });
+
+  test.each([
     ['a language the project lacks', spanish, { language: 'fr' }, 'unknown language fr; project study has en, es'],
     ['a language on a project without languages', {}, { language: 'es' }, 'project study has no languages configured'],
-    ['a language on a scheduled invitation', spanish, { language: 'es', sendAt: '2026-03-11T20:00:00.000Z' }, "language applies to invitations sent now; a scheduled one reads the record's language field when it is due"],
+    ['a language the project lacks on a scheduled invitation', spanish, { language: 'fr', sendAt: '2026-03-11T20:00:00.000Z' }, 'unknown language fr; project study has en, es'],
   ])('when the invitation names %s, then 400 with the reason and nothing is stored', async (_case, settings, body, message) => {
     const w = await start(settings);
 

@@ -105,6 +105,15 @@ export class PostgresConversationStore implements UnitOfWork {
     return this.conversationsWhere('project = $1', [project]);
   }
 
+  /** Reads the phone's rows of conversations_by_phone (both `open` values) and keeps the newest. */
+  async latestConversation(project: string, phone: string): Promise<ConversationRow | undefined> {
+    const { rows } = await this.session.query<ConversationRecord>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE project = $1 AND phone = $2 ORDER BY created_at DESC, seq DESC LIMIT 1`,
+      [project, phone],
+    );
+    return rows[0] === undefined ? undefined : fromConversationRecord(rows[0]);
+  }
+
   async enqueue(row: NewOutboxRow): Promise<number> {
     const { rows } = await this.session.query<{ id: number }>(
       `INSERT INTO outbox (conversation_id, project, channel, kind, phone, payload, status, next_attempt_at, created_at, last_error)

@@ -25,7 +25,7 @@ export interface TimerRecord {
 export interface InvitationRecord {
   id: number; project: string; record_id: string; instrument: string; event: string; repeat_instance: number;
   mode: string; send_at: string; status: string; conversation_id: string | null; last_error: string | null;
-  attempts: number; created_at: string;
+  attempts: number; created_at: string; language: string | null;
 }
 
 export const CONVERSATION_COLUMNS = `id, project, phone, record_id, instrument, survey_version, status, open, active,
@@ -34,7 +34,7 @@ export const OUTBOX_COLUMNS = `id, conversation_id, project, channel, kind, phon
   next_attempt_at, last_error, created_at`;
 export const TIMER_COLUMNS = 'id, conversation_id, kind, due_at, revision, status';
 export const INVITATION_COLUMNS = `id, project, record_id, instrument, event, repeat_instance, mode, send_at, status,
-  conversation_id, last_error, attempts, created_at`;
+  conversation_id, last_error, attempts, created_at, language`;
 
 export function fromConversationRecord(row: ConversationRecord): ConversationRow {
   return {
@@ -65,7 +65,7 @@ export function fromInvitationRecord(row: InvitationRecord): InvitationRow {
     id: row.id, project: row.project, recordId: row.record_id, instrument: row.instrument, event: row.event,
     repeatInstance: row.repeat_instance, mode: row.mode as InvitationMode, sendAt: row.send_at,
     status: row.status as InvitationRow['status'], conversationId: row.conversation_id, lastError: row.last_error,
-    attempts: row.attempts, createdAt: row.created_at,
+    attempts: row.attempts, createdAt: row.created_at, language: row.language,
   };
 }
 

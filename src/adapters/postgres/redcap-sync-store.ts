@@ -81,9 +81,9 @@ export class PostgresRedcapSyncStore implements RedcapSyncStore {
 
   async scheduleInvitation(i: NewInvitation): Promise<boolean> {
     const result = await this.session.query(
-      `INSERT INTO scheduled_invitations (project, record_id, instrument, event, repeat_instance, mode, send_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [i.project, i.recordId, i.instrument, i.event, i.repeatInstance, i.mode, i.sendAt, i.createdAt],
+      `INSERT INTO scheduled_invitations (project, record_id, instrument, event, repeat_instance, mode, send_at, created_at, language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [i.project, i.recordId, i.instrument, i.event, i.repeatInstance, i.mode, i.sendAt, i.createdAt, i.language ?? null],
     );
     return result.rowCount === 1;
   }

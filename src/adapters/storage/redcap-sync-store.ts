@@ -16,7 +16,7 @@ interface PendingRecord {
 interface InvitationRecord {
   id: number; project: string; record_id: string; instrument: string; event: string; repeat_instance: number;
   mode: string; send_at: string; status: string; conversation_id: string | null; last_error: string | null;
-  attempts: number; created_at: string;
+  attempts: number; created_at: string; language: string | null;
 }
 
 /** The REDCap sync queue inside a unit of work (`tx.sync`): each method settles at once. */
@@ -71,7 +71,7 @@ export class SqliteRedcapSync implements RedcapSyncStore {
   /** False when this record already has an invitation to the instrument (a DET fires on every save). */
   async scheduleInvitation(invitation: NewInvitation): Promise<boolean> {
     const i = invitation;
-    return this.sql.insertInvitation!.run(i.project, i.recordId, i.instrument, i.event, i.repeatInstance, i.mode, i.sendAt, i.createdAt).changes === 1;
+    return this.sql.insertInvitation!.run(i.project, i.recordId, i.instrument, i.event, i.repeatInstance, i.mode, i.sendAt, i.createdAt, i.language ?? null).changes === 1;
   }
 
   /** One project's invitations whose time has come, oldest first. */
@@ -210,7 +210,7 @@ function fromInvitationRecord(row: InvitationRecord): InvitationRow {
     id: row.id, project: row.project, recordId: row.record_id, instrument: row.instrument, event: row.event,
     repeatInstance: row.repeat_instance, mode: row.mode as InvitationMode, sendAt: row.send_at,
     status: row.status as InvitationRow['status'], conversationId: row.conversation_id, lastError: row.last_error,
-    attempts: row.attempts, createdAt: row.created_at,
+    attempts: row.attempts, createdAt: row.created_at, language: row.language,
   };
 }
 
@@ -232,7 +232,7 @@ function prepareAll(db: Database): Record<string, Statement> {
     activeSurvey: `SELECT survey_version AS surveyVersion, source, loaded_at AS loadedAt FROM project_surveys
       WHERE project = ? ORDER BY id DESC LIMIT 1`,
     insertInvitation: `INSERT INTO scheduled_invitations (project, record_id, instrument, event, repeat_instance, mode,
-      send_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      send_at, created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     dueInvitations: `SELECT * FROM scheduled_invitations WHERE status = 'pending' AND project = ? AND send_at <= ?
       ORDER BY send_at, id LIMIT ?`,
     dueInvitationsOutside: `SELECT * FROM scheduled_invitations

@@ -82,6 +82,10 @@ export class SqliteStore implements ConversationStore {
     return this.gate.run(() => this.unit.conversations(project));
   }
 
+  latestConversation(project: string, phone: string): Promise<ConversationRow | undefined> {
+    return this.gate.run(() => this.unit.latestConversation(project, phone));
+  }
+
   enqueue(row: NewOutboxRow): Promise<number> {
     return this.gate.run(() => this.unit.enqueue(row));
   }
@@ -248,6 +252,12 @@ export class SqliteUnit implements UnitOfWork {
     return (this.sql.selectOpenByPhone!.all(project, phone) as ConversationRecord[]).map((row) => this.fromConversationRecord(row));
   }
 
+  /** Reads the phone's rows of conversations_by_phone (both `open` values) and keeps the newest. */
+  async latestConversation(project: string, phone: string): Promise<ConversationRow | undefined> {
+    const row = this.sql.selectLatestByPhone!.get(project, phone) as ConversationRecord | undefined;
+    return row === undefined ? undefined : this.fromConversationRecord(row);
+  }
+
   /** Every conversation of a project, oldest first (admin views, replay). */
   async conversations(project: string): Promise<ConversationRow[]> {
     return (this.sql.selectConversationsOf!.all(project) as ConversationRecord[]).map((row) => this.fromConversationRecord(row));
@@ -383,6 +393,8 @@ function prepareAll(db: Database): Record<string, Statement> {
     selectConversation: 'SELECT * FROM conversations WHERE id = ?',
     selectOpenByPhone: `SELECT * FROM conversations WHERE project = ? AND phone = ? AND open = 1
       ORDER BY created_at, rowid`,
+    selectLatestByPhone: `SELECT * FROM conversations WHERE project = ? AND phone = ?
+      ORDER BY created_at DESC, rowid DESC LIMIT 1`,
     insertOutbox: `INSERT INTO outbox (conversation_id, project, channel, kind, phone, payload, status, next_attempt_at,
       created_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     selectDueOutbox: `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?

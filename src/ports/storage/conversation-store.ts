@@ -61,6 +61,8 @@ export interface ConversationStore {
   conversation(id: string): Promise<ConversationRow | undefined>;
   /** Open conversations of one phone in one project, oldest invitation first. */
   openConversations(project: string, phone: string): Promise<ConversationRow[]>;
+  /** The phone's newest conversation in the project, open or not (the language its phone-level texts speak). */
+  latestConversation(project: string, phone: string): Promise<ConversationRow | undefined>;
   /** Every conversation of a project, oldest first (admin views, replay). */
   conversations(project: string): Promise<ConversationRow[]>;
 

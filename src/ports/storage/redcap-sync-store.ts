@@ -43,10 +43,13 @@ export interface NewInvitation {
   mode: InvitationMode;
   sendAt: string;
   createdAt: string;
+  /** The language the admin API chose (an MLM language id); absent lets the record's language field decide when it is sent. */
+  language?: string | null;
 }
 
 export interface InvitationRow extends NewInvitation {
   id: number;
+  language: string | null;
   status: 'pending' | 'sent' | 'skipped' | 'failed';
   conversationId: string | null;
   lastError: string | null;

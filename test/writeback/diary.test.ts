@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { fireDueTimers } from '../../src/use-cases/index.js';
-import { PHONE, STUDY_CSV, TOKEN, classicStudy, projectConfig, repeatingStudy, startWorld, type World } from './harness.js';
+import { PHONE, STUDY_CSV, TOKEN, classicStudy, longitudinalStudy, projectConfig, repeatingStudy, startWorld, type World } from './harness.js';
 
 /** The study's dictionary with an enrolment date on the contact form. */
 const DIARY_CSV = (() => {
@@ -153,6 +153,23 @@ describe('a diary started by the sweep, without a Data Entry Trigger', () => {
     const mark = world.emulator.state.requests.length;
     expect(await world.redcap.sweepDiaries()).toEqual({ swept: 1, planned: 0, failed: 0 });
     expect(world.requestsSince(mark)).toEqual([{ content: 'record', status: 200 }]);
+  });
+
+  test('when the project is longitudinal and `until` reads another event, then the sweep reads the whole record, not only the row the filter kept', async () => {
+    const diaryEvents = { events: [{ unique_event_name: 'baseline_arm_1' }, { unique_event_name: 'day_1_arm_1' }], repeating: [{ form_name: 'daily', event: 'day_1_arm_1' }] };
+    world = await startWorld(
+      longitudinalStudy({ dictionary: DIARY_CSV, ...diaryEvents, records: [] }),
+      { diaries: [{ ...diary, event: 'day_1_arm_1', until: "[sleep] <> ''" }] },
+    );
+    await world.redcap.pullAll();
+    await world.redcap.client('study').importRecords([
+      { record_id: '7', redcap_event_name: 'baseline_arm_1', phone: PHONE, enrolled: '2026-03-10' },
+      { record_id: '8', redcap_event_name: 'baseline_arm_1', phone: PHONE, enrolled: '2026-03-10' },
+      { record_id: '8', redcap_event_name: 'day_1_arm_1', sleep: '7' },
+    ]);
+
+    expect(await world.redcap.sweepDiaries()).toEqual({ swept: 1, planned: 1, failed: 0 });
+    expect((await world.redcap.sync.invitations('study')).map((i) => [i.recordId, i.event, i.repeatInstance])).toEqual([['7', 'day_1_arm_1', 1]]);
   });
 
   test('when a project has no diaries, then the sweep makes no request', async () => {

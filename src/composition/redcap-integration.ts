@@ -19,6 +19,7 @@ import { failureReason } from '../use-cases/redcap-failure.js';
 import { continueSurveyQueue, receiveDataEntryTrigger, retryQueuedTriggers, sendDueInvitations, type RedcapInvitationDeps } from '../use-cases/scheduled-invitations.js';
 import type { DataEntryTrigger, DetOutcome } from '../ports/engine.js';
 import { createRedcapWriter, type RedcapWriter } from '../loops/redcap-write-back.js';
+import { createDiarySweep, type DiarySweepReport } from '../loops/diary-sweep.js';
 import type { SharedCommit } from '../ports/storage/shared-commit.js';
 import type { Metrics } from '../ports/metrics.js';
 
@@ -43,6 +44,8 @@ export interface RedcapIntegration {
   sync: RedcapSyncStore;
   writer: RedcapWriter;
   invitationLoop: PollingLoop;
+  /** The diary sweep's round: plans the occurrences of records no DET showed (each project at its turn). */
+  sweepDiaries(): Promise<DiarySweepReport>;
   /** The invitation loop's round: retry kept DETs, then send every due invitation. */
   sendDueInvitations(): Promise<number>;
   handleDet(det: DataEntryTrigger): Promise<DetOutcome>;
@@ -56,6 +59,9 @@ export interface RedcapIntegration {
   start(): void;
   stop(): Promise<void>;
 }
+
+/** How often the diary sweep looks whether a project's turn (`diarySweepEvery`) has come. */
+const DIARY_SWEEP_POLL_MS = 60_000;
 
 export function createRedcapIntegration(options: RedcapIntegrationOptions): RedcapIntegration {
   const { conversations, sync, projects, logger } = options;
@@ -84,10 +90,13 @@ export function createRedcapIntegration(options: RedcapIntegrationOptions): Redc
     name: 'redcap-invitations', clock: conversations.clock, logger, idleMs: options.idleMs ?? 1_000,
     tick: async () => void (await runInvitations()),
   });
+  const sweepDiaries = createDiarySweep(invitationDeps);
+  const diaryLoop = createPollingLoop({ name: 'diary-sweep', clock: conversations.clock, logger, idleMs: DIARY_SWEEP_POLL_MS, tick: async () => void (await sweepDiaries()) });
   const refreshDictionary = (id: string) => pullSurvey(surveys, redcap(id), id);
   return {
     sync, writer, invitationLoop,
     sendDueInvitations: runInvitations,
+    sweepDiaries,
     handleDet: (det) => receiveDataEntryTrigger(invitationDeps, det),
     refreshDictionary,
     client: redcap,
@@ -107,9 +116,10 @@ export function createRedcapIntegration(options: RedcapIntegrationOptions): Redc
     start() {
       writer.start();
       invitationLoop.start();
+      diaryLoop.start();
     },
     async stop() {
-      await Promise.all([writer.stop(), invitationLoop.stop()]);
+      await Promise.all([writer.stop(), invitationLoop.stop(), diaryLoop.stop()]);
     },
   };
 }

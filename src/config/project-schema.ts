@@ -5,6 +5,7 @@ import { parseCatalog } from '../messages/index.js';
 import { LanguagesSchema, SurveySettingsFileSchema } from './languages-schema.js';
 import { remembered } from './remembered.js';
 import { isIanaTimeZone } from '../conversation/time-zone.js';
+import { durationMs, isIsoDuration } from '../conversation/duration.js';
 
 /**
  * The shape of the project file (REDCAP_SMS_PROJECTS). Strict objects, so a misspelt key is an
@@ -121,7 +122,9 @@ export const ProjectSchema = z.strictObject({
   messages: MessagesSchema.default({}).meta({ description: 'Replaces texts of the message catalog, by key (the keys are listed below); a text may use only the `{name}` placeholders of its English one.', example: { 'conversation.completion': 'Thank you! You are done for today.' } }),
   invitationRules: z.array(InvitationRuleSchema).default([]).meta({ description: 'Invitations scheduled when a Data Entry Trigger shows a record meets `when`.' }),
   surveyQueue: z.array(SurveyQueueEntrySchema).default([]).meta({ description: 'What follows a completed instrument: the first entry, in order, that is not complete yet and whose `when` holds.' }),
-  diaries: z.array(DiarySchema).default([]).meta({ description: 'Recurring invitations (daily diaries, experience sampling): planned for a record from its start date when a Data Entry Trigger shows it, one occurrence after another.' }),
+  diaries: z.array(DiarySchema).default([]).meta({ description: 'Recurring invitations (daily diaries, experience sampling): planned for a record from its start date, one occurrence after another; a record is picked up by a Data Entry Trigger or by the diary sweep (`diarySweepEvery`), so one created by an API import starts too.' }),
+  diarySweepEvery: duration.refine((text) => !isIsoDuration(text) || durationMs(text) >= 60_000, { error: 'must be at least PT1M' }).default('PT15M')
+    .meta({ description: 'How often the service reads the records with a diary start date from REDCap and plans the occurrences they call for (REDCap sends no Data Entry Trigger for an API import). Only projects with `diaries` are read.', example: 'PT1H' }),
   deleteDeliveredMessages: z.boolean().optional().meta({ description: 'Delete delivered texts from Twilio once their conversation has ended.', example: true, defaultText: '`TWILIO_DELETE_DELIVERED`' }),
   optOutWebhookUrl: httpUrl.optional().meta({ description: 'Staff are told of every opt-out change by a JSON POST here (project, status, record ids and time; never the number).', example: 'https://hooks.example.org/opt-outs' }),
   monthlySegmentBudget: z.number().int().positive().optional().meta({ description: 'Outbound SMS segments allowed per calendar month (Mosio plans cap them): a warning at 80%, sends refused past it.', example: 3000, defaultText: 'no cap' }),

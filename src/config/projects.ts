@@ -63,6 +63,8 @@ export interface ProjectConfig {
   }[];
   /** Recurring invitations (decision 0058); none when absent. */
   readonly diaries?: readonly DiarySettings[] | undefined;
+  /** How often the diary sweep reads the project's records (ISO 8601 duration); PT15M when absent. */
+  readonly diarySweepEvery?: string | undefined;
   /** Staff webhook told of opt-out changes. */
   readonly optOutWebhookUrl?: string | undefined;
   /** The project's languages (REDCap MLM), their translations read from the files the project file names. */

@@ -7,7 +7,9 @@
 import type { ProjectConfig } from '../config/projects.js';
 import type { DiarySettings } from '../config/project-schema.js';
 import { isIanaTimeZone } from '../conversation/time-zone.js';
+import { fieldMap } from '../dictionary/index.js';
 import type { Survey } from '../dictionary/model.js';
+import { fieldReferences, parseLogic } from '../logic/index.js';
 import type { NewInvitation } from '../ports/storage/redcap-sync-store.js';
 import { baseRow, conditionHolds, type RecordRows } from './invitation-rules.js';
 import { nextOccurrence, occurrence, type Occurrence, type SchedulePlan } from './recurring-schedule.js';
@@ -34,6 +36,32 @@ export function diaryFollowUp(
   const following = current !== undefined && current.expiresAt.getTime() > now.getTime() ? occurrence(plan, current.index + 1) : nextOccurrence(plan, now);
   return { diary, current, next: following === undefined ? undefined : toInvitation(project, diary, record, following, now) };
 }
+
+/**
+ * What the diary sweep asks REDCap for (decision 0058): the records that could be on a diary (a start
+ * date is not blank), then only the fields the plan reads: the record id, the start dates, the
+ * participant's zone and what `until` names. Undefined when the project has no diary.
+ */
+export function diaryExport(project: ProjectConfig, survey: Survey): { filterLogic: string; candidateFields: string[]; fields: string[] } | undefined {
+  const diaries = project.diaries ?? [];
+  if (diaries.length === 0) return undefined;
+  const starts = unique(diaries.map((diary) => diary.startField));
+  // Smart variables parse as fields too; REDCap refuses an export that names a field the project lacks.
+  const known = fieldMap(survey);
+  const untilFields = diaries.flatMap((diary) => (diary.until === undefined ? [] : referencedFields(diary.until))).filter((name) => known.has(name));
+  return {
+    filterLogic: starts.map((field) => `[${field}] <> ""`).join(' or '),
+    candidateFields: unique([survey.recordIdField, ...starts]),
+    fields: unique([survey.recordIdField, ...starts, ...(project.timeZoneField === undefined ? [] : [project.timeZoneField]), ...untilFields]),
+  };
+}
+
+function referencedFields(logic: string): string[] {
+  const parsed = parseLogic(logic);
+  return parsed.ok ? fieldReferences(parsed.expr).map((ref) => ref.name) : [];
+}
+
+const unique = (names: readonly string[]): string[] => [...new Set(names)];
 
 /** The diary an invitation row is an occurrence of: diaries number their rows from 1, other invitations use 0. */
 export function diaryOf(project: ProjectConfig, invitation: Pick<NewInvitation, 'instrument' | 'event' | 'repeatInstance'>): DiarySettings | undefined {

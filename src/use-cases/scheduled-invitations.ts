@@ -93,7 +93,8 @@ export async function continueSurveyQueue(deps: RedcapInvitationDeps, completed:
   return next === undefined ? 0 : schedule(deps, [next]);
 }
 
-function schedule(deps: RedcapInvitationDeps, invitations: readonly NewInvitation[]): Promise<number> {
+/** Plans the invitations in one unit of work; one already planned (the same row's key) counts nothing. */
+export function schedule(deps: RedcapInvitationDeps, invitations: readonly NewInvitation[]): Promise<number> {
   return deps.conversations.store.transaction(async (tx) => {
     let scheduled = 0;
     for (const invitation of invitations) if (await tx.sync.scheduleInvitation(invitation)) scheduled += 1;

@@ -27,8 +27,13 @@ export interface TwoProjects {
   close(): Promise<void>;
 }
 
-/** `study` (token TOKEN) and `other` (OTHER_TOKEN), each with record 1 unless told which records they hold. */
-export async function startTwoProjects(records: { study?: FlatRecord[]; other?: FlatRecord[] } = {}): Promise<TwoProjects> {
+/**
+ * `study` (token TOKEN) and `other` (OTHER_TOKEN), each with record 1 unless told which records they hold,
+ * and each with the project-file settings it is given on top of the study's.
+ */
+export async function startTwoProjects(
+  records: { study?: FlatRecord[]; other?: FlatRecord[] } = {}, settings: { study?: Record<string, unknown>; other?: Record<string, unknown> } = {},
+): Promise<TwoProjects> {
   const emulator = createRedcapEmulator({
     projects: [
       classicStudy({ records: records.study ?? [{ record_id: '1', phone: PHONE }] }),
@@ -39,8 +44,8 @@ export async function startTwoProjects(records: { study?: FlatRecord[]; other?: 
   const file = join(mkdtempSync(join(tmpdir(), 'redcap-sms-two-')), 'projects.yaml');
   writeFileSync(file, stringify({
     projects: {
-      study: studySettings(running.url),
-      other: { ...studySettings(running.url), redcap: { url: running.url, token: OTHER_TOKEN }, sender: { from: '+16505550101' } },
+      study: { ...studySettings(running.url), ...settings.study },
+      other: { ...studySettings(running.url), redcap: { url: running.url, token: OTHER_TOKEN }, sender: { from: '+16505550101' }, ...settings.other },
     },
   }));
   const env = serviceEnv(file);

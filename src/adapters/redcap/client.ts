@@ -58,7 +58,7 @@ export function createRedcapClient(options: RedcapClientOptions): RedcapClient {
     exportRecords: (query = {}) =>
       call('export records', {
         content: 'record', type: 'flat', rawOrLabel: 'raw',
-        records: query.records, fields: query.fields, events: query.events,
+        records: query.records, fields: query.fields, events: query.events, filterLogic: query.filterLogic,
       }, list(FlatRecordSchema)),
     exportSurveyLink: (query) =>
       call('export survey link', {

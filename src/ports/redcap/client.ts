@@ -12,6 +12,8 @@ export interface ExportRecordsQuery {
   /** Field names as in the dictionary; a checkbox field brings all its `field___code` columns. */
   fields?: readonly string[];
   events?: readonly string[];
+  /** REDCap logic: only the rows for which it is true (a longitudinal project evaluates it on each event's row). */
+  filterLogic?: string;
 }
 
 export interface SurveyLinkQuery {

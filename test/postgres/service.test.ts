@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startService } from '../../src/composition/start-service.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadConfig } from '../../src/config/env.js';
+import { loadProjects } from '../../src/config/projects.js';
+import { baseEnv } from '../http/service-world.js';
 import { PHONE, classicStudy } from '../writeback/harness.js';
 import { freshSchemas } from './fresh-storage.js';
 import { eventually, startInstances } from './service-instances.js';
@@ -72,5 +77,15 @@ describe('the service on PostgreSQL', () => {
     const response = await w.get(0, '/readyz');
 
     expect(await response.json()).toMatchObject({ status: 'ready', checks: { database: true, migrations: true, dispatcher: true, accepting: true } });
+  });
+
+  it.each(['mosio', 'simulator'])('when SMS_PROVIDER=%s is asked for on PostgreSQL, then the start is refused with a configuration error that names it', async (provider) => {
+    const env = baseEnv({ DATABASE_URL: await schema(), PORT: '0', SMS_PROVIDER: provider, MOSIO_API_KEY: 'mosio-key-0123456789', LOG_LEVEL: 'silent' });
+    const config = loadConfig(env);
+
+    const start = startService(config, loadProjects(config, env), 'this-thread');
+
+    await expect(start).rejects.toThrow(ConfigError);
+    await expect(start).rejects.toMatchObject({ problems: [`SMS_PROVIDER=${provider} runs on SQLite storage only for now: unset DATABASE_URL, or use SMS_PROVIDER=twilio`] });
   });
 });

@@ -100,8 +100,8 @@ export class ChatSession {
     };
   }
 
-  close(): void {
-    this.world.close();
+  async close(): Promise<void> {
+    await this.world.close();
   }
 
   /** Moves what the engine queued to the phone and records each text as an expectation. */

@@ -1,14 +1,9 @@
-import type { Database } from 'better-sqlite3';
 import { systemClock } from '../adapters/clock.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
-import { SqliteDeliveryStore } from '../adapters/delivery/sqlite-delivery-store.js';
-import { SqliteEraseStore } from '../adapters/delivery/sqlite-erase-store.js';
 import type { HttpDeps, Readiness } from '../adapters/http/app.js';
 import type { Invitations } from '../ports/engine.js';
 import { createLogger, participantKeyer } from '../adapters/logging/logger.js';
 import type { Logger } from '../ports/logger.js';
-import { SqliteStore, openDatabase, readMigrations } from '../adapters/storage/index.js';
-import { SqliteRedcapSyncStore } from '../adapters/storage/redcap-sync-store.js';
 import { createTwilioEraser } from '../adapters/twilio/message-eraser.js';
 import type { SmsSender } from '../ports/sms-provider.js';
 import type { Config } from '../config/env.js';
@@ -25,18 +20,19 @@ import type { RetryPolicy } from '../policies/backoff.js';
 import { createInvitations } from '../use-cases/request-invitation.js';
 import { receiveProviderText } from '../use-cases/receive-provider-text.js';
 import type { ProviderText } from '../ports/sms-provider.js';
-import { createSharedCommit } from '../adapters/storage/group-commit.js';
 import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
 import { recordDeliveryStatus } from '../use-cases/record-delivery-status.js';
 import { createRedcapIntegration, type RedcapIntegration } from './redcap-integration.js';
 import { setUpSmsProvider, type SmsProviderSetup } from './sms-provider-setup.js';
 import { createEngineMetrics, type EngineMetrics } from '../adapters/metrics/engine-metrics.js';
 import { meteredCalls, meteredSender } from './metered.js';
+import type { Database } from 'better-sqlite3';
+import { openSqlite, sqliteEngineStorage, type EngineStorage } from './engine-storage.js';
 
 /**
  * The engine: the database, the use cases, the background loops and the SMS sender, without the HTTP side.
- * The service in one thread adds the express app to it (service.ts); `serve` runs it in a thread of its own
- * (engine-thread/).
+ * The service in one thread adds the express app to it (service.ts); `serve` on SQLite runs it in a thread of
+ * its own (engine-thread/), on PostgreSQL in this thread (decision 0054).
  */
 
 export interface ServiceOptions {
@@ -62,7 +58,8 @@ export type EngineCalls = Pick<HttpDeps, 'receiveText' | 'recordStatus' | 'invit
 
 /** Everything that owns the database: the use cases, the background loops and the SMS sender. */
 export interface Engine {
-  readonly db: Database;
+  /** The storage ports it runs on (engine-storage.ts): SQLite or PostgreSQL. */
+  readonly storage: EngineStorage;
   readonly dispatcher: OutboxDispatcher;
   readonly logger: Logger;
   /** The conversation use cases' dependencies (invite, fire timers) on the same database. */
@@ -81,24 +78,24 @@ export interface Engine {
   close(): Promise<void>;
   /** The HTTP side's dependencies that need the engine (the rest: readiness, queries, webhooks). */
   readonly http: EngineCalls & Pick<HttpDeps, 'adminToken' | 'projects' | 'logger' | 'participantKey' | 'afterCommit' | 'now'>;
-  readiness(closing: boolean): Readiness;
+  readiness(closing: boolean): Promise<Readiness>;
 }
 
-/** The engine without its HTTP side: the service in one thread composes both; the engine thread this alone. */
-export function composeEngine(config: Config, projects: ProjectRegistry, options: ServiceOptions = {}): Engine {
+/** The engine on SQLite at DATABASE_PATH (the engine thread, tests, the demo); `db` is its connection. */
+export function composeEngine(config: Config, projects: ProjectRegistry, options: ServiceOptions = {}): Engine & { readonly db: Database } {
+  const db = openSqlite(config, (options.clock ?? systemClock).now());
+  return { ...composeEngineOn(sqliteEngineStorage(db), config, projects, options), db };
+}
+
+/** The engine without its HTTP side, on any storage: the service in one thread composes both; the engine thread this alone. */
+export function composeEngineOn(storage: EngineStorage, config: Config, projects: ProjectRegistry, options: ServiceOptions = {}): Engine {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const db = openDatabase(config.databasePath, {
-    synchronous: config.sqlite.synchronous === 'NORMAL' || config.sqlite.synchronous === 'OFF' ? 'NORMAL' : 'FULL',
-    busyTimeoutMs: config.sqlite.busyTimeoutMs,
-    now: clock.now(),
-  });
   if (!config.twilio.validateSignature) {
     // Never silently: an unsigned webhook would let anyone answer for a participant.
     logger.warn({ setting: 'TWILIO_VALIDATE_SIGNATURE' }, 'Twilio signature verification is OFF: every inbound webhook is trusted');
   }
-  const store = new SqliteStore(db);
-  const delivery = new SqliteDeliveryStore(db);
+  const { conversations: store, delivery, commit } = storage;
   const setups = new Map(projects.projects.map((project) => [project.id, projectSetup(project)]));
   const deps: ConversationDeps = {
     store,
@@ -109,17 +106,15 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
   const events = engineDeliveryEvents(deps);
   const participantKey = participantKeyer(config.logSalt);
   const metrics = createEngineMetrics();
-  const sms = setUpSmsProvider({ config, projects, db, clock, logger, sender: options.sender });
+  const sms = setUpSmsProvider({ config, projects, db: storage.sqlite, usage: storage.segments, clock, logger, sender: options.sender });
   const dispatcher = createOutboxDispatcher({
     delivery, projects, clock, events, logger, participantKey,
     sender: meteredSender(sms.sender, metrics),
     statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
-  // Inbound texts and the write-back's marks share one group commit: one fsync a turn for both.
-  const commit = createSharedCommit(store);
   const redcap = createRedcapIntegration({
-    conversations: deps, sync: new SqliteRedcapSyncStore(db), projects, logger, commit, metrics,
+    conversations: deps, sync: storage.sync, projects, logger, commit, metrics,
     ...(options.redcapClient === undefined ? {} : { redcapClient: options.redcapClient }),
   });
   const timers = createPollingLoop({
@@ -133,11 +128,11 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
     },
   });
   const eraser = createDeliveredEraser({
-    store: new SqliteEraseStore(db), eraser: createTwilioEraser(config.twilio), clock, logger,
+    store: storage.erase, eraser: createTwilioEraser(config.twilio), clock, logger,
     projects: projects.projects.filter((p) => p.deleteDeliveredMessages ?? config.twilio.deleteDelivered).map((p) => p.id),
   });
   return {
-    db, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms, metrics,
+    storage, dispatcher, logger, conversations: deps, redcap, timers, eraser, sms, metrics,
     http: meteredCalls({
       adminToken: config.adminToken,
       projects, logger, participantKey,
@@ -151,10 +146,10 @@ export function composeEngine(config: Config, projects: ProjectRegistry, options
       invitations: options.invitations ?? createInvitations({ conversations: deps, sync: redcap.sync, projects, client: redcap.client, survey: redcap.survey }),
       redcap,
     }, metrics),
-    readiness: (closing) => ({ ...readiness(db, dispatcher, clock, closing), detail: sms.detail() }),
+    readiness: async (closing) => ({ ...(await readiness(storage, dispatcher, clock, closing)), detail: await sms.detail() }),
     async close() {
       await Promise.all([timers.stop(), dispatcher.stop(), redcap.stop(), eraser.stop()]);
-      if (db.open) db.close();
+      await storage.close();
     },
   };
 }
@@ -181,13 +176,9 @@ function missingProject(id: string): never {
   throw new ProjectNotConfigured(id);
 }
 
-function readiness(db: Database, dispatcher: OutboxDispatcher, clock: Clock, closing: boolean) {
+async function readiness(storage: EngineStorage, dispatcher: OutboxDispatcher, clock: Clock, closing: boolean) {
   const checks = {
-    database: safely(() => db.prepare('SELECT 1 AS one').get() !== undefined),
-    migrations: safely(() => {
-      const applied = db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number };
-      return applied.n === readMigrations().length;
-    }),
+    ...(await storage.checks()),
     dispatcher: (() => {
       const beat = dispatcher.lastBeat();
       return beat !== undefined && clock.now().getTime() - beat.getTime() < DISPATCHER_STALE_MS;
@@ -195,14 +186,6 @@ function readiness(db: Database, dispatcher: OutboxDispatcher, clock: Clock, clo
     accepting: !closing,
   };
   return { ready: Object.values(checks).every(Boolean), checks };
-}
-
-function safely(check: () => boolean): boolean {
-  try {
-    return check();
-  } catch {
-    return false;
-  }
 }
 
 /** Starts the background work (dispatcher, REDCap loops); the demo, which listens itself, runs it too. */

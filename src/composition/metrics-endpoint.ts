@@ -1,16 +1,15 @@
-import type { Database } from 'better-sqlite3';
-import { sqliteMetricsQueries } from '../adapters/admin/metrics-queries.js';
 import type { MetricsSnapshot } from '../adapters/metrics/engine-metrics.js';
 import { exposition, storedStateSnapshot } from '../adapters/metrics/exposition.js';
 import type { MetricsEndpoint } from '../adapters/http/metrics-route.js';
 import type { Config } from '../config/env.js';
 import type { ProjectRegistry } from '../config/projects.js';
+import type { MetricsQueries } from '../ports/storage/admin-reads.js';
 
 export interface MetricsEndpointDeps {
   readonly config: Config;
   readonly projects: ProjectRegistry;
-  /** The connection the HTTP side reads with (read-only beside an engine thread). */
-  readonly db: Database;
+  /** The stored figures, read where the HTTP side reads (a read-only connection beside an engine thread). */
+  readonly queries: MetricsQueries;
   readonly now: () => Date;
   /** The engine's counters, wherever the engine runs; a rejection leaves them out of this scrape. */
   readonly engineSnapshot: () => Promise<MetricsSnapshot>;
@@ -18,7 +17,7 @@ export interface MetricsEndpointDeps {
 
 /** `GET /metrics`: the engine's counters and histograms beside the database's figures read now. */
 export function metricsEndpoint(deps: MetricsEndpointDeps): MetricsEndpoint {
-  const queries = sqliteMetricsQueries(deps.db, deps.projects);
+  const { queries } = deps;
   const projects = deps.projects.projects.map((project) => project.id);
   return {
     tokens: deps.config.metricsToken === undefined ? [deps.config.adminToken] : [deps.config.adminToken, deps.config.metricsToken],

@@ -5,7 +5,8 @@ import { createMosioProvider } from '../adapters/mosio/index.js';
 import { budgetReport, withSegmentBudget } from '../adapters/provider/budgeted-sender.js';
 import type { AccountStatus, SmsSender } from '../ports/sms-provider.js';
 import type { InboundDeps, ProviderWebhooks, SmsProvider } from '../adapters/provider/provider.js';
-import { SegmentUsageStore } from '../adapters/provider/segment-budget.js';
+import type { SegmentUsage } from '../adapters/provider/segment-budget.js';
+import { ConfigError } from '../config/config-error.js';
 import { createSimulatorProvider } from '../adapters/provider/simulator-provider.js';
 import { createTwilioProvider } from '../adapters/provider/twilio-provider.js';
 import type { Config } from '../config/env.js';
@@ -24,17 +25,20 @@ export interface SmsProviderSetup {
   /** Checks the account now (start-up) and keeps the answer for /readyz. */
   checkAccount(): Promise<AccountStatus>;
   /** For /readyz: the last account check (re-checked in the background when stale) and the budgets. */
-  detail(): Record<string, unknown>;
+  detail(): Promise<Record<string, unknown>>;
 }
 
 export interface SmsProviderSetupDeps {
   readonly config: Config;
   readonly projects: ProjectRegistry;
-  readonly db: Database;
+  /** The SQLite connection Mosio's repeat check and the simulator read; undefined on PostgreSQL. */
+  readonly db: Database | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Replaces the provider's sender (the demo's simulator handsets); its webhooks stay. */
   readonly sender?: SmsSender | undefined;
+  /** The monthly segment counts, in the service's storage. */
+  readonly usage: SegmentUsage;
 }
 
 /** How old the account check may be before /readyz triggers a new one. */
@@ -42,7 +46,7 @@ const ACCOUNT_CHECK_STALE_MS = 5 * 60_000;
 
 export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
   const provider = chooseProvider(deps);
-  const usage = new SegmentUsageStore(deps.db);
+  const { usage } = deps;
   let account: AccountStatus | undefined;
   let checking: Promise<AccountStatus> | undefined;
   const checkAccount = () =>
@@ -59,12 +63,12 @@ export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
     sender: withSegmentBudget(deps.sender ?? provider, { usage, projects: deps.projects, clock: deps.clock, logger: deps.logger }),
     webhooks: (inbound) => provider.webhooks(inbound) ?? [],
     checkAccount,
-    detail() {
+    async detail() {
       const stale = account === undefined || deps.clock.now().getTime() - Date.parse(account.checkedAt) > ACCOUNT_CHECK_STALE_MS;
       if (stale && checking === undefined) void checkAccount();
       return {
         provider: { name: provider.name, account: account ?? { ok: false, detail: 'not checked yet' } },
-        segmentBudgets: budgetReport({ usage, projects: deps.projects, clock: deps.clock }),
+        segmentBudgets: await budgetReport({ usage, projects: deps.projects, clock: deps.clock }),
       };
     },
   };
@@ -74,20 +78,26 @@ export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
  * The provider's inbound webhooks alone, for the HTTP thread when the engine runs in its own thread:
  * they only read the database (Mosio's repeat check), so a read-only connection serves them.
  */
-export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender'>): (inbound: InboundDeps) => ProviderWebhooks {
+export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender' | 'usage'>): (inbound: InboundDeps) => ProviderWebhooks {
   const provider = chooseProvider(deps);
   return (inbound) => provider.webhooks(inbound) ?? [];
 }
 
-function chooseProvider(deps: Omit<SmsProviderSetupDeps, 'sender'>): SmsProvider {
-  const { config, clock } = deps;
+function chooseProvider(deps: Omit<SmsProviderSetupDeps, 'sender' | 'usage'>): SmsProvider {
+  const { config, clock, db } = deps;
   const now = () => clock.now();
   switch (config.smsProvider) {
     case 'twilio':
       return createTwilioProvider(config.twilio, config.publicUrl, now);
     case 'mosio':
-      return createMosioProvider({ apiBaseUrl: config.mosio.apiBaseUrl, publicUrl: config.publicUrl, projects: deps.projects, db: deps.db, now });
+      return createMosioProvider({ apiBaseUrl: config.mosio.apiBaseUrl, publicUrl: config.publicUrl, projects: deps.projects, db: sqliteFor(db, 'mosio'), now });
     case 'simulator':
-      return createSimulatorProvider(deps.db, clock);
+      return createSimulatorProvider(sqliteFor(db, 'simulator'), clock);
   }
+}
+
+/** Mosio's repeat check and the simulator's phones read SQLite only, so far (decision 0054). */
+function sqliteFor(db: Database | undefined, provider: string): Database {
+  if (db !== undefined) return db;
+  throw new ConfigError('Invalid configuration', [`SMS_PROVIDER=${provider} runs on SQLite storage only for now: unset DATABASE_URL, or use SMS_PROVIDER=twilio`]);
 }

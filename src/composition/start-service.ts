@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { systemClock } from '../adapters/clock.js';
 import type { Config } from '../config/env.js';
 import type { ProjectRegistry } from '../config/projects.js';
 import { startBackground, type ServiceOptions } from './engine.js';
 import { composeThreadedService } from './engine-thread/threaded-service.js';
-import { composeService, type Service } from './service.js';
+import { openEngineStorage } from './engine-storage.js';
+import { composeService, composeServiceOn, type AnyService } from './service.js';
 
 /** How `startService` runs the engine: in a worker thread of its own ([0016]), or in this thread. */
 export type EngineThreading = 'engine-thread' | 'this-thread';
@@ -51,20 +53,43 @@ export async function startService(
   return { url: `http://127.0.0.1:${port}`, server, stop };
 }
 
-/** The threading `serve` uses for a configuration: a thread of its own wherever the engine can have one. */
+/**
+ * The threading `serve` uses for a configuration: a thread of its own for the engine on a SQLite file, whose
+ * synchronous I/O would otherwise hold up HTTP; PostgreSQL's I/O is asynchronous, so its engine shares this
+ * thread (decision 0054).
+ */
 export function defaultThreading(config: Config): EngineThreading {
-  return config.databasePath !== ':memory:' && config.smsProvider !== 'simulator' ? 'engine-thread' : 'this-thread';
+  const sqliteFile = config.databaseUrl === undefined && config.databasePath !== ':memory:';
+  return sqliteFile && config.smsProvider !== 'simulator' ? 'engine-thread' : 'this-thread';
 }
 
 function assertThreadable(config: Config, options: ServiceOptions): void {
   if (Object.keys(options).length > 0) throw new Error('an engine thread builds its own adapters: test doubles need this-thread');
-  if (defaultThreading(config) === 'this-thread') throw new Error('an in-memory database or the simulator needs this-thread');
+  if (defaultThreading(config) === 'this-thread') throw new Error('PostgreSQL, an in-memory database or the simulator needs this-thread');
 }
 
-async function startedInThisThread(config: Config, projects: ProjectRegistry, options: ServiceOptions): Promise<Service> {
-  const service = composeService(config, projects, options);
-  await startBackground(service);
+/** On PostgreSQL when DATABASE_URL is set (migrated first), else on SQLite at DATABASE_PATH. */
+async function startedInThisThread(config: Config, projects: ProjectRegistry, options: ServiceOptions): Promise<AnyService> {
+  const service = config.databaseUrl === undefined
+    ? composeService(config, projects, options)
+    : await onStorage(config, projects, options);
+  try {
+    await startBackground(service);
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
   return service;
+}
+
+async function onStorage(config: Config, projects: ProjectRegistry, options: ServiceOptions): Promise<AnyService> {
+  const storage = await openEngineStorage(config, (options.clock ?? systemClock).now());
+  try {
+    return composeServiceOn(storage, config, projects, options);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
 }
 
 function listen(app: Express, port: number): Promise<Server> {

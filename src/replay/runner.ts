@@ -9,7 +9,7 @@ import { parseDictionary } from '../dictionary/index.js';
 import { NO_LANGUAGES, type Languages } from '../languages/index.js';
 import type { Survey } from '../dictionary/model.js';
 import { parseFixture, stepParts, type Expectation, type Fixture, type Step } from './fixture.js';
-import { REPLAY_PROJECT, ReplayWorld } from './world.js';
+import { REPLAY_PROJECT, ReplayWorld, inMemorySqlite, type ReplayStorageFactory } from './world.js';
 
 export interface ReplayResult {
   file: string;
@@ -24,6 +24,8 @@ export interface ReplayOptions {
   update?: boolean;
   /** The project's design, for a fixture in a longitudinal or repeating project. */
   design?: ProjectDesign;
+  /** Where the world stores its conversations: in-memory SQLite unless given (the PostgreSQL replay test). */
+  storage?: ReplayStorageFactory;
 }
 
 /** Replays one fixture file against the real use cases, in memory, with a fake clock. */
@@ -86,7 +88,8 @@ function actualSteps(run: Run): Step[] {
 
 export async function replayFixture(fixture: Fixture, survey: Survey, options: ReplayOptions = {}, languages: Languages = NO_LANGUAGES): Promise<Omit<ReplayResult, 'file'>> {
   const settings = conversationSettings(fixture.settings);
-  const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record, languages);
+  const storage = options.storage === undefined ? inMemorySqlite(new Date(fixture.start)) : await options.storage(new Date(fixture.start));
+  const world = new ReplayWorld(fixture.start, settings, fixture.catalog, fixture.record, languages, storage);
   const run: Run = { fixture, design: options.design, survey, world, failures: [], transcript: [], actual: [] };
   try {
     for (const [index, step] of fixture.steps.entries()) await runStep(run, step, index + 1);
@@ -94,7 +97,7 @@ export async function replayFixture(fixture: Fixture, survey: Survey, options: R
   } catch (error) {
     run.failures.push(`stopped: ${(error as Error).message}`);
   } finally {
-    world.close();
+    await world.close();
   }
   const steps = actualSteps(run);
   const changed = JSON.stringify(steps) !== JSON.stringify(fixture.steps);

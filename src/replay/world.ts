@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import { FakeClock, sequentialIds } from '../adapters/clock.js';
 import { openDatabase, SqliteStore } from '../adapters/storage/index.js';
+import type { ConversationStore } from '../ports/storage/conversation-store.js';
 import type { ConversationDeps } from '../use-cases/index.js';
 import { fireDueTimers } from '../use-cases/index.js';
 import { settingsInEveryLanguage, type ConversationSettings } from '../conversation/index.js';
@@ -10,13 +10,33 @@ import type { Catalog } from '../messages/catalog.js';
 
 export const REPLAY_PROJECT = 'replay';
 
+/** The storage a world runs on: an in-memory SQLite database unless a test injects another (PostgreSQL). */
+export interface ReplayStorage {
+  readonly store: ConversationStore;
+  close(): void | Promise<void>;
+}
+
+/** Opens empty storage for one world, migrated as of `now`. */
+export type ReplayStorageFactory = (now: Date) => Promise<ReplayStorage>;
+
+/** The default: a fresh in-memory SQLite database. */
+export function inMemorySqlite(now: Date): ReplayStorage {
+  const db = openDatabase(':memory:', { now });
+  return {
+    store: new SqliteStore(db),
+    close() {
+      db.close();
+    },
+  };
+}
+
 /**
- * A deterministic world for one fixture: an in-memory database, a fake clock, sequential ids, and
+ * A deterministic world for one fixture: empty storage (in-memory SQLite by default), a fake clock, sequential ids, and
  * fakes at the edges — a participant's phone that receives texts, and a REDCap record that receives writes.
  */
 export class ReplayWorld {
-  readonly db: Database;
-  readonly store: SqliteStore;
+  readonly store: ConversationStore;
+  private readonly storage: ReplayStorage;
   readonly clock: FakeClock;
   readonly deps: ConversationDeps;
   /** What REDCap holds for the record: the fixture's data plus every write dispatched. */
@@ -25,11 +45,14 @@ export class ReplayWorld {
   readonly inbox: string[] = [];
   private messageCount = 0;
 
-  constructor(start: string, settings: ConversationSettings, catalog: Catalog, record: RecordData, languages: Languages = NO_LANGUAGES) {
+  constructor(
+    start: string, settings: ConversationSettings, catalog: Catalog, record: RecordData, languages: Languages = NO_LANGUAGES,
+    storage: ReplayStorage = inMemorySqlite(new Date(start)),
+  ) {
     const everyLanguage = settingsInEveryLanguage(settings, languages);
     this.clock = new FakeClock(start);
-    this.db = openDatabase(':memory:', { now: this.clock.now() });
-    this.store = new SqliteStore(this.db);
+    this.storage = storage;
+    this.store = storage.store;
     this.deps = { store: this.store, clock: this.clock, newId: sequentialIds('conv-'), project: () => ({ settings: everyLanguage, catalog, languages }) };
     this.redcap = { ...record };
   }
@@ -79,7 +102,7 @@ export class ReplayWorld {
     return times.length === 0 ? undefined : Math.min(...times);
   }
 
-  close(): void {
-    this.db.close();
+  async close(): Promise<void> {
+    await this.storage.close();
   }
 }

@@ -167,6 +167,23 @@ describe('redcap-sms backup', () => {
     expect(readdirSync(w.dir).sort()).toEqual(before);
   });
 
+  test.each([
+    ['backup', ['backup', 'b.db'], /^error: backup is for SQLite \(DATABASE_PATH\); DATABASE_URL is set, .* back it up with pg_dump \(docs\/operator-guide\.md, Backups\)\n$/],
+    ['restore', ['restore', 'b.db'], /^error: restore is for SQLite \(DATABASE_PATH\); DATABASE_URL is set, .* restore it with pg_restore \(docs\/operator-guide\.md, Backups\)\n$/],
+  ])('when DATABASE_URL is set, then %s says it is for SQLite and points to pg_dump/pg_restore (exit 2), touching no file', async (_command, argv, message) => {
+    const w = world({ DATABASE_PATH: 'sms.db', DATABASE_URL: 'postgres://app:s3cret@db.example.org/sms' });
+    database(w.databasePath);
+    writeFileSync(join(w.dir, 'b.db'), 'a backup');
+    const before = readdirSync(w.dir).sort();
+
+    const result = await w.run(...argv);
+
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+    expect(result.err).not.toContain('s3cret');
+    expect(readdirSync(w.dir).sort()).toEqual(before);
+  });
+
   test('when DATABASE_PATH is :memory:, then there is nothing to back up (exit 2)', async () => {
     const result = await world({ DATABASE_PATH: ':memory:' }).run('backup', 'b.db');
 

@@ -154,7 +154,6 @@ describe('redcap-sms serve', () => {
   test.each([
     { case: 'a variable is missing', env: without('TWILIO_AUTH_TOKEN'), code: 1, err: /TWILIO_AUTH_TOKEN is required/ },
     { case: 'the project file cannot be read', env: baseEnv({ REDCAP_SMS_PROJECTS: '/nonexistent/projects.yaml' }), code: 1, err: /REDCAP_SMS_PROJECTS: the project file cannot be read/ },
-    { case: 'DATABASE_URL asks for PostgreSQL, which the engine cannot run on yet', env: baseEnv({ DATABASE_URL: 'postgres://app:s3cret@db/sms' }), code: 1, err: /DATABASE_URL: PostgreSQL storage is not served yet/ },
   ])('when $case, then it exits $code with a clear message', async ({ env, code, err }) => {
     const output = { out: '', err: '' };
     const io = { out: (t: string) => void (output.out += t), err: (t: string) => void (output.err += t), env, cwd: process.cwd() };

@@ -70,7 +70,7 @@ export class PostgresConversationStore implements UnitOfWork {
   async insertConversation(row: ConversationRow): Promise<void> {
     await this.session.lockParticipant(row.project, row.phone);
     await this.session.query(
-      `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)`,
+      `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11, $12, $13, $14, $15)`,
       [row.id, row.project, row.phone, row.recordId, row.instrument, row.surveyVersion, row.status, row.open, row.active,
         json(row.snapshot), row.snapshotFormat, row.machineVersion, row.revision, row.createdAt, row.updatedAt],
     );
@@ -78,7 +78,7 @@ export class PostgresConversationStore implements UnitOfWork {
 
   async updateConversation(row: ConversationRow, expectedRevision: number): Promise<void> {
     const result = await this.session.query(
-      `UPDATE conversations SET status = $2, open = $3, active = $4, snapshot = $5::jsonb, snapshot_format = $6,
+      `UPDATE conversations SET status = $2, open = $3, active = $4, snapshot = $5::json, snapshot_format = $6,
          machine_version = $7, revision = $8 + 1, updated_at = $9
        WHERE id = $1 AND revision = $8`,
       [row.id, row.status, row.open, row.active, json(row.snapshot), row.snapshotFormat, row.machineVersion, expectedRevision, row.updatedAt],

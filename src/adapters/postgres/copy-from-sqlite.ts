@@ -80,7 +80,8 @@ async function copyTable(sqlite: Database, session: Session, table: string): Pro
   const names = columns.map((c) => c.name).join(', ');
   // rowid order: conversations' insertion order (PostgreSQL's seq) follows SQLite's.
   const select = sqlite.prepare(`SELECT ${names} FROM ${table} ORDER BY rowid`);
-  const insert = `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`;
+  const insert = `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_populate_recordset(NULL::${table}, $1::json)`;
+  // json, not jsonb, so a json column (the snapshot) gets its nested text as SQLite held it, keys in order.
   let batch: Record<string, unknown>[] = [];
   let copied = 0;
   const flush = async () => {
@@ -104,7 +105,7 @@ function toPostgres(row: Record<string, unknown>, columns: readonly ColumnType[]
     const value = row[name];
     if (value === null || value === undefined) converted[name] = null;
     else if (type === 'boolean') converted[name] = value === 1;
-    else if (type === 'jsonb') converted[name] = JSON.parse(String(value));
+    else if (type === 'jsonb' || type === 'json') converted[name] = JSON.parse(String(value));
     else converted[name] = value;
   }
   return converted;

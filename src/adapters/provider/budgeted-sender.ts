@@ -3,10 +3,10 @@ import type { ProjectRegistry } from '../../config/projects.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SmsSender } from '../../ports/sms-provider.js';
-import { budgetState, crossesWarning, monthOf, type BudgetUsage, type SegmentUsageStore } from './segment-budget.js';
+import { budgetState, crossesWarning, monthOf, type BudgetUsage, type SegmentUsage } from './segment-budget.js';
 
 export interface BudgetDeps {
-  readonly usage: SegmentUsageStore;
+  readonly usage: SegmentUsage;
   readonly projects: ProjectRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -24,14 +24,14 @@ export function withSegmentBudget(sender: SmsSender, deps: BudgetDeps): SmsSende
       const budget = project?.monthlySegmentBudget;
       if (project === undefined || budget === undefined) return sender.send(request);
       const month = monthOf(deps.clock.now(), project.timeZone);
-      const used = deps.usage.used(project.id, month);
+      const used = await deps.usage.used(project.id, month);
       const cost = countSegments(request.body).segments;
       if (used + cost > budget) {
         return { kind: 'rejected', reason: `monthly segment budget reached: ${used} of ${budget} segments used in ${month}, this text needs ${cost}`, code: undefined };
       }
       const outcome = await sender.send(request);
       if (outcome.kind === 'sent') {
-        deps.usage.record(project.id, month, cost);
+        await deps.usage.record(project.id, month, cost);
         if (crossesWarning(used, cost, budget)) {
           deps.logger.warn({ project: project.id, month, used: used + cost, budget }, 'monthly segment budget 80% used');
         }
@@ -42,12 +42,14 @@ export function withSegmentBudget(sender: SmsSender, deps: BudgetDeps): SmsSende
 }
 
 /** Every budgeted project's use this month, for /readyz. */
-export function budgetReport(deps: Omit<BudgetDeps, 'logger'>): BudgetUsage[] {
-  return deps.projects.projects.flatMap((project) => {
+export async function budgetReport(deps: Omit<BudgetDeps, 'logger'>): Promise<BudgetUsage[]> {
+  return Promise.all(deps.projects.projects.flatMap((project) => {
     const budget = project.monthlySegmentBudget;
     if (budget === undefined) return [];
     const month = monthOf(deps.clock.now(), project.timeZone);
-    const used = deps.usage.used(project.id, month);
-    return [{ project: project.id, month, used, budget, state: budgetState(used, budget) }];
-  });
+    return [(async () => {
+      const used = await deps.usage.used(project.id, month);
+      return { project: project.id, month, used, budget, state: budgetState(used, budget) };
+    })()];
+  }));
 }

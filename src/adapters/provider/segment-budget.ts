@@ -35,7 +35,13 @@ export function crossesWarning(usedBefore: number, cost: number, budget: number)
   return usedBefore < line && usedBefore + cost >= line;
 }
 
-export class SegmentUsageStore {
+/** Segments sent per project and calendar month; SQLite answers at once, PostgreSQL over the pool. */
+export interface SegmentUsage {
+  used(project: string, month: string): number | Promise<number>;
+  record(project: string, month: string, segments: number): void | Promise<void>;
+}
+
+export class SegmentUsageStore implements SegmentUsage {
   private readonly read: Statement;
   private readonly add: Statement;
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { BackupError, backupDatabase } from '../../adapters/storage/backup.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import type { SetExit } from '../set-exit.js';
-import { databaseFile, fileToWrite, megabytes, versions } from './database-file.js';
+import { sqliteFileFor, fileToWrite, megabytes, versions } from './database-file.js';
 
 export function registerBackup(program: Command, io: CliIo, setExit: SetExit): void {
   program
@@ -13,7 +13,7 @@ export function registerBackup(program: Command, io: CliIo, setExit: SetExit): v
     .argument('<file>', 'where the backup goes; an existing file is kept unless --force')
     .option('--force', 'replace the file if it exists')
     .action(async (file: string, options: { force?: boolean }) => {
-      const database = databaseFile(io);
+      const database = sqliteFileFor(io, 'backup');
       const target = fileToWrite(io, file);
       if (target === database) throw new UsageError(`${file} is the database itself`);
       if (options.force !== true && existsSync(target)) throw new UsageError(`${file} already exists (use --force to replace it)`);

@@ -68,7 +68,7 @@ export function registerChat(program: Command, io: CliIo, setExit: SetExit): voi
         await converse(io, session);
         if (flags.recordFixture !== undefined) await saveFixture(io, session, flags, dictionaryPath);
       } finally {
-        session.close();
+        await session.close();
       }
       setExit(EXIT.ok);
     });

@@ -1,7 +1,7 @@
 /** What `backup` and `restore` share: the service's database file and the file named on the command line. */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadDatabasePath } from '../../config/env.js';
+import { loadDatabasePath, loadDatabaseUrl } from '../../config/env.js';
 import { UsageError, type CliIo } from '../io.js';
 
 /** DATABASE_PATH, resolved where the service would resolve it (its working directory). */
@@ -9,6 +9,18 @@ export function databaseFile(io: CliIo): string {
   const path = loadDatabasePath(io.env);
   if (path === ':memory:') throw new UsageError('DATABASE_PATH is :memory:, which has no file to back up or restore');
   return resolve(io.cwd, path);
+}
+
+/**
+ * The SQLite file `backup` or `restore` works on. With DATABASE_URL set the service's data is in PostgreSQL,
+ * which these commands do not touch: saying so beats backing up a SQLite file nobody uses.
+ */
+export function sqliteFileFor(io: CliIo, command: 'backup' | 'restore'): string {
+  if (loadDatabaseUrl(io.env) !== undefined) {
+    throw new UsageError(`${command} is for SQLite (DATABASE_PATH); DATABASE_URL is set, so the service's data is in PostgreSQL: `
+      + `${command === 'backup' ? 'back it up with pg_dump' : 'restore it with pg_restore'} (docs/operator-guide.md, Backups)`);
+  }
+  return databaseFile(io);
 }
 
 /** A file to be written: its folder must exist, and it must not be a folder itself. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { BackupError, restoreDatabase } from '../../adapters/storage/backup.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import type { SetExit } from '../set-exit.js';
-import { databaseFile, fileToRead, fileToWrite, megabytes, versions } from './database-file.js';
+import { sqliteFileFor, fileToRead, fileToWrite, megabytes, versions } from './database-file.js';
 
 export function registerRestore(program: Command, io: CliIo, setExit: SetExit): void {
   program
@@ -12,7 +12,7 @@ export function registerRestore(program: Command, io: CliIo, setExit: SetExit): 
     .argument('<file>', 'a backup taken with `redcap-sms backup`')
     .action(async (file: string) => {
       const backup = fileToRead(io, file);
-      const database = fileToWrite(io, databaseFile(io));
+      const database = fileToWrite(io, sqliteFileFor(io, 'restore'));
       if (backup === database) throw new UsageError(`${file} is the database itself`);
       try {
         const report = await restoreDatabase(backup, database);

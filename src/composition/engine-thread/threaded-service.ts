@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Express } from 'express';
 import { sqliteDashboardQueries } from '../../adapters/admin/dashboard-queries.js';
+import { sqliteMetricsQueries } from '../../adapters/admin/metrics-queries.js';
 import { sqliteAdminQueries } from '../../adapters/admin/sqlite-admin-queries.js';
 import { systemClock } from '../../adapters/clock.js';
 import { createApp } from '../../adapters/http/app.js';
@@ -46,7 +47,7 @@ export async function composeThreadedService(config: Config, projects: ProjectRe
     admin: sqliteAdminQueries(reader),
     dashboard: sqliteDashboardQueries(reader),
     providerWebhooks: providerWebhooks({ config, projects, db: reader, clock: systemClock, logger }),
-    metrics: metricsEndpoint({ config, projects, db: reader, now: () => systemClock.now(), engineSnapshot: engine.metrics }),
+    metrics: metricsEndpoint({ config, projects, queries: sqliteMetricsQueries(reader, projects), now: () => systemClock.now(), engineSnapshot: engine.metrics }),
   });
   return {
     app, logger,

@@ -94,12 +94,51 @@ describe('emulated project info says what the design is', () => {
   });
 });
 
-describe('a design the emulator cannot serve', () => {
-  it('when the design repeats a whole event, then it is refused with the reason', () => {
-    expect(() => designed('redcapr-longitudinal.csv', 'events: [{ name: daily_arm_1 }]\nrepeating: [{ event: daily_arm_1 }]'))
-      .toThrow(/repeats the whole event daily_arm_1; the emulator emulates repeating instruments only/);
+describe('an emulated longitudinal project with a repeating event, from a design file', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startEmulator([{ token: TOKEN, projectId: 33, ...designed('phpcap-longitudinal-metadata.csv', fixtureText('redcap/designs/phpcap-repeating-event.yaml')) }]);
+  });
+  afterAll(async () => harness.close());
+
+  const row = (event: string, instance: string, values: Record<string, string>) =>
+    ({ study_id: '7', redcap_event_name: event, redcap_repeat_instrument: '', redcap_repeat_instance: instance, ...values });
+
+  it('when repeating instruments and events are exported, then the event is listed with a blank form name', async () => {
+    await expect(harness.client().exportRepeatingFormsEvents()).resolves.toEqual([{ event_name: 'dose_2_arm_1', form_name: '', custom_form_label: '' }]);
+    await expect(harness.client().exportProjectInfo()).resolves.toMatchObject({ is_longitudinal: 1, has_repeating_instruments_or_events: 1 });
   });
 
+  it('when instances of the event are imported (numbered and new), then the export has them with the instrument blank and the instance numbered', async () => {
+    await harness.client().importRecords([
+      row('dose_1_arm_1', '', { avg_pills_pmq: '1' }),
+      row('dose_2_arm_1', '1', { avg_pills_pmq: '2', prealbumin: '3.1' }),
+      row('dose_2_arm_1', 'new', { avg_pills_pmq: '3' }),
+    ]);
+    await harness.client().importRecords([row('dose_2_arm_1', 'new', { avg_pills_pmq: '0' })]);
+    const rows = await harness.client().exportRecords({ records: ['7'], fields: ['study_id', 'avg_pills_pmq', 'prealbumin'] });
+    expect(rows).toEqual([
+      { study_id: '7', redcap_event_name: 'dose_1_arm_1', redcap_repeat_instrument: '', redcap_repeat_instance: '', avg_pills_pmq: '1', prealbumin: '' },
+      { study_id: '7', redcap_event_name: 'dose_2_arm_1', redcap_repeat_instrument: '', redcap_repeat_instance: '1', avg_pills_pmq: '2', prealbumin: '3.1' },
+      { study_id: '7', redcap_event_name: 'dose_2_arm_1', redcap_repeat_instrument: '', redcap_repeat_instance: '2', avg_pills_pmq: '3', prealbumin: '' },
+      { study_id: '7', redcap_event_name: 'dose_2_arm_1', redcap_repeat_instrument: '', redcap_repeat_instance: '3', avg_pills_pmq: '0', prealbumin: '' },
+    ]);
+  });
+
+  it.each([
+    ['a repeating event row without an instance', row('dose_2_arm_1', '', { avg_pills_pmq: '1' }), 'redcap_repeat_instance', /This event repeats: give redcap_repeat_instance/],
+    ['an instance on an event that does not repeat', row('dose_1_arm_1', '2', { avg_pills_pmq: '1' }), 'redcap_repeat_instance', /this event does not repeat/],
+    ['a form named as a repeating instrument on the repeating event', { ...row('dose_2_arm_1', '1', { avg_pills_pmq: '1' }), redcap_repeat_instrument: 'patient_morale_questionnaire' }, 'redcap_repeat_instrument', /not a repeating instrument on this event/],
+  ])('when the import has %s, then REDCap\'s refusal names the column and nothing is written', async (_, bad, column, message) => {
+    const before = await harness.client().exportRecords({ records: ['7'] });
+    const refused = harness.client().importRecords([row('dose_3_arm_1', '', { avg_pills_pmq: '2' }), bad]);
+    await expect(refused).rejects.toThrow(message);
+    await expect(refused).rejects.toThrow(column);
+    await expect(harness.client().exportRecords({ records: ['7'] })).resolves.toEqual(before);
+  });
+});
+
+describe('a design the emulator cannot serve', () => {
   it.each([
     ['an unknown key', 'event: []', 'Unrecognized key'],
     ['an event listed twice', 'events: [{ name: a_arm_1 }, { name: a_arm_1 }]', 'events.1.name: a_arm_1 is listed twice'],

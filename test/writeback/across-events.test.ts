@@ -80,6 +80,26 @@ describe('a conversation in an event of a longitudinal project (PHPCap, branchin
   });
 });
 
+describe('a conversation in a repeating event (PHPCap, Dose 2 repeats)', () => {
+  test('when Dose 2 has one instance, then the conversation pipes Dose 1 and writes instance 2 of Dose 2, instance 1 untouched', async () => {
+    world = await startWorld(designedProject('derived-phpcap-longitudinal-cross-event.csv', 'phpcap-repeating-event.yaml', [
+      { study_id: '1001', redcap_event_name: 'enrollment_arm_1', sex: '0' },
+      { study_id: '1001', redcap_event_name: 'dose_1_arm_1', avg_pills_pmq: '1' },
+      { study_id: '1001', redcap_event_name: 'dose_2_arm_1', redcap_repeat_instrument: '', redcap_repeat_instance: '1', avg_pills_pmq: '3', dependence_pmq: '0' },
+    ]), settings);
+    await inviteNow(world, '1001', 'patient_morale_questionnaire', 'dose_2_arm_1');
+    expect(texts(world)[0]).toContain('(At Dose 1 you said: 5-10)');
+    for (const reply of ['2', '3', '1', '2']) await world.reply(reply);
+
+    await world.writeBack();
+
+    const dose2 = world.records('1001').filter((r) => r.redcap_event_name === 'dose_2_arm_1');
+    expect(dose2.map((r) => [r.redcap_repeat_instrument, r.redcap_repeat_instance, r.avg_pills_pmq, r.dependence_pmq, r.patient_morale_questionnaire_complete]))
+      .toEqual([['', '1', '3', '0', undefined], ['', '2', '2', '3', '2']]);
+    expect(contents(world)).toContain('repeatingFormsEvents');
+  });
+});
+
 describe('a conversation in a repeating instrument (REDCapR, piping across instances)', () => {
   test('when record 1 has two readings, then the conversation is instance 3, pipes instance 2, and writes instance 3', async () => {
     world = await startWorld(designedProject('derived-redcapr-repeating-cross-instance.csv', 'redcapr-repeating-instruments.yaml', [

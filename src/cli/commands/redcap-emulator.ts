@@ -29,7 +29,7 @@ export function registerRedcapEmulator(program: Command, io: CliIo, setExit: Set
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'the API token clients must send (default: a new random one)')
     .option('--project-id <id>', 'the project id REDCap would report', '1')
-    .option('--design <file>', 'arms, events, form-event mapping and repeating instruments (YAML or JSON): a longitudinal or repeating project')
+    .option('--design <file>', 'arms, events, form-event mapping, repeating instruments and events (YAML or JSON): a longitudinal or repeating project')
     .action(async (flags: EmulatorFlags) => {
       const token = flags.token ?? randomBytes(16).toString('hex').toUpperCase();
       const projectId = wholeNumber(flags.projectId, '--project-id', 1, Number.MAX_SAFE_INTEGER);

@@ -1,7 +1,7 @@
 /**
  * An emulated project's structure from a project design (the design file of `redcap-emulator --design`,
  * conversation fixtures and tests): the same arms, events, form–event mapping and repeating instruments
- * REDCap would report. Repeating events are not emulated and are refused with that reason.
+ * REDCap would report. A repeating event is listed as REDCap lists it: the event with a blank form name.
  */
 import type { ProjectDesign } from '../../dictionary/project-design.js';
 import type { EmulatorProjectConfig } from './project.js';
@@ -9,10 +9,6 @@ import type { EmulatorProjectConfig } from './project.js';
 export type EmulatorDesign = Pick<EmulatorProjectConfig, 'events' | 'arms' | 'formEventMapping' | 'repeating'>;
 
 export function emulatorDesign(design: ProjectDesign, forms: readonly string[]): EmulatorDesign {
-  const repeatingEvent = design.repeating.find((r) => r.form === undefined);
-  if (repeatingEvent !== undefined) {
-    throw new Error(`the design repeats the whole event ${repeatingEvent.event ?? ''}; the emulator emulates repeating instruments only`);
-  }
   const longitudinal = design.events.length > 0;
   return {
     ...(longitudinal ? {

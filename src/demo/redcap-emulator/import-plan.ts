@@ -4,7 +4,7 @@
  * Nothing is written unless every row passes.
  */
 import type { RowKey } from './record-store.js';
-import { eventLabel, isDesignated, isRepeating, type EmulatedProject } from './project.js';
+import { eventLabel, isDesignated, isRepeating, isRepeatingEvent, type EmulatedProject } from './project.js';
 import { valueProblem } from './values.js';
 
 export interface ProblemLine {
@@ -111,10 +111,11 @@ function locateRow(
   if (eventProblem) return { column: EVENT, message: eventProblem };
   const repeatInstrument = row[REPEAT_INSTRUMENT] ?? '';
   const instance = (row[REPEAT_INSTANCE] ?? '').trim();
-  if (repeatInstrument === '') {
+  if (repeatInstrument === '' && isRepeatingEvent(project, event)) {
+    if (instance === '') return { column: REPEAT_INSTANCE, message: REPEATING_EVENT_NEEDS_INSTANCE };
+  } else if (repeatInstrument === '') {
     return instance === '' ? { record, event, repeatInstrument, instance: 0 } : { column: REPEAT_INSTANCE, message: NO_INSTRUMENT };
-  }
-  if (!isRepeating(project, repeatInstrument, event) || !isDesignated(project, repeatInstrument, event)) {
+  } else if (!isRepeating(project, repeatInstrument, event) || !isDesignated(project, repeatInstrument, event)) {
     return { column: REPEAT_INSTRUMENT, message: 'The value is not a repeating instrument on this event' };
   }
   if (instance === 'new') return { record, event, repeatInstrument, instance: nextInstance({ record, event, repeatInstrument }) };
@@ -122,7 +123,9 @@ function locateRow(
   return { column: REPEAT_INSTANCE, message: 'The value must be a positive whole number or "new"' };
 }
 
-const NO_INSTRUMENT = 'redcap_repeat_instance is set but redcap_repeat_instrument is blank (repeating events are not emulated)';
+const NO_INSTRUMENT = 'redcap_repeat_instance is set but redcap_repeat_instrument is blank and this event does not repeat';
+// REDCap's own answer to a blank instance on a repeating event is not documented; refusing it names the fix (decision 0056).
+const REPEATING_EVENT_NEEDS_INSTANCE = 'This event repeats: give redcap_repeat_instance (a positive whole number or "new") with redcap_repeat_instrument blank';
 
 function checkEvent(project: EmulatedProject, event: string): string | undefined {
   if (!project.longitudinal) return undefined; // a classic project refused the column as an unknown field already

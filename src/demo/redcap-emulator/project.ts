@@ -15,6 +15,7 @@ export interface EmulatorEventConfig {
 }
 
 export interface EmulatorRepeatingConfig {
+  /** The repeating instrument; '' when the whole event repeats (as `repeatingFormsEvents` lists it). */
   form_name: string;
   /** The event the instrument repeats on; omitted, it repeats on every event it is designated for. */
   event_name?: string;
@@ -177,6 +178,11 @@ export function eventLabel(project: EmulatedProject, uniqueName: string): string
 /** Whether a form repeats on an event ('' for a classic project). */
 export function isRepeating(project: EmulatedProject, form: string, event: string): boolean {
   return project.repeating.some((r) => r.form_name === form && (r.event_name === undefined || r.event_name === event || event === ''));
+}
+
+/** Whether the whole event repeats: every form on it is one instance, `redcap_repeat_instrument` blank. */
+export function isRepeatingEvent(project: EmulatedProject, event: string): boolean {
+  return event !== '' && project.repeating.some((r) => r.form_name === '' && r.event_name === event);
 }
 
 /** Whether a form may hold data on an event: always in a classic project. */

@@ -219,8 +219,10 @@ function accept(context: ConversationContext, env: StepEnv, values: RecordData):
   const firstAnswer = context.started ? {} : { [complete]: '0' };
   // The answer goes into the record with the rest of the step's values, in advance's one copy of it.
   const saved: ConversationContext = { ...context, answered: [...context.answered, current], pending: null, invalidAt: [], started: true };
-  if (stopsSurvey(context, env, values)) return finish({ ...saved, record: { ...context.record, ...values, ...firstAnswer } }, env, { ...values, ...firstAnswer });
-  return withTimers(advance(saved, env, current, [], 'question', { ...values, ...firstAnswer }), env);
+  const given = { ...values, ...firstAnswer };
+  // A stop action ends the survey here, so finish needs the answer in the record itself (advance is skipped).
+  if (stopsSurvey(context, env, values)) return finish({ ...saved, record: { ...context.record, ...given } }, env, given);
+  return withTimers(advance(saved, env, current, [], 'question', given), env);
 }
 
 /**

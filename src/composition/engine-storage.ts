@@ -10,21 +10,25 @@ import { postgresSegmentUsage } from '../adapters/postgres/segment-usage.js';
 import { SegmentUsageStore, type SegmentUsage } from '../adapters/provider/segment-budget.js';
 import { createSharedCommit } from '../adapters/storage/group-commit.js';
 import { SqliteStore, openDatabase, readMigrations } from '../adapters/storage/index.js';
+import { SqliteInboundHistory } from '../adapters/storage/inbound-history.js';
 import { SqliteRedcapSyncStore } from '../adapters/storage/redcap-sync-store.js';
+import { SqliteSimulatorPhones } from '../adapters/storage/simulator-phones.js';
 import type { Config } from '../config/env.js';
 import type { ProjectRegistry } from '../config/projects.js';
 import type { AdminQueries, DashboardQueries, MetricsQueries } from '../ports/storage/admin-reads.js';
 import type { ConversationStore } from '../ports/storage/conversation-store.js';
 import type { DeliveryStore } from '../ports/storage/delivery-store.js';
 import type { EraseStore } from '../ports/storage/erase-store.js';
+import type { InboundHistory } from '../ports/storage/inbound-history.js';
 import type { RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
 import type { SharedCommit } from '../ports/storage/shared-commit.js';
+import type { SimulatorPhones } from '../ports/storage/simulator-phones.js';
 
 /**
  * The one place the service's storage is chosen (decision 0054): SQLite at DATABASE_PATH, or PostgreSQL at
  * DATABASE_URL. Everything above it (engine, HTTP side, readiness, close) sees only the storage ports.
  */
-export interface EngineStorage {
+export interface EngineStorage extends ProviderStorage {
   readonly kind: 'sqlite' | 'postgresql';
   readonly conversations: ConversationStore;
   readonly delivery: DeliveryStore;
@@ -36,11 +40,23 @@ export interface EngineStorage {
   readonly segments: SegmentUsage;
   /** Inbound texts and the write-back's marks in one commit: SQLite's group commit, a transaction on PostgreSQL. */
   readonly commit: SharedCommit;
-  /** The SQLite connection, for what has no PostgreSQL adapter yet (Mosio's repeat check, the simulator's phones). */
-  readonly sqlite: Database | undefined;
   /** /readyz: a query works, every migration is applied. Never throws. */
   checks(): Promise<{ database: boolean; migrations: boolean }>;
   close(): Promise<void>;
+}
+
+/** What the SMS providers keep in the service's storage: Mosio's repeat check reads, the simulator's handsets. */
+export interface ProviderStorage {
+  readonly inboundHistory: InboundHistory;
+  readonly simulatorPhones: SimulatorPhones;
+}
+
+/**
+ * The providers' storage on a SQLite connection. The HTTP thread's read-only connection serves Mosio's
+ * webhook: it only reads (the simulator, which writes, has no webhook).
+ */
+export function sqliteProviderStorage(db: Database): ProviderStorage {
+  return { inboundHistory: new SqliteInboundHistory(db), simulatorPhones: new SqliteSimulatorPhones(db) };
 }
 
 /** SQLite on an open connection (the engine thread's, a test's in-memory database). */
@@ -57,7 +73,7 @@ export function sqliteEngineStorage(db: Database): EngineStorage {
     metrics: (projects) => sqliteMetricsQueries(db, projects),
     segments: new SegmentUsageStore(db),
     commit: createSharedCommit(conversations),
-    sqlite: db,
+    ...sqliteProviderStorage(db),
     checks: async () => ({
       database: safely(() => db.prepare('SELECT 1 AS one').get() !== undefined),
       migrations: safely(() => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n === readMigrations().length),
@@ -85,7 +101,8 @@ export function postgresEngineStorage(storage: PostgresStorage): EngineStorage {
     metrics: (projects) => storage.metrics(projects),
     segments: postgresSegmentUsage(storage.pool),
     commit: (work) => storage.conversations.transaction(work),
-    sqlite: undefined,
+    inboundHistory: storage.inboundHistory,
+    simulatorPhones: storage.simulatorPhones,
     async checks() {
       const database = await storage.pool.query('SELECT 1 AS one').then(() => true, () => false);
       const migrations = await storage.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM schema_migrations')

@@ -106,7 +106,7 @@ export function composeEngineOn(storage: EngineStorage, config: Config, projects
   const events = engineDeliveryEvents(deps);
   const participantKey = participantKeyer(config.logSalt);
   const metrics = createEngineMetrics();
-  const sms = setUpSmsProvider({ config, projects, db: storage.sqlite, usage: storage.segments, clock, logger, sender: options.sender });
+  const sms = setUpSmsProvider({ config, projects, storage, usage: storage.segments, clock, logger, sender: options.sender });
   const dispatcher = createOutboxDispatcher({
     delivery, projects, clock, events, logger, participantKey,
     sender: meteredSender(sms.sender, metrics),

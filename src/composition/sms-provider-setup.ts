@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { createMosioProvider } from '../adapters/mosio/index.js';
@@ -6,11 +5,11 @@ import { budgetReport, withSegmentBudget } from '../adapters/provider/budgeted-s
 import type { AccountStatus, SmsSender } from '../ports/sms-provider.js';
 import type { InboundDeps, ProviderWebhooks, SmsProvider } from '../adapters/provider/provider.js';
 import type { SegmentUsage } from '../adapters/provider/segment-budget.js';
-import { ConfigError } from '../config/config-error.js';
 import { createSimulatorProvider } from '../adapters/provider/simulator-provider.js';
 import { createTwilioProvider } from '../adapters/provider/twilio-provider.js';
 import type { Config } from '../config/env.js';
 import type { ProjectRegistry } from '../config/projects.js';
+import type { ProviderStorage } from './engine-storage.js';
 
 /**
  * Picks the provider named by SMS_PROVIDER and wraps it for the service: the dispatcher gets its
@@ -31,8 +30,8 @@ export interface SmsProviderSetup {
 export interface SmsProviderSetupDeps {
   readonly config: Config;
   readonly projects: ProjectRegistry;
-  /** The SQLite connection Mosio's repeat check and the simulator read; undefined on PostgreSQL. */
-  readonly db: Database | undefined;
+  /** Where Mosio's repeat check reads and the simulator keeps its handsets: SQLite or PostgreSQL alike. */
+  readonly storage: ProviderStorage;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Replaces the provider's sender (the demo's simulator handsets); its webhooks stay. */
@@ -76,7 +75,7 @@ export function setUpSmsProvider(deps: SmsProviderSetupDeps): SmsProviderSetup {
 
 /**
  * The provider's inbound webhooks alone, for the HTTP thread when the engine runs in its own thread:
- * they only read the database (Mosio's repeat check), so a read-only connection serves them.
+ * they only read the storage (Mosio's repeat check), so the storage on a read-only connection serves them.
  */
 export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender' | 'usage'>): (inbound: InboundDeps) => ProviderWebhooks {
   const provider = chooseProvider(deps);
@@ -84,20 +83,14 @@ export function providerWebhooks(deps: Omit<SmsProviderSetupDeps, 'sender' | 'us
 }
 
 function chooseProvider(deps: Omit<SmsProviderSetupDeps, 'sender' | 'usage'>): SmsProvider {
-  const { config, clock, db } = deps;
+  const { config, clock, storage } = deps;
   const now = () => clock.now();
   switch (config.smsProvider) {
     case 'twilio':
       return createTwilioProvider(config.twilio, config.publicUrl, now);
     case 'mosio':
-      return createMosioProvider({ apiBaseUrl: config.mosio.apiBaseUrl, publicUrl: config.publicUrl, projects: deps.projects, db: sqliteFor(db, 'mosio'), now });
+      return createMosioProvider({ apiBaseUrl: config.mosio.apiBaseUrl, publicUrl: config.publicUrl, projects: deps.projects, inbound: storage.inboundHistory, now });
     case 'simulator':
-      return createSimulatorProvider(sqliteFor(db, 'simulator'), clock);
+      return createSimulatorProvider(storage.simulatorPhones, clock);
   }
-}
-
-/** Mosio's repeat check and the simulator's phones read SQLite only, so far (decision 0054). */
-function sqliteFor(db: Database | undefined, provider: string): Database {
-  if (db !== undefined) return db;
-  throw new ConfigError('Invalid configuration', [`SMS_PROVIDER=${provider} runs on SQLite storage only for now: unset DATABASE_URL, or use SMS_PROVIDER=twilio`]);
 }

@@ -4,7 +4,7 @@
  * pass, and show a participant's handset beside their REDCap record.
  */
 import type { RedcapClient, FlatRecord } from '../ports/redcap/index.js';
-import type { OffsetClock, PhoneMessage, SimulatorChannel } from '../adapters/simulator/index.js';
+import type { OffsetClock, PhoneMessage, SimulatorChannel, SimulatorPhones } from '../adapters/simulator/index.js';
 import type { Survey } from '../dictionary/model.js';
 import { durationMs, isIsoDuration } from '../conversation/index.js';
 import type { ConversationDeps } from '../use-cases/conversation-deps.js';
@@ -25,7 +25,7 @@ export interface DemoSimulatorDeps {
   redcap: RedcapClient;
   survey: () => Promise<Survey>;
   channel: SimulatorChannel;
-  handset: { messages(phone: string, afterId?: number): PhoneMessage[] };
+  handset: Pick<SimulatorPhones, 'messages'>;
   clock: OffsetClock;
   /** Wakes the dispatcher after the clock moved or an invitation was queued. */
   nudge: () => void;
@@ -105,7 +105,7 @@ export function createDemoSimulator(deps: DemoSimulatorDeps): DemoSimulator {
       const phone = participant.phone;
       return {
         participant,
-        messages: phone === null ? [] : deps.handset.messages(phone, afterMessageId),
+        messages: phone === null ? [] : await deps.handset.messages(phone, afterMessageId),
         record: recordCells(survey, row, deps.instrument, [deps.optOutField]),
         status: await latestStatus(recordId),
         optedOut: phone !== null && await deps.conversations.store.isOptedOut(deps.project, phone),

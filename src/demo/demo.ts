@@ -15,17 +15,17 @@ import type { Logger } from '../ports/logger.js';
 import { createRedcapClient } from '../adapters/redcap/index.js';
 import type { FlatRecord, RedcapClient } from '../ports/redcap/index.js';
 import { createRedcapEmulator, type RedcapEmulator, type RunningEmulator } from './redcap-emulator/index.js';
-import { OffsetClock, PhoneLog, createSimulatorChannel, createSimulatorSender } from '../adapters/simulator/index.js';
+import { OffsetClock, createSimulatorChannel, createSimulatorSender } from '../adapters/simulator/index.js';
 import { simulatorRoutes } from './simulator-routes.js';
-import { openDatabase } from '../adapters/storage/index.js';
-import { loadConfig, type LogLevel } from '../config/env.js';
+import { loadConfig, type Config, type LogLevel } from '../config/env.js';
 import { projectFromEnv, projectRegistry } from '../config/projects.js';
 import { createDemoSimulator } from './demo-simulator.js';
 import { demoFiles, readDemoState, readSavedRecords, writeDemoState, writeSavedRecords, type DemoState } from './demo-state.js';
 import { ensureSurvey } from '../use-cases/survey-versions.js';
 import { createPollingLoop } from '../loops/polling-loop.js';
 import { receiveProviderText } from '../use-cases/receive-provider-text.js';
-import { composeService, type Service } from '../composition/service.js';
+import { composeServiceOn, type AnyService } from '../composition/service.js';
+import { openEngineStorage, type EngineStorage } from '../composition/engine-storage.js';
 import { startBackground } from '../composition/engine.js';
 import { loadLanguages } from '../config/load-languages.js';
 import { LanguagesSchema } from '../config/languages-schema.js';
@@ -62,6 +62,8 @@ function demoLanguages(): Languages {
 export interface DemoOptions {
   /** Where the database and the demo's state live (`./data`); created if missing. */
   dataDir: string;
+  /** PostgreSQL instead of the SQLite file in `dataDir` (DATABASE_URL); the demo's state stays in `dataDir`. */
+  databaseUrl?: string | undefined;
   /** 0 picks a free port. */
   port: number;
   host?: string;
@@ -85,12 +87,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const emulator = await startEmulator(options.dataDir, state);
   const clock = new OffsetClock(systemClock, state.clockOffsetMs);
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
-  // The handset is another device: it keeps its messages through its own connection to the database.
-  const handsetDb = openDatabase(demoFiles(options.dataDir).database, { now: clock.now() });
-  const handset = new PhoneLog(handsetDb);
-  const service = composeDemoService(options, state, emulator.url, { clock, logger, handset });
+  const config = demoConfig(options, state, emulator.url);
+  const storage = await openEngineStorage(config, clock.now());
+  const service = composeDemoService(config, storage, { clock, logger });
   const redcap = createRedcapClient({ url: emulator.url, token: state.redcapToken });
-  const server = await listen(demoApp(service, { clock, handset, redcap, adminToken: state.adminToken }), options);
+  const server = await listen(demoApp(service, { clock, redcap, adminToken: state.adminToken }), options);
   await startBackground(service);
   const persist = persister(options.dataDir, state, clock, redcap);
   const background = createPollingLoop({
@@ -114,7 +115,6 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         server.closeAllConnections();
       });
       await service.close();
-      handsetDb.close();
       await emulator.close();
     },
   };
@@ -139,14 +139,14 @@ async function startEmulator(dataDir: string, state: DemoState): Promise<Running
 interface DemoParts {
   clock: OffsetClock;
   logger: Logger;
-  handset: PhoneLog;
 }
 
-/** The production service, configured from the same variables as production, with the simulator as the provider. */
-function composeDemoService(options: DemoOptions, state: DemoState, redcapUrl: string, parts: DemoParts): Service {
-  const config = loadConfig({
+/** The production configuration, from the same variables as production, with the simulator as the provider. */
+function demoConfig(options: DemoOptions, state: DemoState, redcapUrl: string): Config {
+  return loadConfig({
     PORT: String(options.port),
     DATABASE_PATH: demoFiles(options.dataDir).database,
+    ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
     PUBLIC_URL: `http://localhost:${options.port === 0 ? 3000 : options.port}`,
     ADMIN_TOKEN: state.adminToken,
     REDCAP_API_URL: redcapUrl,
@@ -161,20 +161,25 @@ function composeDemoService(options: DemoOptions, state: DemoState, redcapUrl: s
     TIMEZONE: 'America/New_York',
     LOG_LEVEL: options.logLevel ?? 'warn',
   });
+}
+
+/** The production service on the demo's storage, with the simulated handsets as the provider. */
+function composeDemoService(config: Config, storage: EngineStorage, parts: DemoParts): AnyService {
   const project = { ...projectFromEnv(config), reminders: [...DEMO.reminders], expiry: DEMO.expiry, languages: demoLanguages() };
-  const sender = createSimulatorSender({ log: parts.handset, clock: parts.clock, unreachable: new Set(DEMO.unreachable) });
-  return composeService(config, projectRegistry([project]), { clock: parts.clock, logger: parts.logger, sender });
+  const sender = createSimulatorSender({ phones: storage.simulatorPhones, clock: parts.clock, unreachable: new Set(DEMO.unreachable) });
+  return composeServiceOn(storage, config, projectRegistry([project]), { clock: parts.clock, logger: parts.logger, sender });
 }
 
 interface DemoAppParts {
   clock: OffsetClock;
-  handset: PhoneLog;
   redcap: RedcapClient;
   adminToken: string;
 }
 
 /** The service's app behind the simulator's routes (which only the demo has). */
-function demoApp(service: Service, parts: DemoAppParts): express.Express {
+function demoApp(service: AnyService, parts: DemoAppParts): express.Express {
+  // The handsets keep their texts in the service's storage, so a conversation survives a restart of the demo.
+  const handset = service.storage.simulatorPhones;
   const conversations = service.conversations;
   const surveys = { store: conversations.store, sync: service.redcap.sync, clock: conversations.clock };
   const simulator = createDemoSimulator({
@@ -182,11 +187,11 @@ function demoApp(service: Service, parts: DemoAppParts): express.Express {
     phoneField: 'phone', nameField: 'first_name', optOutField: 'opted_out_at',
     conversations, redcap: parts.redcap, survey: () => ensureSurvey(surveys, parts.redcap, DEMO.project),
     channel: createSimulatorChannel({
-      log: parts.handset, clock: parts.clock,
+      phones: handset, clock: parts.clock,
       receiveText: (text) => receiveProviderText(conversations, text),
       afterCommit: () => service.dispatcher.nudge(),
     }),
-    handset: parts.handset, clock: parts.clock, nudge: () => service.dispatcher.nudge(),
+    handset, clock: parts.clock, nudge: () => service.dispatcher.nudge(),
   });
   const app = express();
   app.disable('x-powered-by');

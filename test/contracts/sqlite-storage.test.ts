@@ -4,6 +4,8 @@ import { SqliteDeliveryStore } from '../../src/adapters/delivery/sqlite-delivery
 import { SqliteEraseStore } from '../../src/adapters/delivery/sqlite-erase-store.js';
 import { SqliteRedcapSyncStore } from '../../src/adapters/storage/redcap-sync-store.js';
 import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
+import { SqliteInboundHistory } from '../../src/adapters/storage/inbound-history.js';
+import { SqliteSimulatorPhones } from '../../src/adapters/storage/simulator-phones.js';
 import { describeStorageContract } from './storage-contract.js';
 
 describeStorageContract('SQLite', async () => {
@@ -11,6 +13,6 @@ describeStorageContract('SQLite', async () => {
   return {
     conversations: new SqliteStore(db), delivery: new SqliteDeliveryStore(db), sync: new SqliteRedcapSyncStore(db),
     erase: new SqliteEraseStore(db), admin: sqliteAdminQueries(db), dashboard: sqliteDashboardQueries(db),
-    close: async () => void db.close(),
+    inboundHistory: new SqliteInboundHistory(db), simulatorPhones: new SqliteSimulatorPhones(db), close: async () => void db.close(),
   };
 });

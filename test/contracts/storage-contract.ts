@@ -11,8 +11,10 @@ import {
 } from '../../src/ports/storage/conversation-store.js';
 import type { DeliveryStore } from '../../src/ports/storage/delivery-store.js';
 import type { EraseStore } from '../../src/ports/storage/erase-store.js';
+import type { InboundHistory } from '../../src/ports/storage/inbound-history.js';
 import type { NewInvitation, RedcapSyncStore } from '../../src/ports/storage/redcap-sync-store.js';
 import type { ConversationRow, NewOutboxRow } from '../../src/ports/storage/rows.js';
+import type { SimulatorPhones } from '../../src/ports/storage/simulator-phones.js';
 import { demoSurvey } from '../conversation/demo-survey.js';
 
 /** One backend's stores over one empty, migrated database. */
@@ -24,6 +26,9 @@ export interface StorageUnderTest {
   /** The HTTP side's reads (admin API, dashboard). */
   admin: AdminQueries;
   dashboard: DashboardQueries;
+  /** What the SMS providers keep: Mosio's repeat check reads, the simulator's handsets. */
+  inboundHistory: InboundHistory;
+  simulatorPhones: SimulatorPhones;
   /** Called after each test: closes connections, drops what the test stored. */
   close(): Promise<void>;
 }
@@ -506,6 +511,55 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       expect([data.optOuts, data.pendingWrites]).toEqual([1, 1]);
       const trends = await dashboard.trends(new Date(LATER));
       expect(trends.days.at(-1)).toEqual({ day: '2026-03-02', invited: 2, started: 0, completed: 1 });
+    });
+  });
+
+  describe(`the storage contract: ${adapter}, the providers' storage`, () => {
+    const COPY = 'mosio:0123abcd:';
+    const copyOf = (overrides: Partial<{ provider: string; id: string; project: string; at: string }> = {}) => ({
+      provider: overrides.provider ?? 'mosio', providerMessageId: overrides.id ?? `${COPY}1772463600000-00000001`,
+      project: overrides.project ?? 'p', phone: PHONE, receivedAt: overrides.at ?? AT,
+    });
+    const asked = { provider: 'mosio', idPrefix: COPY, project: 'p', phone: PHONE, since: '2026-03-02T14:58:00.000Z' };
+    const sentTo = async (storage: StorageUnderTest, phone: string, at: string, status: 'sent' | 'pending' = 'sent') => {
+      const id = await storage.conversations.enqueue(text({ phone }));
+      if (status === 'sent') await storage.delivery.markSent(id, `SM-${phone}-${at}`, 'sent', at);
+    };
+
+    it.each([
+      ['a copy came within the window and nothing was sent since', true, [copyOf()], []],
+      ['nothing came', false, [], []],
+      ['the copy came before the window', false, [copyOf({ at: '2026-03-02T14:57:59.999Z' })], []],
+      ['the copy came in another project', false, [copyOf({ project: 'q' })], []],
+      ['the copy came through another provider', false, [copyOf({ provider: 'twilio' })], []],
+      ['a text with another fingerprint came', false, [copyOf({ id: 'mosio:0123abce:1772463600000-00000001' })], []],
+      ['a text whose id only shares a shorter start came', false, [copyOf({ id: 'mosio:0123abcd;1772463600000-00000001' })], []],
+      ['a text was sent to the phone after the copy', false, [copyOf()], [[PHONE, LATER, 'sent']]],
+      ['a text was sent to the phone at the moment of the copy', false, [copyOf()], [[PHONE, AT, 'sent']]],
+      ['a text was sent to another phone after the copy', true, [copyOf()], [[OTHER_PHONE, LATER, 'sent']]],
+      ['a text to the phone is still pending', true, [copyOf()], [[PHONE, LATER, 'pending']]],
+      ['a text was sent between two copies, before the latest', true, [copyOf(), copyOf({ id: `${COPY}1772467200000-00000002`, at: '2026-03-02T15:00:30.000Z' })],
+        [[PHONE, '2026-03-02T15:00:10.000Z', 'sent']]],
+    ] as const)('when %s, then an unanswered copy is found: %s', async (_case, found, copies, sent) => {
+      const storage = await fresh();
+      for (const copy of copies) await storage.conversations.insertInbound(copy);
+      for (const [phone, at, status] of sent) await sentTo(storage, phone, at, status);
+      expect(await storage.inboundHistory.unansweredCopy(asked)).toBe(found);
+    });
+
+    it('when texts land on two handsets, then each reads its own, oldest first, and after an id only the newer ones', async () => {
+      const { simulatorPhones } = await fresh();
+      await simulatorPhones.add(PHONE, { direction: 'out', body: 'How are you?', sid: 'SM1', at: AT });
+      await simulatorPhones.add(OTHER_PHONE, { direction: 'out', body: 'other phone', sid: 'SM2', at: AT });
+      await simulatorPhones.add(PHONE, { direction: 'in', body: 'Fine', sid: 'SM3', at: LATER });
+      const messages = await simulatorPhones.messages(PHONE);
+      expect(messages).toEqual([
+        { id: expect.any(Number), direction: 'out', body: 'How are you?', sid: 'SM1', at: AT },
+        { id: expect.any(Number), direction: 'in', body: 'Fine', sid: 'SM3', at: LATER },
+      ]);
+      expect(await simulatorPhones.messages(PHONE, messages[0]!.id)).toEqual([messages[1]]);
+      expect(await simulatorPhones.messages(PHONE, messages[1]!.id)).toEqual([]);
+      expect(await simulatorPhones.messages('+15551239999')).toEqual([]);
     });
   });
 }

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoInTempDir, eventually } from './harness.js';
+import { answerFirstQuestion, demoInTempDir, eventually, received, text, value, view, type Demo } from './harness.js';
 
-type Demo = Awaited<ReturnType<typeof demoInTempDir>>;
 const running: Demo[] = [];
 
 afterEach(async () => {
@@ -16,23 +15,6 @@ async function start(dataDir?: string): Promise<Demo> {
   running.push(demo);
   return demo;
 }
-
-interface View {
-  messages: { direction: string; body: string }[];
-  record: { column: string; value: string }[];
-  status: string | null;
-}
-
-const view = async (demo: Demo, record: string) => (await request(demo.baseUrl).get(`/simulator/api/participants/${record}`)).body as View;
-const value = (v: View, column: string) => v.record.find((cell) => cell.column === column)?.value;
-const text = (demo: Demo, record: string, body: string) => request(demo.baseUrl).post(`/simulator/api/participants/${record}/texts`).send({ body }).expect(202);
-
-/** Waits until the participant's phone shows `count` texts from the service. */
-const received = (demo: Demo, record: string, count: number) =>
-  eventually(async () => {
-    const v = await view(demo, record);
-    return v.messages.filter((m) => m.direction === 'out').length >= count ? v : undefined;
-  });
 
 describe('the embedded demo (npm start)', () => {
   it('when it starts in an empty folder, then it creates the database there and serves the simulator', async () => {
@@ -95,10 +77,7 @@ describe('the embedded demo (npm start)', () => {
 
   it('when it is run a second time on the same folder, then the tokens, the conversation and the record carry on', async () => {
     const first = await start();
-    await request(first.baseUrl).post('/simulator/api/participants/2/invite').expect(201);
-    await received(first, '2', 1);
-    await text(first, '2', '3');
-    await eventually(async () => (value(await view(first, '2'), 'phq1') === '3' ? true : undefined));
+    await answerFirstQuestion(first, '2', '3');
     await first.stop();
     running.splice(running.indexOf(first), 1);
 

@@ -7,6 +7,7 @@ import { participantKeyer } from '../../src/adapters/logging/logger.js';
 import { createMosioProvider } from '../../src/adapters/mosio/index.js';
 import { createFakeMosioApi } from '../fakes/fake-mosio-api.js';
 import { SqliteStore, openDatabase } from '../../src/adapters/storage/index.js';
+import { SqliteInboundHistory } from '../../src/adapters/storage/inbound-history.js';
 import type { ConversationDeps, ProjectSetup } from '../../src/use-cases/conversation-deps.js';
 import { engineDeliveryEvents } from '../../src/use-cases/delivery-results.js';
 import { createOutboxDispatcher } from '../../src/loops/outbox-dispatcher.js';
@@ -49,7 +50,7 @@ export async function mosioWorld(options: { project?: ProjectConfig; setup?: Pro
   const deps: ConversationDeps = { store, clock, newId: sequentialIds('conv-'), project: () => setup };
   const fake = createFakeMosioApi({ apiKeys: [MOSIO_KEY] });
   const running = await fake.listen();
-  const provider = createMosioProvider({ apiBaseUrl: running.baseUrl, publicUrl: PUBLIC_URL, projects, db, now: () => clock.now(), timeoutMs: 5_000 });
+  const provider = createMosioProvider({ apiBaseUrl: running.baseUrl, publicUrl: PUBLIC_URL, projects, inbound: new SqliteInboundHistory(db), now: () => clock.now(), timeoutMs: 5_000 });
   const logs = logCapture();
   const events = engineDeliveryEvents(deps);
   const participantKey = participantKeyer('test-salt-0123456789');

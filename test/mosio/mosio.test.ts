@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InboundRepeats } from '../../src/adapters/mosio/index.js';
+import { SqliteInboundHistory } from '../../src/adapters/storage/inbound-history.js';
+import { SqliteStore, openDatabase } from '../../src/adapters/storage/index.js';
 import { MOSIO_ANSWERS } from '../fakes/fake-mosio-api.js';
 import { mosioPhone } from '../../src/adapters/mosio/mosio-sender.js';
 import { MOSIO_KEY, OTHER_KEY, PARTICIPANT, INBOUND_URL, mosioProject, mosioWorld, type MosioWorld } from './harness.js';
@@ -134,6 +141,27 @@ describe('POST /webhooks/mosio/sms', () => {
     await world.inbound('HELP');
     world.clock.advance(2 * 60_000 + 1);
     expect((await world.inbound('HELP')).body.duplicate).toBe(false);
+  });
+
+  it('when the repeat check reads a read-only connection (the HTTP thread beside the engine thread), then it sees what the engine committed', async () => {
+    world = await mosioWorld();
+    const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-mosio-'));
+    const engine = openDatabase(join(dir, 'sms.db'), { now: world.clock.now() });
+    const reader = new Database(join(dir, 'sms.db'), { readonly: true, fileMustExist: true });
+    try {
+      const repeats = new InboundRepeats(new SqliteInboundHistory(reader));
+      const text = { project: 'study', phone: PARTICIPANT, body: 'HELP' };
+      expect(await repeats.isRepeat(text, world.clock.now())).toBe(false);
+      await new SqliteStore(engine).insertInbound({
+        provider: 'mosio', providerMessageId: repeats.syntheticId(text, world.clock.now()), project: 'study', phone: PARTICIPANT,
+        receivedAt: world.clock.now().toISOString(),
+      });
+      expect(await repeats.isRepeat(text, new Date(world.clock.now().getTime() + 30_000))).toBe(true);
+    } finally {
+      reader.close();
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never logs the key, the number or the text', async () => {

@@ -58,9 +58,9 @@ function group(pairs: [string, string][]): Map<string, string[]> {
 const VERSIONS = readPostgresMigrations().map((migration) => migration.version);
 
 describe('PostgreSQL migrations', () => {
-  it('when applied to an empty database, then every SQLite table, column and index exists, plus the claim leases and the insertion order', async () => {
+  it('when applied to an empty database, then every SQLite table, column and index exists, plus the claim leases, the insertion order and the id-prefix index', async () => {
     const pool = await emptyDatabase();
-    expect(VERSIONS).toEqual([1, 2, 3]);
+    expect(VERSIONS).toEqual([1, 2, 3, 6]);
     expect(await applyPostgresMigrations(pool, readPostgresMigrations(), NOW)).toEqual(VERSIONS);
 
     const sqlite = openDatabase(':memory:', { now: NOW });
@@ -75,7 +75,8 @@ describe('PostgreSQL migrations', () => {
     const { rows } = await pool.query<{ indexname: string }>(
       `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE '%key'`,
     );
-    expect(rows.map((r) => r.indexname).sort()).toEqual(sqliteIndexes);
+    // SQLite compares text byte by byte, so its unique id index serves a prefix; PostgreSQL needs one of its own (0006).
+    expect(rows.map((r) => r.indexname).sort()).toEqual([...sqliteIndexes, 'inbound_messages_by_id_prefix'].sort());
   });
 
   it('when applied twice, then the second run applies nothing and changes nothing', async () => {

@@ -13,18 +13,25 @@ import { ACCOUNT_SID, AUTH_TOKEN } from '../twilio/harness.js';
 import { TOKEN } from '../writeback/harness.js';
 
 export const SMS_WEBHOOK = '/webhooks/twilio/sms';
-const PUBLIC_URL = 'https://sms.example.org';
+export const PUBLIC_URL = 'https://sms.example.org';
 export const OUR_NUMBER = '+16505550100';
 
-export async function startInstances(databaseUrl: string, emulated: EmulatorProjectConfig, count: number) {
+/** What a test adds: environment variables (another SMS_PROVIDER) and the project's settings (its sender). */
+export interface InstanceOptions {
+  readonly env?: Record<string, string>;
+  readonly settings?: Record<string, unknown>;
+}
+
+export async function startInstances(databaseUrl: string, emulated: EmulatorProjectConfig, count: number, options: InstanceOptions = {}) {
   const emulator = createRedcapEmulator({ projects: [emulated] });
   const redcap = await emulator.listen();
   const twilioApi = createFakeTwilioApi({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
   const twilioRunning = await twilioApi.listen();
   const env = {
-    ...serviceEnv(writeProjectFile(redcap.url)),
+    ...serviceEnv(writeProjectFile(redcap.url, options.settings)),
     DATABASE_URL: databaseUrl, PORT: '0', PUBLIC_URL,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilioRunning.baseUrl,
+    ...options.env,
   };
   const config = loadConfig(env);
   const instances: RunningService[] = [];

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService } from '../../src/composition/start-service.js';
-import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/env.js';
 import { loadProjects } from '../../src/config/projects.js';
+import { createFakeMosioApi } from '../fakes/fake-mosio-api.js';
 import { baseEnv } from '../http/service-world.js';
 import { PHONE, classicStudy } from '../writeback/harness.js';
 import { freshSchemas } from './fresh-storage.js';
@@ -13,6 +13,7 @@ import { eventually, startInstances } from './service-instances.js';
  * Twilio API out, answers and opt-outs written to the REDCap emulator.
  */
 const schema = freshSchemas();
+const MOSIO_KEY = 'mosio-key-0123456789abcdef';
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await close?.();
@@ -79,13 +80,20 @@ describe('the service on PostgreSQL', () => {
     expect(await response.json()).toMatchObject({ status: 'ready', checks: { database: true, migrations: true, dispatcher: true, accepting: true } });
   });
 
-  it.each(['mosio', 'simulator'])('when SMS_PROVIDER=%s is asked for on PostgreSQL, then the start is refused with a configuration error that names it', async (provider) => {
-    const env = baseEnv({ DATABASE_URL: await schema(), PORT: '0', SMS_PROVIDER: provider, MOSIO_API_KEY: 'mosio-key-0123456789', LOG_LEVEL: 'silent' });
+  it.each(['mosio', 'simulator'])('when SMS_PROVIDER=%s is asked for on PostgreSQL, then the service starts on it and /readyz names it', async (provider) => {
+    const mosio = await createFakeMosioApi({ apiKeys: [MOSIO_KEY] }).listen();
+    const env = baseEnv({
+      DATABASE_URL: await schema(), PORT: '0', SMS_PROVIDER: provider, MOSIO_API_KEY: MOSIO_KEY, MOSIO_API_BASE_URL: mosio.baseUrl, LOG_LEVEL: 'silent',
+    });
     const config = loadConfig(env);
+    const running = await startService(config, loadProjects(config, env), 'this-thread');
+    close = async () => {
+      await running.stop();
+      await mosio.close();
+    };
 
-    const start = startService(config, loadProjects(config, env), 'this-thread');
+    const response = await fetch(`${running.url}/readyz`);
 
-    await expect(start).rejects.toThrow(ConfigError);
-    await expect(start).rejects.toMatchObject({ problems: [`SMS_PROVIDER=${provider} runs on SQLite storage only for now: unset DATABASE_URL, or use SMS_PROVIDER=twilio`] });
+    expect(await response.json()).toMatchObject({ checks: { database: true, migrations: true }, detail: { provider: { name: provider, account: { ok: true } } } });
   });
 });

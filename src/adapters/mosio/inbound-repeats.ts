@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database, Statement } from 'better-sqlite3';
+import type { InboundHistory } from '../../ports/storage/inbound-history.js';
 
 /**
  * Mosio sends no message id, so a retried webhook cannot be told from a new text by id. Each text
@@ -18,17 +18,7 @@ export interface InboundText {
 }
 
 export class InboundRepeats {
-  private readonly latestCopy: Statement;
-  private readonly sentSince: Statement;
-
-  constructor(db: Database, private readonly windowMs = MOSIO_REPEAT_WINDOW_MS) {
-    // A range on the UNIQUE (provider, provider_message_id) index finds earlier copies by prefix.
-    this.latestCopy = db.prepare(`SELECT received_at AS at FROM inbound_messages
-      WHERE provider = 'mosio' AND provider_message_id >= ? AND provider_message_id < ? AND project = ? AND received_at >= ?
-      ORDER BY received_at DESC LIMIT 1`);
-    this.sentSince = db.prepare(`SELECT 1 FROM outbox WHERE project = ? AND phone = ? AND channel = 'sms'
-      AND status = 'sent' AND delivery_updated_at >= ? LIMIT 1`);
-  }
+  constructor(private readonly history: InboundHistory, private readonly windowMs = MOSIO_REPEAT_WINDOW_MS) {}
 
   /**
    * The provider message id this text is stored under. The random tail keeps two genuine texts
@@ -39,12 +29,11 @@ export class InboundRepeats {
   }
 
   /** True when an identical text arrived within the window and no text has gone to the phone since. */
-  isRepeat(text: InboundText, at: Date): boolean {
-    const start = prefix(text);
-    const since = new Date(at.getTime() - this.windowMs).toISOString();
-    const earlier = this.latestCopy.get(start, `${start.slice(0, -1)};`, text.project, since) as { at: string } | undefined;
-    if (earlier === undefined) return false;
-    return this.sentSince.get(text.project, text.phone, earlier.at) === undefined;
+  isRepeat(text: InboundText, at: Date): Promise<boolean> {
+    return this.history.unansweredCopy({
+      provider: 'mosio', idPrefix: prefix(text), project: text.project, phone: text.phone,
+      since: new Date(at.getTime() - this.windowMs).toISOString(),
+    });
   }
 }
 

@@ -35,7 +35,7 @@ export function mosioWebhooks(deps: InboundDeps, repeats: InboundRepeats): reado
     const text = { project: project.id, phone: from, body: form.data.Body };
     const now = deps.now();
     const log = { project: project.id, participantKey: deps.participantKey(from) };
-    if (repeats.isRepeat(text, now)) {
+    if (await repeats.isRepeat(text, now)) {
       deps.logger.info({ ...log, duplicate: true }, 'inbound Mosio text repeated within the window; ignored');
       return sendJson(res, 200, { received: true, duplicate: true });
     }

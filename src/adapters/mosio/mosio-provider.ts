@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import type { ProjectRegistry } from '../../config/projects.js';
+import type { InboundHistory } from '../../ports/storage/inbound-history.js';
 import type { SmsProvider } from '../provider/provider.js';
 import { createMosioApi } from './mosio-api.js';
 import { InboundRepeats } from './inbound-repeats.js';
@@ -13,8 +13,8 @@ export interface MosioProviderOptions {
   /** Our public base URL; Mosio is told to post replies to `<publicUrl>/webhooks/mosio/sms`. */
   readonly publicUrl: string;
   readonly projects: ProjectRegistry;
-  /** The service's database: repeats are found among the stored inbound texts. */
-  readonly db: Database;
+  /** The service's stored inbound texts, where repeats are found (SQLite or PostgreSQL). */
+  readonly inbound: InboundHistory;
   readonly now: () => Date;
   readonly timeoutMs?: number;
 }
@@ -27,7 +27,7 @@ export function createMosioProvider(options: MosioProviderOptions): SmsProvider 
     api, inboundUrl, newId: randomUUID,
     account: (project) => options.projects.byId(project)?.sender.mosio,
   });
-  const repeats = new InboundRepeats(options.db);
+  const repeats = new InboundRepeats(options.inbound);
   return {
     name: 'mosio',
     send: (request) => sender.send(request),

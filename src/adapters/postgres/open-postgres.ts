@@ -7,9 +7,11 @@ import { PostgresConversationStore } from './conversation-store.js';
 import { postgresDashboardQueries } from './dashboard-queries.js';
 import { PostgresDeliveryStore } from './delivery-store.js';
 import { PostgresEraseStore } from './erase-store.js';
+import { PostgresInboundHistory } from './inbound-history.js';
 import { postgresMetricsQueries } from './metrics-queries.js';
 import { applyPostgresMigrations, readPostgresMigrations } from './migrations.js';
 import type { PostgresRedcapSyncStore } from './redcap-sync-store.js';
+import { PostgresSimulatorPhones } from './simulator-phones.js';
 
 /** Every storage port on one PostgreSQL database, migrated. */
 export interface PostgresStorage {
@@ -21,6 +23,10 @@ export interface PostgresStorage {
   readonly erase: PostgresEraseStore;
   readonly admin: AdminQueries;
   readonly dashboard: DashboardQueries;
+  /** Mosio's repeat check reads the inbound texts here. */
+  readonly inboundHistory: PostgresInboundHistory;
+  /** The simulated handsets (SMS_PROVIDER=simulator). */
+  readonly simulatorPhones: PostgresSimulatorPhones;
   /** The gauges of GET /metrics, for the configured projects' segment budgets. */
   metrics(projects: ProjectRegistry): MetricsQueries;
   close(): Promise<void>;
@@ -53,6 +59,8 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     erase: new PostgresEraseStore(pool),
     admin: postgresAdminQueries(pool),
     dashboard: postgresDashboardQueries(pool),
+    inboundHistory: new PostgresInboundHistory(pool),
+    simulatorPhones: new PostgresSimulatorPhones(pool),
     metrics: (projects) => postgresMetricsQueries(pool, projects),
     close: () => pool.end(),
   };

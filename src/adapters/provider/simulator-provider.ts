@@ -1,12 +1,11 @@
-import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.js';
-import { PhoneLog } from '../simulator/phone-log.js';
+import type { SimulatorPhones } from '../../ports/storage/simulator-phones.js';
 import { createSimulatorSender } from '../simulator/simulator-sender.js';
 import type { SmsProvider } from './provider.js';
 
-/** The simulated handsets behind the provider port: texts land in the database, replies come from its page. */
-export function createSimulatorProvider(db: Database, clock: Clock): SmsProvider {
-  const sender = createSimulatorSender({ log: new PhoneLog(db), clock });
+/** The simulated handsets behind the provider port: texts land in the storage, replies come from its page. */
+export function createSimulatorProvider(phones: SimulatorPhones, clock: Clock): SmsProvider {
+  const sender = createSimulatorSender({ phones, clock });
   return {
     name: 'simulator',
     send: (request) => sender.send(request),

@@ -1,10 +1,11 @@
 import type { InboundResult } from '../../ports/sms-provider.js';
 import type { ProviderText } from '../../ports/sms-provider.js';
 import type { Clock } from '../../ports/clock.js';
-import type { PhoneLog } from './phone-log.js';
+import type { SimulatorPhones } from '../../ports/storage/simulator-phones.js';
+import { putOnHandset } from './handset-text.js';
 
 export interface SimulatorChannelDeps {
-  log: PhoneLog;
+  phones: SimulatorPhones;
   clock: Clock;
   /** The same unit of work the Twilio webhook runs for an inbound text. */
   receiveText: (text: ProviderText) => Promise<InboundResult>;
@@ -21,7 +22,7 @@ export interface SimulatorChannel {
 export function createSimulatorChannel(deps: SimulatorChannelDeps): SimulatorChannel {
   return {
     async receive(project, phone, body) {
-      const providerMessageId = deps.log.add(phone, 'in', body, deps.clock.now());
+      const providerMessageId = await putOnHandset(deps.phones, phone, 'in', body, deps.clock.now());
       const result = await deps.receiveText({ provider: 'simulator', providerMessageId, project, from: phone, body, optOutType: undefined });
       if (!result.duplicate) deps.afterCommit();
       return result;

@@ -1,9 +1,11 @@
 import type { Clock } from '../../ports/clock.js';
 import type { SmsProvider } from '../provider/provider.js';
-import type { PhoneLog } from './phone-log.js';
+import type { SimulatorPhones } from '../../ports/storage/simulator-phones.js';
+import { putOnHandset } from './handset-text.js';
 
 export interface SimulatorSenderOptions {
-  log: PhoneLog;
+  /** The handsets, in the service's storage. */
+  phones: SimulatorPhones;
   clock: Clock;
   /** Numbers the simulated carrier cannot reach, so the demo can show a failed invitation. */
   unreachable?: ReadonlySet<string>;
@@ -20,12 +22,12 @@ const INVALID_TO = 21211;
 export function createSimulatorSender(options: SimulatorSenderOptions): SmsProvider {
   return {
     name: 'simulator',
-    send(request) {
+    async send(request) {
       if (options.unreachable?.has(request.to) === true) {
-        return Promise.resolve({ kind: 'rejected', reason: `HTTP 400 (${INVALID_TO})`, code: INVALID_TO });
+        return { kind: 'rejected', reason: `HTTP 400 (${INVALID_TO})`, code: INVALID_TO };
       }
-      const sid = options.log.add(request.to, 'out', request.body, options.clock.now());
-      return Promise.resolve({ kind: 'sent', sid, status: 'delivered' });
+      const sid = await putOnHandset(options.phones, request.to, 'out', request.body, options.clock.now());
+      return { kind: 'sent', sid, status: 'delivered' };
     },
     checkAccount: () => Promise.resolve({ ok: true, detail: 'simulated handsets', checkedAt: options.clock.now().toISOString() }),
     webhooks: () => undefined,

@@ -4,14 +4,15 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 
 /**
  * `redcap-sms serve --demo` (`npm start`): the embedded demo in `./data` (DATA_DIR to move it),
- * on PORT (3000 by default), until Ctrl+C. Prints the one URL to open.
+ * on PORT (3000 by default), until Ctrl+C; on PostgreSQL when DATABASE_URL is set, as `serve`.
+ * Prints the one URL to open.
  */
 export async function serveDemo(io: CliIo): Promise<number> {
   const port = demoPort(io.env.PORT);
   const dataDir = resolve(io.cwd, io.env.DATA_DIR ?? 'data');
   let demo: RunningDemo;
   try {
-    demo = await startDemo({ dataDir, port });
+    demo = await startDemo({ dataDir, port, databaseUrl: io.env.DATABASE_URL?.trim() || undefined });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(`port ${port} is in use; run with another, e.g. PORT=3001 npm start`);

@@ -9,6 +9,7 @@ import { createLogger, participantKeyer } from '../../adapters/logging/logger.js
 import type { Logger } from '../../ports/logger.js';
 import type { Config } from '../../config/env.js';
 import type { ProjectRegistry } from '../../config/projects.js';
+import { sqliteProviderStorage } from '../engine-storage.js';
 import { providerWebhooks } from '../sms-provider-setup.js';
 import { metricsEndpoint } from '../metrics-endpoint.js';
 import { startEngineThread } from './client.js';
@@ -46,7 +47,7 @@ export async function composeThreadedService(config: Config, projects: ProjectRe
     },
     admin: sqliteAdminQueries(reader),
     dashboard: sqliteDashboardQueries(reader),
-    providerWebhooks: providerWebhooks({ config, projects, db: reader, clock: systemClock, logger }),
+    providerWebhooks: providerWebhooks({ config, projects, storage: sqliteProviderStorage(reader), clock: systemClock, logger }),
     metrics: metricsEndpoint({ config, projects, queries: sqliteMetricsQueries(reader, projects), now: () => systemClock.now(), engineSnapshot: engine.metrics }),
   });
   return {

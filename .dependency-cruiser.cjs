@@ -44,6 +44,20 @@ module.exports = {
       to: { path: '^(test|bench)/' },
     },
     {
+      name: 'bench-uses-only-shared-test-helpers',
+      severity: 'error',
+      comment: 'The benchmarks share only the dev-only helpers made for both (fakes at the HTTP edge, the throwaway PostgreSQL server), never a test.',
+      from: { path: '^bench/' },
+      to: { path: '^test/', pathNot: '^test/(fakes|postgres-server)/' },
+    },
+    {
+      name: 'shared-test-helpers-stand-alone',
+      severity: 'error',
+      comment: 'What bench/ imports from test/ imports nothing else of test/, so the benchmarks never reach a test through it.',
+      from: { path: '^test/(fakes|postgres-server)/' },
+      to: { path: '^test/', pathNot: '^test/(fakes|postgres-server)/' },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       from: {},

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { findPostgresServer } from './test/postgres/server-binaries.js';
+import { findPostgresServer } from './test/postgres-server/server-binaries.js';
 
 /** The PostgreSQL suite: its files need the server that test/postgres/global-setup.ts starts for the run. */
 const POSTGRES_TESTS = ['test/postgres/**/*.test.ts', 'test/contracts/postgres-*.test.ts'];

@@ -9,8 +9,8 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { assertRoundsAgree, median, QUICK, type Benchmark } from './benchmark.js';
 import {
-  assertTrustworthy, blast, cpuTally, FIXED_RATE, MEASURE_S, quiet, ROUNDS, sequence, WARMUP_S, withServer,
-  type Measured, type ServiceLoad,
+  assertTrustworthy, blast, cpuTally, FIXED_RATE, MEASURE_S, quiet, ROUNDS, roundsTurnAbout, sequence, WARMUP_S, withServer,
+  type Measured, type ServiceLoad, type ServicesRound,
 } from './inbound.js';
 import type { ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests } from './inbound-load.js';
@@ -44,12 +44,6 @@ interface Running {
   pid: number | undefined;
 }
 
-interface Round {
-  bare: Measured;
-  node: Measured;
-  services: Measured[];
-}
-
 export const inboundScaleBenchmark: Benchmark = {
   name: `inbound webhooks at scale: short vs long survey, ${STORED.toLocaleString('en-US')} stored conversations, as ratios to bare express and bare node http`,
   async run() {
@@ -65,18 +59,10 @@ export const inboundScaleBenchmark: Benchmark = {
       await blast(node.port, loads.node, WARMUP_S);
       for (const [i, service] of services.entries()) await blast(service.port, loads.services[i]!, WARMUP_S);
       const cpu = services.map((service) => cpuTally(service.pid));
-      const rounds: Round[] = [];
-      for (let round = 0; round < ROUNDS; round += 1) {
-        await drained();
-        const bareTurn = await blast(bare.port, loads.bare, MEASURE_S);
-        const nodeTurn = await blast(node.port, loads.node, MEASURE_S);
-        const serviceTurns: Measured[] = [];
-        for (const [i, service] of services.entries()) {
-          await drained();
-          serviceTurns.push(await cpu[i]!.during(() => blast(service.port, loads.services[i]!, MEASURE_S)));
-        }
-        rounds.push({ bare: bareTurn, node: nodeTurn, services: serviceTurns });
-      }
+      const rounds = await roundsTurnAbout(
+        { bare: bare.port, node: node.port, services: services.map((service) => ({ ports: service.port, stats: service.stats })) },
+        loads, { rounds: ROUNDS, seconds: MEASURE_S }, (i, turn) => cpu[i]!.during(turn),
+      );
       const paced: PacedResult[][] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
         const turns: PacedResult[] = [];
@@ -117,7 +103,7 @@ async function withServers<T>(work: (bare: Running, node: Running, services: Run
   return startFrom(0);
 }
 
-function report(run: { rounds: Round[]; paced: PacedResult[][]; cpu: (CpuSplit | undefined)[]; stats: ServerStats[] }, elapsedMs: number): string[] {
+function report(run: { rounds: ServicesRound[]; paced: PacedResult[][]; cpu: (CpuSplit | undefined)[]; stats: ServerStats[] }, elapsedMs: number): string[] {
   const { rounds, paced, cpu, stats } = run;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
   const line = (name: string, m: Measured) =>

@@ -195,6 +195,46 @@ function waitLine(waited: WaitsForCpu): string {
     `service HTTP thread ${service.main}, engine thread ${service.busiestOther}, other threads ${service.rest} (load generator ${generatorWithService.main})`;
 }
 
+/** Bare express and bare node HTTP, and services each on one port or spread over several instances. */
+export interface ServersTurnAbout {
+  bare: number;
+  node: number;
+  services: readonly { ports: number | readonly number[]; stats: () => Promise<ServerStats> }[];
+}
+
+/** One closed-loop round: each bare server, then each service, in that order. */
+export interface ServicesRound {
+  bare: Measured;
+  node: Measured;
+  services: Measured[];
+}
+
+/**
+ * Closed-loop rounds taken turn about (decision 0017): every service's REDCap write-back drained before
+ * the bare turns and before each service's turn; `during` wraps a service's turn (its CPU tally).
+ */
+export async function roundsTurnAbout(
+  servers: ServersTurnAbout,
+  loads: { bare: () => SignedRequest; node: () => SignedRequest; services: readonly (() => SignedRequest)[] },
+  settings: { rounds: number; seconds: number },
+  during: (service: number, turn: () => Promise<Measured>) => Promise<Measured> = (_service, turn) => turn(),
+): Promise<ServicesRound[]> {
+  const drained = () => Promise.all(servers.services.map((service) => quiet(service.stats)));
+  const rounds: ServicesRound[] = [];
+  for (let round = 0; round < settings.rounds; round += 1) {
+    await drained();
+    const bare = await blast(servers.bare, loads.bare, settings.seconds);
+    const node = await blast(servers.node, loads.node, settings.seconds);
+    const services: Measured[] = [];
+    for (const [i, service] of servers.services.entries()) {
+      await drained();
+      services.push(await during(i, () => blast(service.ports, loads.services[i]!, settings.seconds)));
+    }
+    rounds.push({ bare, node, services });
+  }
+  return rounds;
+}
+
 /** Adds up a server's thread CPU over the measured turns, and the texts it served in them. */
 export function cpuTally(pid: number | undefined) {
   const spent = new Map<number, number>();
@@ -246,9 +286,12 @@ export function sequence(requests: SignedRequestList): (() => SignedRequest) & {
   return Object.assign(() => requests.at(next++ % requests.length), { wrapped: () => next > requests.length });
 }
 
-export async function blast(port: number, next: () => SignedRequest, seconds: number): Promise<Measured> {
+/** Closed-loop load on a server, or spread evenly over several (connection i goes to port i mod their number). */
+export async function blast(port: number | readonly number[], next: () => SignedRequest, seconds: number): Promise<Measured> {
+  const urls = (typeof port === 'number' ? [port] : port).map((each) => `http://127.0.0.1:${each}${BENCH.path}`);
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}${BENCH.path}`,
+    // autocannon takes a list of URLs and spreads its connections over them; its published types know only one.
+    url: (urls.length === 1 ? urls[0] : urls) as string,
     connections: CONNECTIONS,
     duration: seconds,
     requests: [{
@@ -267,20 +310,40 @@ export async function blast(port: number, next: () => SignedRequest, seconds: nu
   };
 }
 
-type ServerWork<T> = (port: number, stats: () => Promise<ServerStats>, pid: number | undefined) => Promise<T>;
+export type ServerWork<T> = (port: number, stats: () => Promise<ServerStats>, pid: number | undefined) => Promise<T>;
 
-/** What the service's participants answer, and how many conversations it stores in all (their own included). */
+/**
+ * What the service's participants answer, how many conversations it stores in all (their own included), and
+ * on which PostgreSQL database, if not on a SQLite file of its own.
+ */
 export interface ServiceLoad {
   survey: BenchSurvey;
   stored: number;
+  databaseUrl?: string;
+}
+
+/** The REDCap emulator and the fake Twilio API, in a process of their own; services may share them. */
+export interface Fakes {
+  redcapUrl: string;
+  twilioBaseUrl: string;
 }
 
 export async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>, load: ServiceLoad = { survey: 'short', stored: 0 }): Promise<{ result: T }> {
   if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work));
-  return withChild(['fakes'], async (fakes) => {
-    const { redcapUrl, twilioBaseUrl } = await nextMessage(fakes, 'fakes');
-    return withChild([mode, String(participants), redcapUrl, twilioBaseUrl, load.survey, String(load.stored)], (child) => serve(child, work));
+  return withFakes((fakes) => withService(fakes, participants, load, work));
+}
+
+export function withFakes<T>(use: (fakes: Fakes) => Promise<T>): Promise<T> {
+  return withChild(['fakes'], async (child) => {
+    const { redcapUrl, twilioBaseUrl } = await nextMessage(child, 'fakes');
+    return use({ redcapUrl, twilioBaseUrl });
   });
+}
+
+/** The service in a child process, talking to `fakes`; `participants` are invited before it starts. */
+export function withService<T>(fakes: Fakes, participants: number, load: ServiceLoad, work: ServerWork<T>): Promise<{ result: T }> {
+  const args = ['service', String(participants), fakes.redcapUrl, fakes.twilioBaseUrl, load.survey, String(load.stored)];
+  return withChild(load.databaseUrl === undefined ? args : [...args, load.databaseUrl], (child) => serve(child, work));
 }
 
 /**

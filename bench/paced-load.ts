@@ -48,11 +48,16 @@ function percentiles(latencies: Float64Array): { p50: number; p99: number } {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
+/**
+ * `rate` requests a second for `seconds`, evenly paced, to one server or taken in turn by several (request i
+ * to port i mod their number: instances of the service sharing one database).
+ */
 export function pacedLoad(
-  port: number, path: string, next: () => SignedRequest, seconds: number, rate: number, maxConnections = MAX_CONNECTIONS,
+  port: number | readonly number[], path: string, next: () => SignedRequest, seconds: number, rate: number, maxConnections = MAX_CONNECTIONS,
 ): Promise<PacedResult> {
+  const ports = typeof port === 'number' ? [port] : port;
   const total = Math.round(seconds * rate);
-  const requests = Array.from({ length: total }, () => requestBytes(port, path, next()));
+  const requests = Array.from({ length: total }, (_, i) => requestBytes(ports[i % ports.length]!, path, next()));
   const latencies = new Float64Array(total);
   const start = performance.now() + 20;
   const dueAt = (i: number) => start + (i * 1000) / rate;
@@ -60,18 +65,19 @@ export function pacedLoad(
   let done = 0;
   let failures = 0;
   return new Promise((resolve) => {
-    const connections = new ConnectionPool(port, maxConnections, (i, ok) => {
+    const settled = (i: number, ok: boolean) => {
       latencies[i] = performance.now() - dueAt(i);
       if (!ok) failures += 1;
       done += 1;
       if (done < total) return;
-      connections.close();
+      for (const pool of pools) pool.close();
       resolve({ rate: total / ((performance.now() - start) / 1000), failures, latencies, ...percentiles(latencies) });
-    });
+    };
+    const pools = ports.map((each) => new ConnectionPool(each, maxConnections, settled));
     const tick = () => {
       const now = performance.now();
       while (sent < total && dueAt(sent) <= now) {
-        connections.send(sent, requests[sent]!);
+        pools[sent % pools.length]!.send(sent, requests[sent]!);
         sent += 1;
       }
       if (sent < total) setTimeout(tick, Math.max(0, dueAt(sent) - performance.now()));

@@ -88,3 +88,43 @@ export function waitSplit(pid: number, cpu: ThreadCpu, wait: ThreadCpu, seconds:
   const perSecond = (ms: number) => Math.round(ms / seconds);
   return { main: perSecond(waited(pid)), busiestOther: perSecond(waited(engine)), rest: perSecond(rest) };
 }
+
+/**
+ * CPU time of whole processes (all their threads), in ms by process id, with every direct child of each
+ * when `withChildren` (a PostgreSQL server: the postmaster and its backends, one process per connection).
+ */
+export function processCpu(pids: readonly number[], withChildren = false): ThreadCpu {
+  const all = withChildren ? [...pids, ...childrenOf(pids)] : pids;
+  const times = new Map<number, number>();
+  for (const pid of all) {
+    try {
+      times.set(pid, cpuMsOf(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return times;
+}
+
+/** The processes whose parent is one of `pids` (Linux's /proc; none elsewhere). */
+function childrenOf(pids: readonly number[]): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+  const parents = new Set(pids);
+  return entries.map(Number).filter((pid) => {
+    try {
+      return parents.has(parentOf(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The fourth field of a /proc stat line, the parent's id; the name may hold spaces, so fields count from its ')'. */
+export function parentOf(statLine: string): number {
+  return Number(statLine.slice(statLine.lastIndexOf(')') + 2).split(' ')[1]);
+}

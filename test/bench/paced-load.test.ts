@@ -129,6 +129,32 @@ describe('paced load on the wire', () => {
   });
 });
 
+describe('paced load over several instances', () => {
+  test('when two servers are given, then the requests go to each in turn, evenly paced, and every one is answered', async () => {
+    const seen: string[][] = [[], []];
+    const servers = seen.map((bodies) => createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.once('end', () => {
+        bodies.push(body);
+        res.end('<Response/>');
+      });
+    }));
+    const ports = await Promise.all(servers.map((each) => new Promise<number>((resolve) => each.listen(0, '127.0.0.1', () => resolve((each.address() as AddressInfo).port)))));
+    let k = 0;
+    try {
+      const result = await pacedLoad(ports, '/', () => ({ body: `Body=${k++}`, signature: 'sig' }), 0.5, 40);
+      expect(result.failures).toBe(0);
+      expect(seen[0]!.sort()).toEqual(['Body=0', 'Body=10', 'Body=12', 'Body=14', 'Body=16', 'Body=18', 'Body=2', 'Body=4', 'Body=6', 'Body=8']);
+      expect(seen[1]).toHaveLength(10);
+      expect(seen[1]!.every((body) => Number(body.slice(5)) % 2 === 1)).toBe(true);
+    } finally {
+      await Promise.all(servers.map((each) => new Promise((resolve) => each.close(resolve))));
+    }
+  });
+});
+
 describe('reading a response head', () => {
   test.each([
     { head: 'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 11', read: { status: 200, contentLength: 11, keepAlive: true } },

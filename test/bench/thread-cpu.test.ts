@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { addGrowth, cpuMsOf, cpuSplit, threadCpu, threadWait, waitMsOf, waitSplit } from '../../bench/thread-cpu.js';
+import { spawn } from 'node:child_process';
+import { addGrowth, cpuMsOf, cpuSplit, parentOf, processCpu, threadCpu, threadWait, waitMsOf, waitSplit } from '../../bench/thread-cpu.js';
 
 /** Per-thread readings from [tid, ms] pairs. */
 const read = (pairs: number[][]) => new Map(pairs.map(([tid, ms]) => [tid!, ms!]));
@@ -97,5 +98,25 @@ describe('splits that cannot be made', () => {
     { case: 'no time passed between the readings', split: () => waitSplit(10, new Map(), read([[10, 5]]), 0) },
   ])('when $case, then there is no split', ({ split }) => {
     expect(split()).toBeUndefined();
+  });
+});
+
+describe('reading the CPU of whole processes (a PostgreSQL server: its postmaster and backends)', () => {
+  test.each([
+    { case: 'a plain name', name: 'postgres', ppid: 812 },
+    { case: 'a name with spaces and brackets', name: 'postgres: writer) (x', ppid: 1 },
+  ])('when the stat line has $case, then the parent is read from the fourth field', ({ name, ppid }) => {
+    expect(parentOf(`4242 (${name}) S ${ppid} 4242 4242 0 -1 4194560 1000 0 0 0 10 5 0 0 20 0 11 0 100`)).toBe(ppid);
+  });
+
+  test('when a process and its children are read, then a child it started is there, and only with its children asked for', async () => {
+    const child = spawn('sleep', ['5'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      expect([...processCpu([process.pid], true).keys()]).toEqual(expect.arrayContaining([process.pid, child.pid]));
+      expect([...processCpu([process.pid]).keys()]).toEqual([process.pid]);
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { openPostgresStorage, type PostgresStorage } from '../../src/adapters/postgres/open-postgres.js';
-import { freshDatabase, onServer } from './fresh-database.js';
+import { onServer } from '../postgres-server/databases.js';
+import { freshDatabase } from './fresh-database.js';
 
 export const MIGRATED_AT = new Date('2026-03-02T15:00:00Z');
 let schemas = 0;

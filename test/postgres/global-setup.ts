@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { findPostgresServer } from './server-binaries.js';
-import { startThrowawayCluster } from './throwaway-cluster.js';
+import { findPostgresServer } from '../postgres-server/server-binaries.js';
+import { startThrowawayCluster } from '../postgres-server/throwaway-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

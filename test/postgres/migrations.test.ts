@@ -5,7 +5,8 @@ import { openPool } from '../../src/adapters/postgres/connection.js';
 import { applyPostgresMigrations, readPostgresMigrations } from '../../src/adapters/postgres/migrations.js';
 import { MigrationError, type Migration } from '../../src/adapters/storage/migrations.js';
 import { openDatabase } from '../../src/adapters/storage/open-database.js';
-import { freshDatabase, onServer } from './fresh-database.js';
+import { onServer } from '../postgres-server/databases.js';
+import { freshDatabase } from './fresh-database.js';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 const server = freshDatabase();

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findPostgresServer } from '../postgres/server-binaries.js';
+import { findPostgresServer } from '../postgres-server/server-binaries.js';
 
 /** How `npm test` finds a PostgreSQL server for its PostgreSQL suite (test/postgres/, decision 0050). */
 function installation(...versions: string[]): string {

@@ -5,19 +5,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A PostgreSQL cluster owned by one test run: initdb in a temporary folder, a postmaster on a free loopback
- * port, removed when stopped. PostgreSQL refuses to run as root, so under root (CI) its programs run as
- * `nobody`, which owns the folder; nothing is installed or changed outside it.
+ * A PostgreSQL cluster owned by one test or benchmark run: initdb in a temporary folder, a postmaster on a
+ * free loopback port, removed when stopped. PostgreSQL refuses to run as root, so under root (CI) its
+ * programs run as `nobody`, which owns the folder; nothing is installed or changed outside it. Shared by the
+ * PostgreSQL test suite (test/postgres/global-setup.ts) and the benchmark (bench/inbound-postgres.ts).
  */
 export interface ThrowawayCluster {
   /** The superuser's URL of the `postgres` database; test files create their own databases through it. */
   readonly url: string;
+  /** The postmaster's process id; the server's backends are its children. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
+export interface ClusterOptions {
+  /**
+   * Durable commits, as a production server makes them (fsync, synchronous_commit, full-page writes: the
+   * defaults). The tests leave them off, since durability is not what they test; the benchmark turns them
+   * on to compare with SQLite at synchronous=FULL (decision 0068).
+   */
+  readonly durable?: boolean;
+}
+
+/** Off for a fast test suite; a durable cluster keeps PostgreSQL's own defaults (on). */
+const NOT_DURABLE = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+
 const NOBODY = 65534;
 
-export async function startThrowawayCluster(binDir: string): Promise<ThrowawayCluster> {
+export async function startThrowawayCluster(binDir: string, options: ClusterOptions = {}): Promise<ThrowawayCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'redcap-sms-pg-'));
   const user = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
   if ('uid' in user) chownSync(dir, NOBODY, NOBODY);
@@ -29,14 +44,13 @@ export async function startThrowawayCluster(binDir: string): Promise<ThrowawayCl
   );
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${init.stderr?.trim()}`);
+    throw new Error(`initdb failed (${init.error?.message ?? `exit ${init.status}`})${init.stderr ? `: ${init.stderr.trim()}` : ''}`);
   }
   const port = await freePort();
-  // Durability is not under test here: fsync off makes the suite fast; everything else is a normal server.
   const server = spawn(
     join(binDir, 'postgres'),
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
+      ...(options.durable === true ? [] : NOT_DURABLE)],
     { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const log: string[] = [];
@@ -51,6 +65,7 @@ export async function startThrowawayCluster(binDir: string): Promise<ThrowawayCl
   const watchdog = watchOverRun(server, dir);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pid: server.pid,
     stop: async () => {
       await stopServer(server);
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connect, DatabaseConnectionError, redactUrl } from '../../src/adapters/postgres/connection.js';
+import { inTransaction } from '../../src/adapters/postgres/session.js';
 import { freshDatabase } from './fresh-database.js';
 
 const server = freshDatabase();
@@ -36,5 +37,26 @@ describe('the PostgreSQL connection', () => {
     expect((failure as Error).message).toMatch(reason);
     expect((failure as Error).message).toContain('***');
     expect((failure as Error).message).not.toContain('Sup3r-s3cret');
+  });
+});
+
+describe('when the server ends a connection that a unit of work holds', () => {
+  it('then that unit fails with the reason, the process lives on, and the pool serves the next unit', async () => {
+    const pool = await connect(server.url());
+    const admin = await connect(server.url());
+    try {
+      const unit = inTransaction(pool, async (session) => {
+        const { rows } = await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        // A database restart or an operator's pg_terminate_backend, while the unit is mid-work.
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await session.query('SELECT pg_sleep(0.05)');
+      });
+      await expect(unit).rejects.toThrow(/terminat|connection error/i);
+      const after = await inTransaction(pool, async (session) => (await session.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one);
+      expect(after).toBe(1);
+    } finally {
+      await pool.end();
+      await admin.end();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { type Migration, MigrationError, readMigrations, refuseDrift } from '../storage/migrations.js';
+import { withClient } from './session.js';
 
 /**
  * PostgreSQL's forward-only, checksummed migrations (`migrations/postgres/NNNN_name.sql`), read and checked
@@ -24,17 +25,14 @@ export function readPostgresMigrations(dir: string = defaultPostgresMigrationsDi
  * file changed or disappeared, before applying anything.
  */
 export async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migration[], now: Date): Promise<number[]> {
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       return await applyPending(client, migrations, now);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function applyPending(client: pg.PoolClient, migrations: readonly Migration[], now: Date): Promise<number[]> {

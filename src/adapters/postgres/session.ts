@@ -66,25 +66,40 @@ export function unitSession(client: pg.PoolClient): Session {
 }
 
 /**
+ * Runs `work` on one client taken from the pool, and gives it back, destroyed if its connection failed.
+ * While a client is out of the pool, pg's pool no longer listens to its 'error' event: a connection the
+ * server ends mid-work (a restart, `pg_terminate_backend`) would be an unhandled event and end the process.
+ * The listener here keeps it an error of this work only.
+ */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient, broken: (error: Error) => void) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  const broken = (error: Error) => {
+    failure ??= error;
+  };
+  client.on('error', broken);
+  try {
+    return await work(client, broken);
+  } finally {
+    client.removeListener('error', broken);
+    client.release(failure);
+  }
+}
+
+/**
  * Runs `work` on one pooled client between BEGIN and COMMIT; ROLLBACK if it rejects. A client whose
  * connection failed is destroyed rather than returned to the pool.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (session: Session) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
+export function inTransaction<T>(pool: pg.Pool, work: (session: Session) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client, broken) => {
     await client.query('BEGIN');
     try {
       const value = await work(unitSession(client));
       await client.query('COMMIT');
       return value;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      await client.query('ROLLBACK').catch(broken);
       throw error;
     }
-  } finally {
-    client.release(broken);
-  }
+  });
 }

@@ -98,7 +98,7 @@ export function postgresEngineStorage(storage: PostgresStorage): EngineStorage {
 
 /** The storage the configuration names: DATABASE_URL wins over DATABASE_PATH. PostgreSQL is migrated on open. */
 export async function openEngineStorage(config: Config, now: Date): Promise<EngineStorage> {
-  if (config.databaseUrl !== undefined) return postgresEngineStorage(await openPostgresStorage(config.databaseUrl, { now }));
+  if (config.databaseUrl !== undefined) return postgresEngineStorage(await openPostgresStorage(config.databaseUrl, { now, claimLeaseSeconds: config.postgres.claimLeaseSeconds }));
   return sqliteEngineStorage(openSqlite(config, now));
 }
 

@@ -10,6 +10,7 @@ import { PostgresEraseStore } from './erase-store.js';
 import { postgresMetricsQueries } from './metrics-queries.js';
 import { applyPostgresMigrations, readPostgresMigrations } from './migrations.js';
 import type { PostgresRedcapSyncStore } from './redcap-sync-store.js';
+import { DEFAULT_CLAIM_LEASE_SECONDS } from './records.js';
 
 /** Every storage port on one PostgreSQL database, migrated. */
 export interface PostgresStorage {
@@ -30,6 +31,8 @@ export interface PostgresStorageOptions {
   pool?: PoolOptions;
   migrationsDir?: string;
   now?: Date;
+  /** How long a claimed timer, text, invitation or trigger stays this instance's (decision 0051); 120 s by default. */
+  claimLeaseSeconds?: number;
 }
 
 /**
@@ -44,11 +47,12 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     await pool.end();
     throw error;
   }
-  const conversations = new PostgresConversationStore(pool);
+  const leaseSeconds = options.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
+  const conversations = new PostgresConversationStore(pool, undefined, undefined, leaseSeconds);
   return {
     pool,
     conversations,
-    delivery: new PostgresDeliveryStore(pool),
+    delivery: new PostgresDeliveryStore(pool, leaseSeconds),
     sync: conversations.sync,
     erase: new PostgresEraseStore(pool),
     admin: postgresAdminQueries(pool),

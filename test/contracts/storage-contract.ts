@@ -433,6 +433,15 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       expect((await sync.invitations('p')).map((row) => row.status)).toEqual(['sent', 'pending']);
     });
 
+    it('when an invitation is finished a second time (an instance whose claim ran out), then only the first finish counts', async () => {
+      const { sync } = await fresh();
+      await sync.scheduleInvitation(invitation());
+      const [due] = await sync.dueInvitations('p', AT, 10);
+      expect(await sync.finishInvitation(due!.id, 'sent', null, null)).toBe(true);
+      expect(await sync.finishInvitation(due!.id, 'skipped', null, 'already completed')).toBe(false);
+      expect(await sync.invitations('p')).toMatchObject([{ status: 'sent', attempts: 1, lastError: null }]);
+    });
+
     it.each([
       ['with a language', { language: 'es' }, 'es'],
       ['without one', {}, null],

@@ -112,12 +112,13 @@ export class PostgresRedcapSyncStore implements RedcapSyncStore {
     return this.invitationsWhere('project = $1 ORDER BY id', [project]);
   }
 
-  async finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void> {
-    await this.session.query(
+  async finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<boolean> {
+    const result = await this.session.query(
       `UPDATE scheduled_invitations SET status = $2, conversation_id = $3, last_error = $4, attempts = attempts + 1, lease_until = NULL
-       WHERE id = $1`,
+       WHERE id = $1 AND status = 'pending'`,
       [id, status, conversationId, error],
     );
+    return result.rowCount === 1;
   }
 
   async retryInvitation(id: number, sendAt: string, error: string): Promise<void> {

@@ -16,7 +16,11 @@ export const SMS_WEBHOOK = '/webhooks/twilio/sms';
 const PUBLIC_URL = 'https://sms.example.org';
 export const OUR_NUMBER = '+16505550100';
 
-export async function startInstances(databaseUrl: string, emulated: EmulatorProjectConfig, count: number) {
+/**
+ * The sender's rate is shared by the instances (decision 0059); by default it is high enough that a test about
+ * conversations never waits for it (at the default 1/s, two instances send one text a second between them).
+ */
+export async function startInstances(databaseUrl: string, emulated: EmulatorProjectConfig, count: number, options: { sendRatePerSecond?: number } = {}) {
   const emulator = createRedcapEmulator({ projects: [emulated] });
   const redcap = await emulator.listen();
   const twilioApi = createFakeTwilioApi({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
@@ -25,6 +29,7 @@ export async function startInstances(databaseUrl: string, emulated: EmulatorProj
     ...serviceEnv(writeProjectFile(redcap.url)),
     DATABASE_URL: databaseUrl, PORT: '0', PUBLIC_URL,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilioRunning.baseUrl,
+    TWILIO_SEND_RATE: String(options.sendRatePerSecond ?? 50),
   };
   const config = loadConfig(env);
   const instances: RunningService[] = [];

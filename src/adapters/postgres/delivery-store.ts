@@ -65,6 +65,10 @@ export class PostgresDeliveryStore implements DeliveryStore {
     });
   }
 
+  async release(id: number): Promise<void> {
+    await this.pool.query(`UPDATE outbox SET lease_until = NULL WHERE id = $1 AND status = 'pending'`, [id]);
+  }
+
   async markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): Promise<void> {
     await this.pool.query(
       `UPDATE outbox SET status = 'sent', provider_message_id = $2, delivery_status = $3, delivery_updated_at = $4,

@@ -11,12 +11,15 @@ import { postgresMetricsQueries } from './metrics-queries.js';
 import { applyPostgresMigrations, readPostgresMigrations } from './migrations.js';
 import type { PostgresRedcapSyncStore } from './redcap-sync-store.js';
 import { DEFAULT_CLAIM_LEASE_SECONDS } from './records.js';
+import { PostgresSenderPace } from './sender-pace.js';
 
 /** Every storage port on one PostgreSQL database, migrated. */
 export interface PostgresStorage {
   readonly pool: pg.Pool;
   readonly conversations: PostgresConversationStore;
   readonly delivery: PostgresDeliveryStore;
+  /** The senders' rates, one row per sender shared by every instance. */
+  readonly pace: PostgresSenderPace;
   /** The REDCap sync store on the pool; inside a unit of work use `tx.sync`. */
   readonly sync: PostgresRedcapSyncStore;
   readonly erase: PostgresEraseStore;
@@ -53,6 +56,7 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     pool,
     conversations,
     delivery: new PostgresDeliveryStore(pool, leaseSeconds),
+    pace: new PostgresSenderPace(pool),
     sync: conversations.sync,
     erase: new PostgresEraseStore(pool),
     admin: postgresAdminQueries(pool),

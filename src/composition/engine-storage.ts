@@ -4,6 +4,7 @@ import { sqliteMetricsQueries } from '../adapters/admin/metrics-queries.js';
 import { sqliteAdminQueries } from '../adapters/admin/sqlite-admin-queries.js';
 import { SqliteDeliveryStore } from '../adapters/delivery/sqlite-delivery-store.js';
 import { SqliteEraseStore } from '../adapters/delivery/sqlite-erase-store.js';
+import { InProcessSenderPace } from '../adapters/delivery/in-process-sender-pace.js';
 import { openPostgresStorage, type PostgresStorage } from '../adapters/postgres/open-postgres.js';
 import { readPostgresMigrations } from '../adapters/postgres/migrations.js';
 import { postgresSegmentUsage } from '../adapters/postgres/segment-usage.js';
@@ -21,6 +22,7 @@ import type { DeliveryStore } from '../ports/storage/delivery-store.js';
 import type { EraseStore } from '../ports/storage/erase-store.js';
 import type { InboundHistory } from '../ports/storage/inbound-history.js';
 import type { RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
+import type { SenderPace } from '../ports/storage/sender-pace.js';
 import type { SharedCommit } from '../ports/storage/shared-commit.js';
 import type { SimulatorPhones } from '../ports/storage/simulator-phones.js';
 
@@ -32,6 +34,8 @@ export interface EngineStorage extends ProviderStorage {
   readonly kind: 'sqlite' | 'postgresql';
   readonly conversations: ConversationStore;
   readonly delivery: DeliveryStore;
+  /** The senders' rates: in this process on SQLite, shared by every instance on PostgreSQL (decision 0059). */
+  readonly pace: SenderPace;
   readonly sync: RedcapSyncStore;
   readonly erase: EraseStore;
   readonly admin: AdminQueries;
@@ -66,6 +70,7 @@ export function sqliteEngineStorage(db: Database): EngineStorage {
     kind: 'sqlite',
     conversations,
     delivery: new SqliteDeliveryStore(db),
+    pace: new InProcessSenderPace(),
     sync: new SqliteRedcapSyncStore(db),
     erase: new SqliteEraseStore(db),
     admin: sqliteAdminQueries(db),
@@ -94,6 +99,7 @@ export function postgresEngineStorage(storage: PostgresStorage): EngineStorage {
     kind: 'postgresql',
     conversations: storage.conversations,
     delivery: storage.delivery,
+    pace: storage.pace,
     sync: storage.sync,
     erase: storage.erase,
     admin: storage.admin,
@@ -115,7 +121,7 @@ export function postgresEngineStorage(storage: PostgresStorage): EngineStorage {
 
 /** The storage the configuration names: DATABASE_URL wins over DATABASE_PATH. PostgreSQL is migrated on open. */
 export async function openEngineStorage(config: Config, now: Date): Promise<EngineStorage> {
-  if (config.databaseUrl !== undefined) return postgresEngineStorage(await openPostgresStorage(config.databaseUrl, { now }));
+  if (config.databaseUrl !== undefined) return postgresEngineStorage(await openPostgresStorage(config.databaseUrl, { now, claimLeaseSeconds: config.postgres.claimLeaseSeconds }));
   return sqliteEngineStorage(openSqlite(config, now));
 }
 

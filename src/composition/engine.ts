@@ -108,7 +108,7 @@ export function composeEngineOn(storage: EngineStorage, config: Config, projects
   const metrics = createEngineMetrics();
   const sms = setUpSmsProvider({ config, projects, storage, usage: storage.segments, clock, logger, sender: options.sender });
   const dispatcher = createOutboxDispatcher({
-    delivery, projects, clock, events, logger, participantKey,
+    delivery, pace: storage.pace, projects, clock, events, logger, participantKey,
     sender: meteredSender(sms.sender, metrics),
     statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
     ...(options.retry === undefined ? {} : { retry: options.retry }),

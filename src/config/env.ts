@@ -32,6 +32,8 @@ export interface Config {
   /** Salt of the HMAC that turns a phone number into the participant key written to logs. */
   readonly logSalt: string;
   readonly sqlite: { readonly synchronous: SqliteSynchronous; readonly busyTimeoutMs: number };
+  /** How long a claimed row stays one instance's on PostgreSQL before another takes it over (decision 0051). */
+  readonly postgres: { readonly claimLeaseSeconds: number };
   readonly twilio: TwilioAccountConfig;
   /** Which provider sends and receives texts (SMS_PROVIDER, default twilio). */
   readonly smsProvider: SmsProviderName;
@@ -147,6 +149,7 @@ export const EnvSchema = z
       .default('FULL')
       .meta({ description: "SQLite's durability: `FULL` (and `EXTRA`) syncs every commit before a webhook is answered; `NORMAL` (and `OFF`, which is run as `NORMAL`) may lose the last commits on a power cut.", example: 'NORMAL' }),
     SQLITE_BUSY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(5000).meta({ description: 'How long a writer waits for the database lock, in milliseconds.', example: '10000' }),
+    POSTGRES_CLAIM_LEASE_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds' }).int({ error: 'must be a whole number of seconds' }).min(1, { error: 'must be at least 1 second' }).max(3600, { error: 'must be at most 3600 seconds' }).default(120).meta({ description: 'With `DATABASE_URL`: how long a due text, timer, invitation or kept Data Entry Trigger that one instance has claimed stays its own. If that instance dies, another takes the row over once the lease runs out; a text whose send reached Twilio just before the death is then sent again (at least once). Keep it longer than a send can take (Twilio\'s 15 s time-out).', example: '30' }),
   })
   .superRefine((env, ctx) => {
     if (env.SMS_PROVIDER === 'twilio') {
@@ -224,6 +227,7 @@ function toConfig(env: ParsedEnv): Config {
     logLevel: env.LOG_LEVEL,
     logSalt: env.LOG_SALT ?? derivedSalt(env.ADMIN_TOKEN),
     sqlite: { synchronous: env.SQLITE_SYNCHRONOUS, busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS },
+    postgres: { claimLeaseSeconds: env.POSTGRES_CLAIM_LEASE_SECONDS },
     twilio: {
       // Blank only when another provider is chosen; the Twilio routes are then not mounted at all.
       accountSid: env.TWILIO_ACCOUNT_SID ?? '',

@@ -7,16 +7,27 @@ import type { ProjectConfig, ProjectRegistry } from '../config/projects.js';
 import type { DeliveryEvents } from '../use-cases/delivery-results.js';
 import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-loop.js';
 import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
-import { TokenBucket } from '../policies/token-bucket.js';
+import { senderRate } from '../policies/token-bucket.js';
+import type { SenderPace } from '../ports/storage/sender-pace.js';
 import { backoffMs, type RetryPolicy } from '../policies/backoff.js';
 
 /** A sender with a high rate still sends in rounds of at most this many texts. */
 const MAX_TEXTS_PER_ROUND = 100;
 
+/**
+ * How long a round's reserved slots stay good (decision 0059): a text not yet handed to the provider this long
+ * after its slot was reserved waits for the next round, and the slot is given back. So one instance slow
+ * between reserving and sending never bunches its texts onto the slots others reserved since: from one
+ * sender, at most capacity + rate × (W + 0.25 s) texts reach the provider in any W seconds.
+ */
+export const SLOT_USE_BY_MS = 250;
+
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2_000, maxDelayMs: 5 * 60_000, maxAttempts: 8 };
 
 export interface DispatcherDeps {
   readonly delivery: DeliveryStore;
+  /** The senders' rates, shared by every instance on the storage (decision 0059). */
+  readonly pace: SenderPace;
   readonly sender: SmsSender;
   readonly projects: ProjectRegistry;
   readonly clock: Clock;
@@ -28,6 +39,8 @@ export interface DispatcherDeps {
   readonly retry?: RetryPolicy;
   /** How long the loop sleeps when there is nothing to send (a nudge wakes it earlier). */
   readonly idleMs?: number;
+  /** How long reserved slots stay good (SLOT_USE_BY_MS). */
+  readonly slotUseByMs?: number;
 }
 
 export interface DispatchReport {
@@ -46,22 +59,14 @@ export interface OutboxDispatcher extends PollingLoop {
 
 export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   const retry = deps.retry ?? DEFAULT_RETRY;
-  const buckets = new Map<string, TokenBucket>();
+  const useByMs = deps.slotUseByMs ?? SLOT_USE_BY_MS;
   // Set by stop(): the send in progress finishes, the rest of the round waits for the next start.
   let stopping = false;
   // The configuration is fixed for the process, so texts of unconfigured projects are looked for once.
   let checkedOthers = false;
   let firstProject = 0;
-
-  function bucketFor(project: ProjectConfig): TokenBucket {
-    const key = project.sender.messagingServiceSid ?? project.sender.from ?? project.id;
-    let bucket = buckets.get(key);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(project.sender.ratePerSecond, deps.clock.now().getTime());
-      buckets.set(key, bucket);
-    }
-    return bucket;
-  }
+  // How long a send has taken lately: a round reserves no more than it can hand over before its slots run out.
+  let sendMs = 0;
 
   async function runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, retried: 0, failed: 0, suppressed: 0, rateLimitedForMs: undefined };
@@ -77,23 +82,34 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   }
 
   /**
-   * Reads only as many of the project's due texts as its sender may send now, and one more to learn
-   * whether the rest must wait for the rate: a backlog is never read again and again while it waits,
-   * and never holds back another project's texts.
+   * Reads as many of the project's due texts as its sender could send at once and one more (to learn whether
+   * the rest must wait for the rate), reserves slots for them in one call, and hands over as many as were granted while the slots are good; what was not used goes back. A
+   * backlog waiting for the rate is read again only when a slot comes free, and never holds back another
+   * project's texts.
    */
   async function sendDue(project: ProjectConfig, report: DispatchReport): Promise<void> {
-    const bucket = bucketFor(project);
-    const now = deps.clock.now();
-    const allowed = Math.min(MAX_TEXTS_PER_ROUND, bucket.available(now.getTime()));
-    for (const text of await deps.delivery.dueTexts(project.id, now.toISOString(), allowed + 1)) {
-      if (stopping) return;
-      const nowMs = deps.clock.now().getTime();
-      if (!bucket.tryTake(nowMs)) {
-        report.rateLimitedForMs = Math.min(report.rateLimitedForMs ?? Infinity, bucket.waitMs(nowMs));
-        return;
+    const sender = project.sender.messagingServiceSid ?? project.sender.from ?? project.id;
+    const rate = senderRate(project.sender.ratePerSecond);
+    const texts = await deps.delivery.dueTexts(project.id, deps.clock.now().toISOString(), perRound(rate.capacity) + 1);
+    if (texts.length === 0 || stopping) return;
+    const reservedAt = deps.clock.now();
+    const useBy = reservedAt.getTime() + useByMs;
+    const grant = await deps.pace.reserve(sender, rate, texts.length, reservedAt);
+    if (grant.granted < texts.length) report.rateLimitedForMs = Math.min(report.rateLimitedForMs ?? Infinity, grant.waitMs);
+    let used = 0;
+    try {
+      for (const text of texts.slice(0, grant.granted)) {
+        if (stopping || deps.clock.now().getTime() > useBy) return;
+        if (await deliver(text, project, report, useBy)) used += 1;
       }
-      await deliver(text, project, report);
+    } finally {
+      if (used < grant.granted) await deps.pace.giveBack(sender, rate, grant.granted - used, deps.clock.now());
     }
+  }
+
+  /** At most the sender's burst, and no more than the recent send time lets go before the slots run out. */
+  function perRound(capacity: number): number {
+    return Math.max(1, Math.min(MAX_TEXTS_PER_ROUND, capacity, Math.floor(useByMs / Math.max(1, sendMs))));
   }
 
   /** Texts queued for a project the configuration no longer has: no sender is known, so none can go. */
@@ -102,13 +118,23 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     for (const text of await deps.delivery.textsOutside(configured)) await fail(text, new ProjectNotConfigured(text.project).message, null, report);
   }
 
-  async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport): Promise<void> {
+  /** Claims and sends one text; true when it was handed to the provider (its rate slot used). */
+  async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport, useBy: number): Promise<boolean> {
     const claim = await deps.delivery.claim(queued.id);
     if (claim.kind === 'suppressed') report.suppressed += 1;
-    if (claim.kind !== 'send') return;
+    if (claim.kind !== 'send') return false;
     const text = claim.text;
     const body = bodyOf(text.payload);
-    if (body === undefined) return fail(text, 'outbox payload has no text body', null, report);
+    if (body === undefined) {
+      await fail(text, 'outbox payload has no text body', null, report);
+      return false;
+    }
+    const startedAt = deps.clock.now().getTime();
+    if (startedAt > useBy) {
+      // The slot ran out while the text was claimed: it goes in a later round, on a slot of its own.
+      await deps.delivery.release(text.id);
+      return false;
+    }
     const outcome = await deps.sender.send({
       to: text.phone,
       body,
@@ -118,7 +144,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
       messagingServiceSid: project.sender.messagingServiceSid,
       statusCallback: deps.statusCallbackUrl,
     });
+    sendMs = (sendMs + (deps.clock.now().getTime() - startedAt)) / 2;
     await record(text, outcome, report);
+    return true;
   }
 
   /** What a log line says about a text: its outbox row and its participant's key, never the number. */

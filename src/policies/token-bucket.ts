@@ -1,3 +1,13 @@
+import type { SenderRate } from '../ports/storage/sender-pace.js';
+
+/**
+ * A sender's rate as configured: `ratePerSecond` on average, and a burst of at most its whole part, so a long
+ * code at 1/s never sends two texts at once (what carriers expect of one).
+ */
+export function senderRate(ratePerSecond: number): SenderRate {
+  return { perSecond: ratePerSecond, capacity: Math.max(1, Math.floor(ratePerSecond)) };
+}
+
 /**
  * A token bucket on an injected clock: `ratePerSecond` tokens a second, at most `capacity` saved up.
  * With capacity 1 a sender never bursts, which is what carriers expect of a long code (1 msg/s).
@@ -9,7 +19,7 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSecond: number,
     nowMs: number,
-    private readonly capacity = Math.max(1, Math.floor(ratePerSecond)),
+    private readonly capacity = senderRate(ratePerSecond).capacity,
   ) {
     this.tokens = capacity;
     this.updatedAt = nowMs;
@@ -17,10 +27,21 @@ export class TokenBucket {
 
   /** Takes a token if one is available at `nowMs`. */
   tryTake(nowMs: number): boolean {
+    return this.take(1, nowMs) === 1;
+  }
+
+  /** Takes up to `wanted` whole tokens available at `nowMs`; returns how many it took. */
+  take(wanted: number, nowMs: number): number {
     this.refill(nowMs);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    const taken = Math.max(0, Math.min(wanted, Math.floor(this.tokens)));
+    this.tokens -= taken;
+    return taken;
+  }
+
+  /** Puts back tokens taken and not used, never above the capacity. */
+  giveBack(unused: number, nowMs: number): void {
+    this.refill(nowMs);
+    this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, unused));
   }
 
   /** How many whole tokens could be taken at `nowMs`. */

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../ports/logger.js';
 import type { RedcapClient } from '../ports/redcap/index.js';
-import type { ConversationStore } from '../ports/storage/conversation-store.js';
+import type { ConversationStore, UnitOfWork } from '../ports/storage/conversation-store.js';
 import type { ConversationTarget, InvitationRow, NewInvitation, RedcapSyncStore } from '../ports/storage/redcap-sync-store.js';
 import type { ProjectConfig } from '../config/projects.js';
 import type { Survey } from '../dictionary/model.js';
@@ -148,7 +148,8 @@ async function skipInvitationsOfOtherProjects(deps: RedcapInvitationDeps): Promi
 async function sendOne(deps: RedcapInvitationDeps, project: ProjectConfig, invitation: InvitationRow): Promise<{ retryAt: string; reason: string } | undefined> {
   try {
     const outcome = await deliver(deps, project, invitation);
-    await deps.sync.finishInvitation(invitation.id, outcome.status, outcome.conversationId, outcome.reason);
+    // A sent invitation was finished in the transaction that queued its texts.
+    if (outcome.status === 'skipped') await deps.sync.finishInvitation(invitation.id, outcome.status, outcome.conversationId, outcome.reason);
     deps.logger.info({ project: project.id, invitationId: invitation.id, status: outcome.status, reason: outcome.reason }, 'invitation from REDCap');
     return undefined;
   } catch (error) {
@@ -166,12 +167,35 @@ async function sendOne(deps: RedcapInvitationDeps, project: ProjectConfig, invit
 }
 
 interface Delivered {
-  status: 'sent' | 'skipped';
+  /** `elsewhere`: another instance took the invitation over (this one's claim ran out) and sent it first. */
+  status: 'sent' | 'skipped' | 'elsewhere';
   conversationId: string | null;
   reason: string | null;
 }
 
 const skipped = (reason: string): Delivered => ({ status: 'skipped', conversationId: null, reason });
+const SENT_ELSEWHERE: Delivered = { status: 'elsewhere', conversationId: null, reason: 'sent by another instance' };
+
+/** Thrown inside the unit that would send an invitation another instance has finished: the unit rolls back. */
+class SentElsewhere extends Error {}
+
+/**
+ * Runs the unit that queues an invitation's texts and finishes it, together. If another instance finished the
+ * invitation first (its claim on a slow batch ran out and was taken over), the unit is rolled back whole:
+ * one conversation, one set of texts per invitation, whichever instance commits first.
+ */
+async function finishing<T>(store: ConversationStore, invitation: InvitationRow, work: (tx: UnitOfWork) => Promise<T>, conversationId: (result: T) => string | null): Promise<T | undefined> {
+  try {
+    return await store.transaction(async (tx) => {
+      const result = await work(tx);
+      if (!(await tx.sync.finishInvitation(invitation.id, 'sent', conversationId(result), null))) throw new SentElsewhere();
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof SentElsewhere) return undefined;
+    throw error;
+  }
+}
 
 /** Re-reads the record at send time: the phone, the opt-out and completion may have changed since. */
 async function deliver(deps: RedcapInvitationDeps, project: ProjectConfig, invitation: InvitationRow): Promise<Delivered> {
@@ -192,16 +216,12 @@ async function deliver(deps: RedcapInvitationDeps, project: ProjectConfig, invit
   const conversations = invitation.mode === 'offer' ? replyToBegin(gate.conversations) : gate.conversations;
   // The invitation is marked sent in the conversation's own transaction: a crash between the two would
   // otherwise leave it pending, and the next round would invite the participant a second time.
-  const started = await store.transaction(async (tx) => {
-    const result = await inviteInto(conversations, {
-      project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: placed.record,
-      ...(placed.place === undefined ? {} : { place: placed.place }),
-      ...(invitation.language === null ? {} : { language: invitation.language }),
-    }, placed.target, tx);
-    await tx.sync.finishInvitation(invitation.id, 'sent', result.conversationId, null);
-    return result;
-  });
-  return { status: 'sent', conversationId: started.conversationId, reason: null };
+  const started = await finishing(store, invitation, (tx) => inviteInto(conversations, {
+    project: project.id, survey, instrument: invitation.instrument, recordId: invitation.recordId, phone, record: placed.record,
+    ...(placed.place === undefined ? {} : { place: placed.place }),
+    ...(invitation.language === null ? {} : { language: invitation.language }),
+  }, placed.target, tx), (result) => result.conversationId);
+  return started === undefined ? SENT_ELSEWHERE : { status: 'sent', conversationId: started.conversationId, reason: null };
 }
 
 /** `invite`, remembering in the same transaction which event and repeating instance the answers go to. */
@@ -220,11 +240,11 @@ async function sendLink(
     record: invitation.recordId, instrument: invitation.instrument, ...(invitation.event === '' ? {} : { event: invitation.event }),
   });
   const now = deps.conversations.clock.now();
-  await deps.conversations.store.transaction(async (tx) => {
+  const sent = await finishing(deps.conversations.store, invitation, async (tx) => {
     await enqueueSurveyLink({ deps: deps.conversations, tx, now }, project.id, phone, link, invitation.language ?? undefined);
-    await tx.sync.finishInvitation(invitation.id, 'sent', null, null);
-  });
-  return { status: 'sent', conversationId: null, reason: null };
+    return true;
+  }, () => null);
+  return sent === undefined ? SENT_ELSEWHERE : { status: 'sent', conversationId: null, reason: null };
 }
 
 /** The text with a survey's link, in the language the invitation chose (the project's default otherwise). */

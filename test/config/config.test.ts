@@ -15,7 +15,7 @@ describe('environment variables', () => {
   test('when every variable is valid, then the config is frozen with defaults filled in', () => {
     const config = loadConfig(baseEnv({ PUBLIC_URL: 'https://sms.example.org/' }));
 
-    expect(config).toMatchObject({ port: 3000, publicUrl: 'https://sms.example.org', sqlite: { synchronous: 'FULL' } });
+    expect(config).toMatchObject({ port: 3000, publicUrl: 'https://sms.example.org', sqlite: { synchronous: 'FULL' }, postgres: { claimLeaseSeconds: 120 } });
     expect(config.twilio).toMatchObject({ validateSignature: true, sendRatePerSecond: 1 });
     expect(Object.isFrozen(config.twilio)).toBe(true);
   });
@@ -37,6 +37,8 @@ describe('environment variables', () => {
     { name: 'ADMIN_TOKEN', env: baseEnv({ ADMIN_TOKEN: 'short' }), problem: 'ADMIN_TOKEN must be at least 16 characters' },
     { name: 'METRICS_TOKEN', env: baseEnv({ METRICS_TOKEN: 'short' }), problem: 'METRICS_TOKEN must be at least 16 characters' },
     { name: 'DATABASE_URL', env: baseEnv({ DATABASE_URL: 'mysql://app:s3cret@db/sms' }), problem: 'DATABASE_URL must be a postgres:// or postgresql:// URL' },
+    { name: 'POSTGRES_CLAIM_LEASE_SECONDS', env: baseEnv({ POSTGRES_CLAIM_LEASE_SECONDS: '1.5' }), problem: 'POSTGRES_CLAIM_LEASE_SECONDS must be a whole number of seconds' },
+    { name: 'POSTGRES_CLAIM_LEASE_SECONDS', env: baseEnv({ POSTGRES_CLAIM_LEASE_SECONDS: '0' }), problem: 'POSTGRES_CLAIM_LEASE_SECONDS must be at least 1 second' },
   ])('when $name is wrong, then the one-line problem is "$problem"', ({ env, problem }) => {
     expect(problemsOf(() => loadConfig(env))).toEqual([problem]);
   });

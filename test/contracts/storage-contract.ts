@@ -15,12 +15,15 @@ import type { InboundHistory } from '../../src/ports/storage/inbound-history.js'
 import type { NewInvitation, RedcapSyncStore } from '../../src/ports/storage/redcap-sync-store.js';
 import type { ConversationRow, NewOutboxRow } from '../../src/ports/storage/rows.js';
 import type { SimulatorPhones } from '../../src/ports/storage/simulator-phones.js';
+import type { SenderPace, SenderRate } from '../../src/ports/storage/sender-pace.js';
 import { demoSurvey } from '../conversation/demo-survey.js';
 
 /** One backend's stores over one empty, migrated database. */
 export interface StorageUnderTest {
   conversations: ConversationStore;
   delivery: DeliveryStore;
+  /** The senders' rates (decision 0059). */
+  pace: SenderPace;
   sync: RedcapSyncStore;
   erase: EraseStore;
   /** The HTTP side's reads (admin API, dashboard). */
@@ -338,6 +341,15 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       expect([await delivery.claim(id), await delivery.dueTexts('p', LATER, 10)]).toEqual([{ kind: 'gone' }, []]);
     });
 
+    it('when a claimed text is released unsent, then it is due again at once and can be claimed again', async () => {
+      const { conversations, delivery } = await fresh();
+      const id = await conversations.enqueue(text());
+      expect(await delivery.claim(id)).toMatchObject({ kind: 'send' });
+      await delivery.release(id);
+      expect((await delivery.dueTexts('p', AT, 10)).map((due) => [due.id, due.attempts])).toEqual([[id, 0]]);
+      expect(await delivery.claim(id)).toMatchObject({ kind: 'send', text: { id } });
+    });
+
     it('when a sent text gets status callbacks out of order, then a final status is never overwritten', async () => {
       const { conversations, delivery } = await fresh();
       const id = await conversations.enqueue(text());
@@ -374,6 +386,57 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       expect(await erase.erasableTexts(['q'], LATER)).toEqual([]);
       await erase.markErased(id, LATER);
       expect(await erase.erasableTexts(['p'], LATER)).toEqual([]);
+    });
+  });
+
+  describe(`the storage contract: ${adapter}, sender pace`, () => {
+    // A slot every 1,000 s: nothing refills while a case runs, on either backend's clock.
+    const SLOW: SenderRate = { perSecond: 0.001, capacity: 3 };
+    const now = () => new Date();
+
+    it('when more slots are wanted than the sender has, then its capacity is granted and the next slot is a whole interval away', async () => {
+      const { pace } = await fresh();
+      const grant = await pace.reserve('+15550001000', SLOW, 5, now());
+      expect(grant.granted).toBe(3);
+      expect(grant.waitMs).toBeGreaterThan(999_000);
+      expect(grant.waitMs).toBeLessThanOrEqual(1_000_000);
+      expect(await pace.reserve('+15550001000', SLOW, 1, now())).toMatchObject({ granted: 0 });
+    });
+
+    it('when fewer slots are wanted than are free, then the rest stay free and there is no wait', async () => {
+      const { pace } = await fresh();
+      expect(await pace.reserve('MG1', SLOW, 1, now())).toEqual({ granted: 1, waitMs: 0 });
+      expect(await pace.reserve('MG1', SLOW, 0, now())).toEqual({ granted: 0, waitMs: 0 });
+      expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(2);
+    });
+
+    it('when unused slots are given back, then the next caller gets them, and never more than the capacity', async () => {
+      const { pace } = await fresh();
+      await pace.reserve('MG1', SLOW, 3, now());
+      await pace.giveBack('MG1', SLOW, 2, now());
+      expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(2);
+      await pace.giveBack('MG1', SLOW, 10, now());
+      expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(3);
+    });
+
+    it("when one sender's slots are used up, then another sender still has all of its own", async () => {
+      const { pace } = await fresh();
+      await pace.reserve('+15550001000', SLOW, 3, now());
+      expect((await pace.reserve('+15550002000', SLOW, 3, now())).granted).toBe(3);
+    });
+
+    it('when many callers reserve at once, then together they are granted the capacity, not more', async () => {
+      const { pace } = await fresh();
+      const grants = await Promise.all(Array.from({ length: 8 }, () => pace.reserve('MG1', SLOW, 2, now())));
+      expect(grants.reduce((sum, grant) => sum + grant.granted, 0)).toBe(3);
+    });
+
+    it('when the rate is fast, then a used-up slot comes free again after its interval', async () => {
+      const { pace } = await fresh();
+      const fast: SenderRate = { perSecond: 100, capacity: 1 };
+      expect((await pace.reserve('MG1', fast, 1, now())).granted).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect((await pace.reserve('MG1', fast, 1, now())).granted).toBe(1);
     });
   });
 
@@ -436,6 +499,15 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       await sync.finishInvitation(due!.id, 'sent', null, null);
       expect((await sync.dueInvitations('p', LATER, 10)).map((row) => row.recordId)).toEqual(['2']);
       expect((await sync.invitations('p')).map((row) => row.status)).toEqual(['sent', 'pending']);
+    });
+
+    it('when an invitation is finished a second time (an instance whose claim ran out), then only the first finish counts', async () => {
+      const { sync } = await fresh();
+      await sync.scheduleInvitation(invitation());
+      const [due] = await sync.dueInvitations('p', AT, 10);
+      expect(await sync.finishInvitation(due!.id, 'sent', null, null)).toBe(true);
+      expect(await sync.finishInvitation(due!.id, 'skipped', null, 'already completed')).toBe(false);
+      expect(await sync.invitations('p')).toMatchObject([{ status: 'sent', attempts: 1, lastError: null }]);
     });
 
     it.each([

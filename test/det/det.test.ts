@@ -73,6 +73,19 @@ describe('DET → rule → invitation', () => {
     expect((await world.service.redcap.sync.invitations('study'))[0]).toMatchObject({ status: 'sent', mode: 'link', conversationId: null });
   });
 
+  test('when two rounds send the same due invitations at once (an instance whose claim ran out, and the one that took them over), then each is sent once', async () => {
+    world = await startService(classicStudy({ records: RECORDS }), RULES);
+    await world.det({ record: '1', instrument: 'contact' });
+    await world.det({ record: '2', instrument: 'contact' });
+    world.clock.set('2026-03-11T13:00:00.000Z');
+
+    await Promise.all([world.service.redcap.sendDueInvitations(), world.service.redcap.sendDueInvitations()]);
+
+    expect([world.smsTo(PHONE).length, world.smsTo(OTHER_PHONE).length]).toEqual([1, 1]);
+    expect((await world.service.conversations.store.conversations('study')).map((c) => [c.recordId, c.status])).toEqual([['1', 'asking']]);
+    expect((await world.service.redcap.sync.invitations('study')).map((i) => [i.recordId, i.status, i.attempts])).toEqual([['1', 'sent', 1], ['2', 'sent', 1]]);
+  });
+
   test.each([
     { case: 'a project id no configured project has', fields: { project_id: '999', record: '1', instrument: 'contact' }, status: 403 },
     { case: 'no record', fields: { record: '', instrument: 'contact' }, status: 400 },

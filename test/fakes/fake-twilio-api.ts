@@ -15,6 +15,8 @@ export interface CapturedRequest {
   readonly accountSid: string;
   /** The url-encoded form fields exactly as the client sent them (To, From, Body, StatusCallback…). */
   readonly form: Readonly<Record<string, string>>;
+  /** When the request had arrived, body read (before any `delayResponses`): epoch milliseconds, sub-millisecond precision. */
+  readonly receivedAt: number;
 }
 
 /** A scripted refusal: Twilio's status and error code. */
@@ -68,10 +70,16 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
 
   const app = express();
   app.use(express.urlencoded({ extended: false }));
+  app.use((_req, res, next) => {
+    res.locals.receivedAt = performance.timeOrigin + performance.now();
+    next();
+  });
   app.use((_req, _res, next) => void setTimeout(next, delayMs));
   app.use('/2010-04-01/Accounts/:accountSid', (req: Request<{ accountSid: string }>, res, next) => {
     if (!authorised(req, options)) return void twilioError(res, { status: 401, code: 20003, message: 'Authenticate' });
-    requests.push({ method: req.method, path: req.originalUrl, accountSid: req.params.accountSid, form: { ...req.body } });
+    requests.push({
+      method: req.method, path: req.originalUrl, accountSid: req.params.accountSid, form: { ...req.body }, receivedAt: res.locals.receivedAt as number,
+    });
     next();
   });
   app.post('/2010-04-01/Accounts/:accountSid/Messages.json', (req: Request<{ accountSid: string }>, res) => {

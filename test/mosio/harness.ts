@@ -10,6 +10,7 @@ import { SqliteStore, openDatabase } from '../../src/adapters/storage/index.js';
 import { SqliteInboundHistory } from '../../src/adapters/storage/inbound-history.js';
 import type { ConversationDeps, ProjectSetup } from '../../src/use-cases/conversation-deps.js';
 import { engineDeliveryEvents } from '../../src/use-cases/delivery-results.js';
+import { InProcessSenderPace } from '../../src/adapters/delivery/in-process-sender-pace.js';
 import { createOutboxDispatcher } from '../../src/loops/outbox-dispatcher.js';
 import { receiveProviderText } from '../../src/use-cases/receive-provider-text.js';
 import { recordDeliveryStatus } from '../../src/use-cases/record-delivery-status.js';
@@ -55,7 +56,7 @@ export async function mosioWorld(options: { project?: ProjectConfig; setup?: Pro
   const events = engineDeliveryEvents(deps);
   const participantKey = participantKeyer('test-salt-0123456789');
   const dispatcher = createOutboxDispatcher({
-    delivery, projects, clock, events, logger: logs.logger, participantKey, sender: provider, statusCallbackUrl: undefined,
+    delivery, pace: new InProcessSenderPace(), projects, clock, events, logger: logs.logger, participantKey, sender: provider, statusCallbackUrl: undefined,
   });
   const hooks = provider.webhooks({
     projects, logger: logs.logger, participantKey, now: () => clock.now(),

@@ -59,9 +59,9 @@ function group(pairs: [string, string][]): Map<string, string[]> {
 const VERSIONS = readPostgresMigrations().map((migration) => migration.version);
 
 describe('PostgreSQL migrations', () => {
-  it('when applied to an empty database, then every SQLite table, column and index exists, plus the claim leases, the insertion order and the id-prefix index', async () => {
+  it('when applied to an empty database, then every SQLite table, column and index exists, plus the claim leases, the insertion order, the shared sender rates and the id-prefix index', async () => {
     const pool = await emptyDatabase();
-    expect(VERSIONS).toEqual([1, 2, 3, 6]);
+    expect(VERSIONS).toEqual([1, 2, 3, 4, 6]);
     expect(await applyPostgresMigrations(pool, readPostgresMigrations(), NOW)).toEqual(VERSIONS);
 
     const sqlite = openDatabase(':memory:', { now: NOW });
@@ -69,6 +69,7 @@ describe('PostgreSQL migrations', () => {
     const leased = ['outbox', 'timers', 'scheduled_invitations', 'redcap_triggers'];
     for (const table of leased) expected.set(table, [...(expected.get(table) ?? []), 'lease_until'].sort());
     expected.set('conversations', [...(expected.get('conversations') ?? []), 'seq'].sort());
+    expected.set('sender_pace', ['sender', 'tokens', 'updated_at']);
     expect(await columnsOf(pool)).toEqual(expected);
 
     const sqliteIndexes = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string }[])

@@ -16,10 +16,15 @@ export const SMS_WEBHOOK = '/webhooks/twilio/sms';
 export const PUBLIC_URL = 'https://sms.example.org';
 export const OUR_NUMBER = '+16505550100';
 
-/** What a test adds: environment variables (another SMS_PROVIDER) and the project's settings (its sender). */
+/** What a test adds: environment variables (another SMS_PROVIDER), the project's settings and the sender's rate. */
 export interface InstanceOptions {
   readonly env?: Record<string, string>;
   readonly settings?: Record<string, unknown>;
+  /**
+   * The sender's rate is shared by the instances (decision 0059); by default it is high enough that a test about
+   * conversations never waits for it (at the default 1/s, two instances send one text a second between them).
+   */
+  readonly sendRatePerSecond?: number;
 }
 
 export async function startInstances(databaseUrl: string, emulated: EmulatorProjectConfig, count: number, options: InstanceOptions = {}) {
@@ -31,6 +36,7 @@ export async function startInstances(databaseUrl: string, emulated: EmulatorProj
     ...serviceEnv(writeProjectFile(redcap.url, options.settings)),
     DATABASE_URL: databaseUrl, PORT: '0', PUBLIC_URL,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: twilioRunning.baseUrl,
+    TWILIO_SEND_RATE: String(options.sendRatePerSecond ?? 50),
     ...options.env,
   };
   const config = loadConfig(env);

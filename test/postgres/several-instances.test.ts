@@ -15,9 +15,9 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((storage) => storage.close()));
 });
 
-async function instances(count: number): Promise<PostgresStorage[]> {
+async function instances(count: number, claimLeaseSeconds = 120): Promise<PostgresStorage[]> {
   const url = await schema();
-  const all = await Promise.all(Array.from({ length: count }, () => openPostgresStorage(url, { now: MIGRATED_AT })));
+  const all = await Promise.all(Array.from({ length: count }, () => openPostgresStorage(url, { now: MIGRATED_AT, claimLeaseSeconds })));
   opened.push(...all);
   return all;
 }
@@ -141,6 +141,20 @@ describe('PostgreSQL, several instances on one database: claims and leases', () 
     await leasesRunOut(a!);
     expect((await b!.delivery.dueTexts('p', AT, 10)).map((text) => text.id)).toEqual([id]);
     expect((await b!.delivery.claim(id)).kind).toBe('send');
+  });
+
+  it('when the claim lease is set to one second (POSTGRES_CLAIM_LEASE_SECONDS), then a dead claimer\'s text and timer are taken over after it, not before', async () => {
+    const [a, b] = await instances(2, 1);
+    await a!.conversations.saveSurvey(survey, AT);
+    await a!.conversations.insertConversation(conversation('c1'));
+    await a!.conversations.setTimer('c1', 'expiry', AT, 0);
+    const id = await a!.conversations.enqueue({ conversationId: null, project: 'p', channel: 'sms', kind: 'question', phone: PHONE,
+      payload: { body: 'hi' }, status: 'pending', nextAttemptAt: AT, createdAt: AT });
+    expect([(await a!.delivery.claim(id)).kind, (await a!.conversations.dueTimers(AT)).length]).toEqual(['send', 1]);
+
+    expect([(await b!.delivery.claim(id)).kind, await b!.conversations.dueTimers(AT)]).toEqual(['gone', []]);
+    await sleep(1_100);
+    expect([(await b!.delivery.claim(id)).kind, (await b!.conversations.dueTimers(AT)).length]).toEqual(['send', 1]);
   });
 
   it("when two instances append to one conversation's transcript at once, then the chain keeps every entry, in order", async () => {

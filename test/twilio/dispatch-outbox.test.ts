@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FAILURES } from '../fakes/fake-twilio-api.js';
+import { InProcessSenderPace } from '../../src/adapters/delivery/in-process-sender-pace.js';
 import { createOutboxDispatcher } from '../../src/loops/outbox-dispatcher.js';
 import type { RetryPolicy } from '../../src/policies/backoff.js';
 import { engineDeliveryEvents } from '../../src/use-cases/delivery-results.js';
@@ -15,7 +16,7 @@ let world: World;
 async function setUp(projects?: ProjectConfig[], options?: { timeoutMs?: number }) {
   world = await outboxWorld(projects, options);
   return createOutboxDispatcher({
-    delivery: world.delivery, sender: world.sender, projects: world.registry, clock: world.clock,
+    delivery: world.delivery, pace: new InProcessSenderPace(), sender: world.sender, projects: world.registry, clock: world.clock,
     events: engineDeliveryEvents(world.deps), logger: world.logs.logger, participantKey: world.participantKey,
     statusCallbackUrl: STATUS_CALLBACK, retry: RETRY,
   });

@@ -60,6 +60,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
     });
   }
 
+  /** One process sends from a SQLite file, so its claims hold no lease: nothing to end. */
+  async release(_id: number): Promise<void> {}
+
   markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): Promise<void> {
     return this.gate.run(() => void this.sql.markSent!.run(providerMessageId, deliveryStatus, at, id));
   }

@@ -7,7 +7,7 @@ import {
   RevisionConflict, retryOnRevisionConflict, type UnitOfWork,
 } from '../../ports/storage/conversation-store.js';
 import {
-  CLAIM_LEASE, CONVERSATION_COLUMNS, OUTBOX_COLUMNS, TIMER_COLUMNS, fromConversationRecord, fromOutboxRecord,
+  CONVERSATION_COLUMNS, DEFAULT_CLAIM_LEASE_SECONDS, claimLease, OUTBOX_COLUMNS, TIMER_COLUMNS, fromConversationRecord, fromOutboxRecord,
   fromTimerRecord, json, type ConversationRecord, type OutboxRecord, type TimerRecord,
 } from './records.js';
 import { PostgresRedcapSyncStore } from './redcap-sync-store.js';
@@ -30,14 +30,16 @@ export class PostgresConversationStore implements UnitOfWork {
     private readonly session: Session = poolSession(pool),
     /** Survey versions never change: one parsed copy per id, shared by the units of this store. */
     private readonly surveys = new Map<string, Survey>(),
+    /** How long a claimed timer stays this instance's (decision 0051). */
+    private readonly leaseSeconds = DEFAULT_CLAIM_LEASE_SECONDS,
   ) {
-    this.sync = new PostgresRedcapSyncStore(session);
+    this.sync = new PostgresRedcapSyncStore(session, leaseSeconds);
   }
 
   transaction<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     if (this.session.inUnit) return this.session.savepoint(() => work(this));
     return retryOnRevisionConflict(() =>
-      inTransaction(this.pool, (session) => work(new PostgresConversationStore(this.pool, session, this.surveys))));
+      inTransaction(this.pool, (session) => work(new PostgresConversationStore(this.pool, session, this.surveys, this.leaseSeconds))));
   }
 
   async insertInbound(row: InboundRow): Promise<boolean> {
@@ -171,7 +173,7 @@ export class PostgresConversationStore implements UnitOfWork {
    */
   async dueTimers(now: string, limit = 1000): Promise<TimerRow[]> {
     const { rows } = await this.session.query<TimerRecord>(
-      `UPDATE timers SET lease_until = clock_timestamp() + ${CLAIM_LEASE} WHERE id IN (
+      `UPDATE timers SET lease_until = clock_timestamp() + ${claimLease(this.leaseSeconds)} WHERE id IN (
          SELECT id FROM timers WHERE status = 'pending' AND due_at <= $1
            AND (lease_until IS NULL OR lease_until <= clock_timestamp())
          ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)

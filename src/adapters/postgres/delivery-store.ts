@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Claim, DeliveryStore, DueText, SentText } from '../../ports/storage/delivery-store.js';
-import { CLAIM_LEASE } from './records.js';
+import { DEFAULT_CLAIM_LEASE_SECONDS, claimLease } from './records.js';
 import { inTransaction } from './session.js';
 
 interface OutboxTextRecord {
@@ -19,7 +19,10 @@ const UNLEASED = '(o.lease_until IS NULL OR o.lease_until <= clock_timestamp())'
  * instance that dies between claim and send leaves a lease that runs out, and the text goes (at least once).
  */
 export class PostgresDeliveryStore implements DeliveryStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly leaseSeconds = DEFAULT_CLAIM_LEASE_SECONDS,
+  ) {}
 
   async dueTexts(project: string, now: string, limit: number): Promise<DueText[]> {
     const { rows } = await this.pool.query<OutboxTextRecord>(
@@ -57,9 +60,13 @@ export class PostgresDeliveryStore implements DeliveryStore {
       }
       const [text] = toDueText(row);
       if (text === undefined) return { kind: 'gone' };
-      await session.query(`UPDATE outbox SET lease_until = clock_timestamp() + ${CLAIM_LEASE} WHERE id = $1`, [id]);
+      await session.query(`UPDATE outbox SET lease_until = clock_timestamp() + ${claimLease(this.leaseSeconds)} WHERE id = $1`, [id]);
       return { kind: 'send', text };
     });
+  }
+
+  async release(id: number): Promise<void> {
+    await this.pool.query(`UPDATE outbox SET lease_until = NULL WHERE id = $1 AND status = 'pending'`, [id]);
   }
 
   async markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): Promise<void> {

@@ -12,12 +12,16 @@ import { postgresMetricsQueries } from './metrics-queries.js';
 import { applyPostgresMigrations, readPostgresMigrations } from './migrations.js';
 import type { PostgresRedcapSyncStore } from './redcap-sync-store.js';
 import { PostgresSimulatorPhones } from './simulator-phones.js';
+import { DEFAULT_CLAIM_LEASE_SECONDS } from './records.js';
+import { PostgresSenderPace } from './sender-pace.js';
 
 /** Every storage port on one PostgreSQL database, migrated. */
 export interface PostgresStorage {
   readonly pool: pg.Pool;
   readonly conversations: PostgresConversationStore;
   readonly delivery: PostgresDeliveryStore;
+  /** The senders' rates, one row per sender shared by every instance. */
+  readonly pace: PostgresSenderPace;
   /** The REDCap sync store on the pool; inside a unit of work use `tx.sync`. */
   readonly sync: PostgresRedcapSyncStore;
   readonly erase: PostgresEraseStore;
@@ -36,6 +40,8 @@ export interface PostgresStorageOptions {
   pool?: PoolOptions;
   migrationsDir?: string;
   now?: Date;
+  /** How long a claimed timer, text, invitation or trigger stays this instance's (decision 0051); 120 s by default. */
+  claimLeaseSeconds?: number;
 }
 
 /**
@@ -50,11 +56,13 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     await pool.end();
     throw error;
   }
-  const conversations = new PostgresConversationStore(pool);
+  const leaseSeconds = options.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
+  const conversations = new PostgresConversationStore(pool, undefined, undefined, leaseSeconds);
   return {
     pool,
     conversations,
-    delivery: new PostgresDeliveryStore(pool),
+    delivery: new PostgresDeliveryStore(pool, leaseSeconds),
+    pace: new PostgresSenderPace(pool),
     sync: conversations.sync,
     erase: new PostgresEraseStore(pool),
     admin: postgresAdminQueries(pool),

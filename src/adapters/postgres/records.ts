@@ -77,5 +77,12 @@ export function json(value: unknown): string {
 /**
  * How long a claimed row stays an instance's: past it, another instance takes the row over (the first one
  * died mid-send). Longer than a send's timeouts; leases follow the database's clock, not the service's.
+ * POSTGRES_CLAIM_LEASE_SECONDS sets it (tests shorten it to see a takeover).
  */
-export const CLAIM_LEASE = "interval '2 minutes'";
+export const DEFAULT_CLAIM_LEASE_SECONDS = 120;
+
+/** The lease as an SQL interval; the seconds are a whole number, checked here, never text from outside. */
+export function claimLease(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 1) throw new RangeError(`a claim lease is a whole number of seconds (got ${seconds})`);
+  return `interval '${seconds} seconds'`;
+}

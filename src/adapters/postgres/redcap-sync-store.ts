@@ -1,7 +1,7 @@
 import type {
   ConversationTarget, NewInvitation, InvitationRow, PendingRedcapRow, ProjectSurveyRow, QueuedTrigger, RedcapSyncStore,
 } from '../../ports/storage/redcap-sync-store.js';
-import { CLAIM_LEASE, INVITATION_COLUMNS, fromInvitationRecord, type InvitationRecord } from './records.js';
+import { DEFAULT_CLAIM_LEASE_SECONDS, INVITATION_COLUMNS, claimLease, fromInvitationRecord, type InvitationRecord } from './records.js';
 import type { Session } from './session.js';
 
 interface PendingRecord {
@@ -16,7 +16,10 @@ interface PendingRecord {
  * are only read, since the writer reads them again each round and decides itself which are due.
  */
 export class PostgresRedcapSyncStore implements RedcapSyncStore {
-  constructor(private readonly session: Session) {}
+  constructor(
+    private readonly session: Session,
+    private readonly leaseSeconds = DEFAULT_CLAIM_LEASE_SECONDS,
+  ) {}
 
   async pendingRedcapRows(project: string, limit: number): Promise<PendingRedcapRow[]> {
     const { rows } = await this.session.query<PendingRecord>(
@@ -91,7 +94,7 @@ export class PostgresRedcapSyncStore implements RedcapSyncStore {
   /** Claimed: another instance gets other invitations, and one whose instance died comes due again after its lease. */
   async dueInvitations(project: string, now: string, limit: number): Promise<InvitationRow[]> {
     const { rows } = await this.session.query<InvitationRecord>(
-      `UPDATE scheduled_invitations SET lease_until = clock_timestamp() + ${CLAIM_LEASE} WHERE id IN (
+      `UPDATE scheduled_invitations SET lease_until = clock_timestamp() + ${claimLease(this.leaseSeconds)} WHERE id IN (
          SELECT id FROM scheduled_invitations WHERE status = 'pending' AND project = $1 AND send_at <= $2
            AND (lease_until IS NULL OR lease_until <= clock_timestamp())
          ORDER BY send_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -109,12 +112,13 @@ export class PostgresRedcapSyncStore implements RedcapSyncStore {
     return this.invitationsWhere('project = $1 ORDER BY id', [project]);
   }
 
-  async finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void> {
-    await this.session.query(
+  async finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<boolean> {
+    const result = await this.session.query(
       `UPDATE scheduled_invitations SET status = $2, conversation_id = $3, last_error = $4, attempts = attempts + 1, lease_until = NULL
-       WHERE id = $1`,
+       WHERE id = $1 AND status = 'pending'`,
       [id, status, conversationId, error],
     );
+    return result.rowCount === 1;
   }
 
   async retryInvitation(id: number, sendAt: string, error: string): Promise<void> {
@@ -142,7 +146,7 @@ export class PostgresRedcapSyncStore implements RedcapSyncStore {
   /** Claimed like due invitations. */
   async dueTriggers(now: string, limit = 100): Promise<QueuedTrigger[]> {
     const { rows } = await this.session.query<QueuedTrigger>(
-      `UPDATE redcap_triggers SET lease_until = clock_timestamp() + ${CLAIM_LEASE} WHERE id IN (
+      `UPDATE redcap_triggers SET lease_until = clock_timestamp() + ${claimLease(this.leaseSeconds)} WHERE id IN (
          SELECT id FROM redcap_triggers WHERE status = 'pending' AND next_attempt_at <= $1
            AND (lease_until IS NULL OR lease_until <= clock_timestamp())
          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)

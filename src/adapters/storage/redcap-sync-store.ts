@@ -88,8 +88,8 @@ export class SqliteRedcapSync implements RedcapSyncStore {
     return (this.sql.invitationsOf!.all(project) as InvitationRecord[]).map(fromInvitationRecord);
   }
 
-  async finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void> {
-    this.sql.finishInvitation!.run(status, conversationId, error, id);
+  async finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<boolean> {
+    return this.sql.finishInvitation!.run(status, conversationId, error, id).changes === 1;
   }
 
   async retryInvitation(id: number, sendAt: string, error: string): Promise<void> {
@@ -176,7 +176,7 @@ export class SqliteRedcapSyncStore implements RedcapSyncStore {
     return this.gate.run(() => this.sync.invitations(project));
   }
 
-  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void> {
+  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<boolean> {
     return this.gate.run(() => this.sync.finishInvitation(id, status, conversationId, error));
   }
 
@@ -239,7 +239,7 @@ function prepareAll(db: Database): Record<string, Statement> {
       WHERE status = 'pending' AND send_at <= ? AND project NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
     invitationsOf: 'SELECT * FROM scheduled_invitations WHERE project = ? ORDER BY id',
     finishInvitation: `UPDATE scheduled_invitations SET status = ?, conversation_id = ?, last_error = ?,
-      attempts = attempts + 1 WHERE id = ?`,
+      attempts = attempts + 1 WHERE id = ? AND status = 'pending'`,
     retryInvitation: `UPDATE scheduled_invitations SET send_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
     postponeInvitations: `UPDATE scheduled_invitations SET send_at = ?, last_error = ?
       WHERE id IN (SELECT value FROM json_each(?))`,

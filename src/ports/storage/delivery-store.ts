@@ -41,6 +41,11 @@ export interface DeliveryStore {
    * after `dueTexts` ran still wins. An opted-out text is marked suppressed and never sent.
    */
   claim(id: number): Promise<Claim>;
+  /**
+   * Ends a claim whose text was not sent after all (its rate slot ran out first, decision 0059): the text stays
+   * pending as it was, due again at once for any instance.
+   */
+  release(id: number): Promise<void>;
   markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): Promise<void>;
   scheduleRetry(id: number, nextAttemptAt: string, error: string): Promise<void>;
   markFailed(id: number, error: string, errorCode: number | null): Promise<void>;

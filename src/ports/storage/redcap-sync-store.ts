@@ -89,7 +89,11 @@ export interface RedcapSyncStore {
   /** Due invitations of projects other than `projects`. */
   dueInvitationsOutside(projects: readonly string[], now: string): Promise<InvitationRow[]>;
   invitations(project: string): Promise<InvitationRow[]>;
-  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<void>;
+  /**
+   * Finishes a pending invitation; false, changing nothing, when it is no longer pending: another instance,
+   * which took it over when this one's claim ran out, finished it first (at most one conversation per invitation).
+   */
+  finishInvitation(id: number, status: 'sent' | 'skipped' | 'failed', conversationId: string | null, error: string | null): Promise<boolean>;
   retryInvitation(id: number, sendAt: string, error: string): Promise<void>;
   /** Moves invitations that were not tried to a later time; their attempts stay as they were. */
   postponeInvitations(ids: readonly number[], sendAt: string, error: string): Promise<void>;

@@ -119,3 +119,116 @@ export function tableCounts(db: Database): Record<string, number> {
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[];
   return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n]));
 }
+
+/** An instance killed with SIGKILL: its label (the `via` of its sends), when its life began, when it was seen dead. */
+export interface InstanceKill {
+  readonly instance: string;
+  readonly startedAt: number;
+  readonly at: number;
+}
+
+export interface SendAccount {
+  /** Accepted sends whose SID an outbox text holds as sent. */
+  marked: number;
+  /** Accepted sends no outbox text holds, each a text a killed instance sent but did not mark, sent again after it. */
+  repeats: number;
+  /** Accepted sends a killed instance did not mark and that were not sent again (the text was suppressed since). */
+  unmarkedOnce: number;
+  /** Outbox texts marked sent with a SID Twilio never answered. */
+  invented: string[];
+  /** Accepted sends no outbox text holds and no kill accounts for. */
+  unexplained: string[];
+  /** The longest time from such a send's receipt to the kill that explains it (ms). */
+  windowMs: number;
+}
+
+/**
+ * At least once, and only in its window: every accepted send is either the one its outbox text was marked
+ * sent with (by the SID Twilio answered), or was made by an instance in the life a SIGKILL ended, before
+ * the kill — a send the provider received whose markSent never committed. Anything else is a violation.
+ */
+export function accountSendsAcrossKills(
+  accepted: readonly TwilioSend[], markedSids: ReadonlySet<string>, kills: readonly InstanceKill[],
+): SendAccount {
+  const account: SendAccount = { marked: 0, repeats: 0, unmarkedOnce: 0, invented: [], unexplained: [], windowMs: 0 };
+  const answered = new Set(accepted.map((send) => send.sid));
+  for (const sid of markedSids) if (!answered.has(sid)) account.invented.push(`an outbox text is marked sent as ${sid}, which Twilio never answered`);
+  for (const send of accepted) {
+    if (send.sid !== undefined && markedSids.has(send.sid)) {
+      account.marked += 1;
+      continue;
+    }
+    const kill = kills.find((k) => k.instance === send.via && send.at >= k.startedAt && send.at <= k.at);
+    if (kill === undefined) {
+      account.unexplained.push(`text to …${send.to.slice(-4)} accepted at ${new Date(send.at).toISOString()} via ${send.via ?? 'an unknown instance'} `
+        + 'was never marked sent, and that instance was not killed before it could mark it');
+      continue;
+    }
+    account.windowMs = Math.max(account.windowMs, kill.at - send.at);
+    const sentAgain = accepted.some((other) => other.at >= send.at && other !== send && other.to === send.to && other.body === send.body
+      && other.sid !== undefined && markedSids.has(other.sid));
+    if (sentAgain) account.repeats += 1;
+    else account.unmarkedOnce += 1;
+  }
+  return account;
+}
+
+/** What a sender may send: a token bucket of `ratePerSecond` with `burst` saved up (TokenBucket's capacity). */
+export interface RateBound {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  /** How far apart receive times may drift from send times (the network, the event loops), ms. */
+  readonly toleranceMs: number;
+}
+
+/** Most texts one sender may send within `windowMs`: the burst plus what the rate refills in the window. */
+export function allowedInWindow(bound: RateBound, windowMs: number): number {
+  return bound.burst + Math.floor((bound.ratePerSecond * (windowMs + bound.toleranceMs)) / 1000);
+}
+
+/**
+ * The sender rate, measured where it matters, at the provider: for every sender, every stretch from one
+ * received text to a later one holds no more texts than the bound allows in that time. One line per sender
+ * that broke it: its worst stretch, and how many stretches were too full.
+ */
+export function rateViolations(sends: readonly TwilioSend[], bound: RateBound): string[] {
+  return [...receiveTimesBySender(sends)].flatMap(([sender, times]) => {
+    let worst: { from: number; count: number; allowed: number; ms: number } | undefined;
+    let tooFull = 0;
+    for (let i = 0; i < times.length; i += 1) {
+      let full = false;
+      for (let j = i; j < times.length; j += 1) {
+        const ms = times[j]! - times[i]!;
+        const count = j - i + 1;
+        const allowed = allowedInWindow(bound, ms);
+        if (count <= allowed) continue;
+        full = true;
+        if (worst === undefined || count - allowed > worst.count - worst.allowed) worst = { from: times[i]!, count, allowed, ms };
+      }
+      if (full) tooFull += 1;
+    }
+    return worst === undefined ? [] : [`sender …${sender.slice(-4)}: ${worst.count} texts arrived within ${worst.ms} ms from `
+      + `${new Date(worst.from).toISOString()}, where ${bound.ratePerSecond}/s with a burst of ${bound.burst} allows ${worst.allowed} `
+      + `(${bound.toleranceMs} ms of spread allowed); ${tooFull} stretch(es) held too many`];
+  });
+}
+
+/** The most texts one sender had received within any `windowMs` (for the figures). */
+export function busiestWindow(sends: readonly TwilioSend[], windowMs: number): number {
+  let most = 0;
+  for (const times of receiveTimesBySender(sends).values()) {
+    let start = 0;
+    for (let end = 0; end < times.length; end += 1) {
+      while (times[end]! - times[start]! >= windowMs) start += 1;
+      most = Math.max(most, end - start + 1);
+    }
+  }
+  return most;
+}
+
+function receiveTimesBySender(sends: readonly TwilioSend[]): Map<string, number[]> {
+  const bySender = new Map<string, number[]>();
+  for (const send of sends) bySender.set(send.from ?? '', [...(bySender.get(send.from ?? '') ?? []), send.at]);
+  for (const times of bySender.values()) times.sort((a, b) => a - b);
+  return bySender;
+}

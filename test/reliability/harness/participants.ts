@@ -12,6 +12,8 @@ import type { TwilioSend } from './twilio-recorder.js';
 export interface Conversation {
   /** MessageSids the server acknowledged with a 2xx. */
   readonly acknowledged: string[];
+  /** What the participant said and had acknowledged, in order. */
+  readonly said: string[];
   /** Webhook deliveries, retries included. */
   posts: number;
   readonly optOuts: OptOutInterval[];
@@ -19,6 +21,7 @@ export interface Conversation {
 }
 
 export interface Run {
+  /** Asked again for every delivery: a load balancer may send a retried webhook to another instance. */
   readonly baseUrl: () => string;
   readonly accepted: () => readonly TwilioSend[];
   readonly deadline: number;
@@ -41,6 +44,7 @@ export async function deliver(run: Run, conversation: Conversation, phone: strin
       await response.text();
       if (response.ok) {
         conversation.acknowledged.push(sid);
+        conversation.said.push(body);
         return Date.now();
       }
     } catch {
@@ -61,7 +65,7 @@ async function waitForText(run: Run, phone: string, matches: (body: string) => b
 
 /** One participant's whole survey: answer each question once asked, opt out and back in if planned. */
 export async function takeSurvey(run: Run, participant: Participant): Promise<Conversation> {
-  const conversation: Conversation = { acknowledged: [], posts: 0, optOuts: [], finished: false };
+  const conversation: Conversation = { acknowledged: [], said: [], posts: 0, optOuts: [], finished: false };
   const { phone } = participant;
   for (let question = 0; question < QUESTIONS.length; question += 1) {
     await waitForText(run, phone, (body) => questionIn(body) === question, `Q${question + 1}`);

@@ -26,13 +26,15 @@ export interface StudyEdges {
   close(): Promise<void>;
 }
 
-export async function studyEdges(participants: readonly Participant[], name: string): Promise<StudyEdges> {
+export async function studyEdges(
+  participants: readonly Participant[], name: string, options: { readonly ratePerSecond?: number } = {},
+): Promise<StudyEdges> {
   const folder = mkdtempSync(join(tmpdir(), `redcap-sms-${name}-`));
   const emulator = createRedcapEmulator({ projects: [emulatedProject(participants)] });
   const redcap = await emulator.listen();
   const twilio = await recordingTwilio();
   const projectFile = join(folder, 'projects.yaml');
-  writeFileSync(projectFile, projectFileYaml(redcap.url));
+  writeFileSync(projectFile, projectFileYaml(redcap.url, options.ratePerSecond));
   const dbPath = join(folder, 'redcap-sms.db');
   return {
     folder, dbPath, emulator, redcap, twilio,
@@ -67,17 +69,24 @@ export async function postDet(baseUrl: () => string, recordId: string, deadline:
   throw new Error('the Data Entry Trigger was never acknowledged');
 }
 
-/** Waits until the server has nothing left to send to Twilio or REDCap. */
+/** What the server still has to do: pending texts and REDCap writes, and invitations not yet sent. */
+export const PENDING_WORK_SQL = `SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending')
+  + (SELECT COUNT(*) FROM scheduled_invitations WHERE status = 'pending') AS n`;
+
+/** Waits until `pending` (a count of PENDING_WORK_SQL on the server's database) is zero. */
+export async function untilNothingPending(pending: () => Promise<number | string> | number, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    if (Number(await pending()) === 0) return;
+    await sleep(100);
+  }
+  throw new Error('work was still pending at the deadline');
+}
+
+/** Waits until the server on a SQLite file has nothing left to send to Twilio or REDCap. */
 export async function quiescent(dbPath: string, deadline: number): Promise<void> {
   const reader = new Database(dbPath, { readonly: true });
   try {
-    while (Date.now() < deadline) {
-      const row = reader.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number };
-      const invitations = reader.prepare(`SELECT COUNT(*) AS n FROM scheduled_invitations WHERE status = 'pending'`).get() as { n: number };
-      if (row.n === 0 && invitations.n === 0) return;
-      await sleep(100);
-    }
-    throw new Error('work was still pending at the deadline');
+    await untilNothingPending(() => (reader.prepare(PENDING_WORK_SQL).get() as { n: number }).n, deadline);
   } finally {
     reader.close();
   }

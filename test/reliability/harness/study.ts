@@ -95,13 +95,13 @@ export function studyProject(redcapUrl: string, overrides: Partial<ProjectConfig
   };
 }
 
-/** The same project as a REDCAP_SMS_PROJECTS file, for the server process. */
-export function projectFileYaml(redcapUrl: string): string {
+/** The same project as a REDCAP_SMS_PROJECTS file, for the server process; its sender at `ratePerSecond`. */
+export function projectFileYaml(redcapUrl: string, ratePerSecond = 1000): string {
   return [
     'projects:',
     '  study:',
     `    redcap: { url: "${redcapUrl}", token: "${REDCAP_TOKEN}" }`,
-    `    sender: { from: "${OUR_NUMBER}", ratePerSecond: 1000 }`,
+    `    sender: { from: "${OUR_NUMBER}", ratePerSecond: ${ratePerSecond} }`,
     '    phoneField: phone',
     '    timeZone: America/New_York',
     '    invitationRules:',

@@ -465,6 +465,77 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       expect((await sync.pendingOutside(['p'])).map((row) => row.project)).toEqual(['q']);
     });
 
+    describe('claims of REDCap rows (decision 0063)', () => {
+      const LEASE_MS = 60_000;
+      const write = (conversations: ConversationStore, record: string, n: number) => conversations.enqueue(text({
+        channel: 'redcap', kind: 'write', phone: null, payload: { record, instrument: 'daily', values: { n: String(n) } },
+      }));
+      const ids = (rows: readonly { id: number }[]) => rows.map((row) => row.id);
+
+      it('when a writer has claimed rows, then another claim passes over them until they are marked or released', async () => {
+        const { conversations, sync } = await fresh();
+        const [a, b] = [await write(conversations, '1', 1), await write(conversations, '2', 1)];
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([a, b]);
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        expect(ids(await sync.pendingRedcapRows('p', 10))).toEqual([a, b]);
+        await sync.markSent([a]);
+        await sync.releaseRedcapRows([b]);
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([b]);
+        await sync.scheduleRetry([b], AT, 'HTTP 503');
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([b]);
+      });
+
+      it("when a writer's claim runs out (it died), then another writer takes the rows over", async () => {
+        const { conversations, sync } = await fresh();
+        const a = await write(conversations, '1', 1);
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, 50))).toEqual([a]);
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        const later = new Date(Date.parse(AT) + 120).toISOString();
+        expect(ids(await sync.claimRedcapRows('p', later, 10, LEASE_MS))).toEqual([a]);
+      });
+
+      it("when a record's earlier row is claimed elsewhere or waits for a retry, then its later rows wait too, and other records' do not", async () => {
+        const { conversations, sync } = await fresh();
+        const first = await write(conversations, '1', 1);
+        const other = await write(conversations, '2', 1);
+        const second = await write(conversations, '1', 2);
+        expect(ids(await sync.claimRedcapRows('p', AT, 1, LEASE_MS))).toEqual([first]);
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([other]);
+        await sync.scheduleRetry([first], LATER, 'HTTP 503');
+        await sync.markSent([other]);
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        expect(ids(await sync.claimRedcapRows('p', LATER, 10, LEASE_MS))).toEqual([first, second]);
+      });
+
+      it("when a phone's opt-out is claimed, then its opt-in waits for it", async () => {
+        const { conversations, sync } = await fresh();
+        await conversations.optOut('p', PHONE, AT, 'keyword');
+        await conversations.optIn('p', PHONE);
+        const [optOut] = await sync.claimRedcapRows('p', AT, 1, LEASE_MS);
+        expect(optOut?.kind).toBe('opt-out');
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        await sync.markSent([optOut!.id]);
+        expect((await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).map((row) => row.kind)).toEqual(['opt-in']);
+      });
+
+      it('when writers claim at once, then no row is claimed twice and each record stays with one writer', async () => {
+        const { conversations, sync } = await fresh();
+        for (let n = 0; n < 3; n += 1) for (const record of ['1', '2', '3']) await write(conversations, record, n);
+        const claims = await Promise.all([1, 2, 3, 4].map((limit) => sync.claimRedcapRows('p', AT, limit * 2, LEASE_MS)));
+        const claimedIds = claims.flatMap(ids);
+        expect(new Set(claimedIds).size).toBe(claimedIds.length);
+        const holders = new Map<string, Set<number>>();
+        claims.forEach((claim, writer) => {
+          for (const row of claim) {
+            const record = (row.payload as { record: string }).record;
+            holders.set(record, (holders.get(record) ?? new Set()).add(writer));
+          }
+        });
+        expect([...holders.values()].every((writers) => writers.size === 1)).toBe(true);
+      });
+    });
+
     it('when a conversation has a target in REDCap, then its writes carry it', async () => {
       const { conversations, sync } = await fresh();
       await conversations.saveSurvey(survey, AT);

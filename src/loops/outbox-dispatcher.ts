@@ -103,7 +103,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
         if (await deliver(text, project, report, useBy)) used += 1;
       }
     } finally {
-      if (used < grant.granted) await deps.pace.giveBack(sender, rate, grant.granted - used, deps.clock.now());
+      if (used < grant.granted) await deps.pace.giveBack(sender, rate, grant.granted - used, grant.reservedAt, deps.clock.now());
     }
   }
 

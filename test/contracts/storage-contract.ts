@@ -400,18 +400,32 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
 
     it('when fewer slots are wanted than are free, then the rest stay free and there is no wait', async () => {
       const { pace } = await fresh();
-      expect(await pace.reserve('MG1', SLOW, 1, now())).toEqual({ granted: 1, waitMs: 0 });
-      expect(await pace.reserve('MG1', SLOW, 0, now())).toEqual({ granted: 0, waitMs: 0 });
+      expect(await pace.reserve('MG1', SLOW, 1, now())).toMatchObject({ granted: 1, waitMs: 0 });
+      expect(await pace.reserve('MG1', SLOW, 0, now())).toMatchObject({ granted: 0, waitMs: 0 });
       expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(2);
     });
 
     it('when unused slots are given back, then the next caller gets them, and never more than the capacity', async () => {
       const { pace } = await fresh();
-      await pace.reserve('MG1', SLOW, 3, now());
-      await pace.giveBack('MG1', SLOW, 2, now());
-      expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(2);
-      await pace.giveBack('MG1', SLOW, 10, now());
+      const first = await pace.reserve('MG1', SLOW, 3, now());
+      await pace.giveBack('MG1', SLOW, 2, first.reservedAt, now());
+      const second = await pace.reserve('MG1', SLOW, 5, now());
+      expect(second.granted).toBe(2);
+      await pace.giveBack('MG1', SLOW, 10, second.reservedAt, now());
       expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(3);
+    });
+
+    it('when slots come back after the bucket refilled meanwhile, then only what the refill has not made up returns', async () => {
+      const { pace } = await fresh();
+      // 4 a second, at most 4: A takes 2 and will not use them; 350 ms later B takes 3 (the bucket had refilled
+      // to about 3.4); A gives its 2 back. Returned whole, the bucket would hold about 2.4; had A never taken them
+      // it would hold about 1 (it was full, and refilled nothing, while A held them).
+      const rate: SenderRate = { perSecond: 4, capacity: 4 };
+      const a = await pace.reserve('MG1', rate, 2, now());
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect((await pace.reserve('MG1', rate, 3, now())).granted).toBe(3);
+      await pace.giveBack('MG1', rate, 2, a.reservedAt, now());
+      expect((await pace.reserve('MG1', rate, 4, now())).granted).toBe(1);
     });
 
     it("when one sender's slots are used up, then another sender still has all of its own", async () => {

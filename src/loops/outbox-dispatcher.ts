@@ -83,9 +83,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
 
   /**
    * Reads as many of the project's due texts as its sender could send at once and one more (to learn whether
-   * the rest must wait for the rate), reserves slots for them in one call, and hands over as many as were granted while the slots are good; what was not used goes back. A
-   * backlog waiting for the rate is read again only when a slot comes free, and never holds back another
-   * project's texts.
+   * the rest must wait for the rate), reserves slots for them in one call, and hands over as many as were
+   * granted while the slots are good; what was not used goes back. A backlog waiting for the rate is read again
+   * only when a slot comes free, and never holds back another project's texts.
    */
   async function sendDue(project: ProjectConfig, report: DispatchReport): Promise<void> {
     const sender = project.sender.messagingServiceSid ?? project.sender.from ?? project.id;
@@ -93,17 +93,17 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     const texts = await deps.delivery.dueTexts(project.id, deps.clock.now().toISOString(), perRound(rate.capacity) + 1);
     if (texts.length === 0 || stopping) return;
     const reservedAt = deps.clock.now();
-    const useBy = reservedAt.getTime() + useByMs;
     const grant = await deps.pace.reserve(sender, rate, texts.length, reservedAt);
     if (grant.granted < texts.length) report.rateLimitedForMs = Math.min(report.rateLimitedForMs ?? Infinity, grant.waitMs);
-    let used = 0;
+    const slots: Slots = { useBy: reservedAt.getTime() + useByMs, used: 0 };
     try {
       for (const text of texts.slice(0, grant.granted)) {
-        if (stopping || deps.clock.now().getTime() > useBy) return;
-        if (await deliver(text, project, report, useBy)) used += 1;
+        if (stopping || deps.clock.now().getTime() > slots.useBy) return;
+        await deliver(text, project, report, slots);
       }
     } finally {
-      if (used < grant.granted) await deps.pace.giveBack(sender, rate, grant.granted - used, deps.clock.now());
+      // A send that threw after its hand-over still counts as used.
+      if (slots.used < grant.granted) await deps.pace.giveBack(sender, rate, grant.granted - slots.used, grant.reservedAt, deps.clock.now());
     }
   }
 
@@ -118,23 +118,20 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     for (const text of await deps.delivery.textsOutside(configured)) await fail(text, new ProjectNotConfigured(text.project).message, null, report);
   }
 
-  /** Claims and sends one text; true when it was handed to the provider (its rate slot used). */
-  async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport, useBy: number): Promise<boolean> {
+  /** Claims and sends one text; a text handed to the provider uses one of the round's slots. */
+  async function deliver(queued: DueText, project: ProjectConfig, report: DispatchReport, slots: Slots): Promise<void> {
     const claim = await deps.delivery.claim(queued.id);
     if (claim.kind === 'suppressed') report.suppressed += 1;
-    if (claim.kind !== 'send') return false;
+    if (claim.kind !== 'send') return;
     const text = claim.text;
     const body = bodyOf(text.payload);
-    if (body === undefined) {
-      await fail(text, 'outbox payload has no text body', null, report);
-      return false;
-    }
+    if (body === undefined) return fail(text, 'outbox payload has no text body', null, report);
     const startedAt = deps.clock.now().getTime();
-    if (startedAt > useBy) {
+    if (startedAt > slots.useBy) {
       // The slot ran out while the text was claimed: it goes in a later round, on a slot of its own.
-      await deps.delivery.release(text.id);
-      return false;
+      return deps.delivery.release(text.id);
     }
+    slots.used += 1;
     const outcome = await deps.sender.send({
       to: text.phone,
       body,
@@ -146,7 +143,6 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     });
     sendMs = (sendMs + (deps.clock.now().getTime() - startedAt)) / 2;
     await record(text, outcome, report);
-    return true;
   }
 
   /** What a log line says about a text: its outbox row and its participant's key, never the number. */
@@ -205,6 +201,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     },
     lastBeat: loop.lastBeat,
   };
+}
+
+/** A round's reserved slots for one sender: good until `useBy` (ms, this instance's clock); `used` handed over. */
+interface Slots {
+  readonly useBy: number;
+  used: number;
 }
 
 /**

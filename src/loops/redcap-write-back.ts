@@ -67,6 +67,14 @@ export interface RedcapWriter extends PollingLoop {
 /** A round reads at most this many of each project's pending rows. */
 export const ROWS_PER_PROJECT = 5_000;
 
+/**
+ * How long a round's claim on its rows lasts (decision 0063). A round starts no import after half of it, and
+ * an import started lasts at most its client's timeouts and retries (4 × 30 s and backoff, about two minutes),
+ * so the claim still holds when the import ends: no other writer imports a later value of the same record
+ * before it lands.
+ */
+export const WRITE_CLAIM_MS = 10 * 60_000;
+
 export function createRedcapWriter(deps: WriteBackDeps): RedcapWriter {
   // The configuration is fixed for the process, so writes of unconfigured projects are looked for once.
   let checkedOthers = false;
@@ -120,23 +128,43 @@ async function failWritesOfOtherProjects(deps: WriteBackDeps): Promise<number> {
 
 /**
  * One round: every due group, oldest first, as few REDCap requests as the groups allow. Each project's
- * rows are read on their own, so one project's backlog (writes waiting out an outage) hides no other's.
+ * rows are claimed on their own, so one project's backlog (writes waiting out an outage) hides no other's,
+ * and another instance's writer takes other rows, never a record's later ones while this one holds its earlier
+ * (decision 0063). What the round did not finish is released for the next round, on any instance.
  */
 export async function writeDue(deps: WriteBackDeps): Promise<WriteBackReport> {
-  const report: WriteBackReport = { sent: 0, retried: 0, failed: 0 };
-  const now = deps.clock.now().toISOString();
-  const pending = (await Promise.all(deps.projects.map((project) => deps.sync.pendingRedcapRows(project, ROWS_PER_PROJECT)))).flat();
-  const surveys = await surveysOf(deps, pending);
-  for (const imports of importsOf(planWrites(pending, now, surveys))) {
-    await importTogether(deps, report, imports);
-  }
-  if (deps.syncOptOut !== undefined) {
-    const sync = deps.syncOptOut;
-    for (const change of planOptOutChanges(pending, now)) {
-      await attempt(deps, report, change.outboxIds, change.attempts, () => sync(change), change.project);
+  const round: Round = { sent: 0, retried: 0, failed: 0, settled: new Set() };
+  const claimedAt = deps.clock.now();
+  const now = claimedAt.toISOString();
+  const claims = await Promise.allSettled(deps.projects.map((project) => deps.sync.claimRedcapRows(project, now, ROWS_PER_PROJECT, WRITE_CLAIM_MS)));
+  const claimed = claims.flatMap((claim) => (claim.status === 'fulfilled' ? claim.value : []));
+  const inTime = () => deps.clock.now().getTime() - claimedAt.getTime() < WRITE_CLAIM_MS / 2;
+  try {
+    // A claim that failed fails the round, after the others' rows are released (not left claimed for the lease).
+    for (const claim of claims) if (claim.status === 'rejected') throw claim.reason;
+    const surveys = await surveysOf(deps, claimed);
+    for (const imports of importsOf(planWrites(claimed, now, surveys))) {
+      if (!inTime()) break;
+      await importTogether(deps, round, imports);
     }
+    if (deps.syncOptOut !== undefined) {
+      const sync = deps.syncOptOut;
+      for (const change of planOptOutChanges(claimed, now)) {
+        if (!inTime()) break;
+        await attempt(deps, round, change.outboxIds, change.attempts, () => sync(change), change.project);
+      }
+    }
+  } finally {
+    const unfinished = claimed.map((row) => row.id).filter((id) => !round.settled.has(id));
+    if (unfinished.length > 0) await deps.sync.releaseRedcapRows(unfinished);
   }
+  const { settled: _settled, ...report } = round;
   return report;
+}
+
+/** A round's report, and the rows it marked (sent, failed or retried): those it does not release. */
+interface Round extends WriteBackReport {
+  settled: Set<number>;
 }
 
 /**
@@ -158,7 +186,7 @@ function importsOf(batches: readonly WriteBatch[]): WriteBatch[][] {
 const addsInstance = (batch: WriteBatch): boolean => batch.rows.some(rowAddsInstance);
 
 /** Imports the groups in one request; when REDCap refuses it for good, one request per group instead. */
-async function importTogether(deps: WriteBackDeps, report: WriteBackReport, batches: readonly WriteBatch[]): Promise<void> {
+async function importTogether(deps: WriteBackDeps, report: Round, batches: readonly WriteBatch[]): Promise<void> {
   const project = batches[0]!.project;
   // The client is looked up inside the attempt: a project the configuration lost fails its own writes only.
   const send = () => deps.redcap(project).importRecords(batches.flatMap((batch) => batch.rows));
@@ -188,12 +216,13 @@ async function afterLanding(deps: WriteBackDeps, batch: WriteBatch): Promise<voi
  * split, and nothing is marked: the rows are still pending, in this same round.
  */
 async function attempt(
-  deps: WriteBackDeps, report: WriteBackReport, ids: number[], attempts: number, send: () => Promise<unknown>, project: string,
+  deps: WriteBackDeps, report: Round, ids: number[], attempts: number, send: () => Promise<unknown>, project: string,
   splitIfRefused = false,
 ): Promise<'landed' | 'refused' | 'failed'> {
   try {
     await send();
     await commitOf(deps)((tx) => tx.sync.markSent(ids));
+    for (const id of ids) report.settled.add(id);
     deps.metrics?.redcapWrites(project, 'landed', ids.length);
     report.sent += ids.length;
     return 'landed';
@@ -202,6 +231,7 @@ async function attempt(
     if (isPermanentFailure(error)) {
       if (splitIfRefused) return 'refused';
       await commitOf(deps)((tx) => tx.sync.markFailed(ids, reason));
+      for (const id of ids) report.settled.add(id);
       deps.metrics?.redcapWrites(project, 'refused', ids.length);
       report.failed += ids.length;
       deps.logger.error({ project, outboxIds: ids, reason }, 'REDCap refused a write for good; kept for staff');
@@ -210,6 +240,7 @@ async function attempt(
     const delay = backoffMs(attempts + 1, deps.retry ?? WRITE_BACK_RETRY);
     const retryAt = new Date(deps.clock.now().getTime() + delay).toISOString();
     await commitOf(deps)((tx) => tx.sync.scheduleRetry(ids, retryAt, reason));
+    for (const id of ids) report.settled.add(id);
     deps.metrics?.redcapWrites(project, 'retry', ids.length);
     report.retried += ids.length;
     if (report.nextRetryAt === undefined || retryAt < report.nextRetryAt) report.nextRetryAt = retryAt;

@@ -43,6 +43,16 @@ export function planWrites(pending: readonly PendingRedcapRow[], now: string, su
     .map((rows) => toBatch(rows, surveyOf));
 }
 
+/**
+ * What one writer at a time must keep in order (decision 0063): a write's REDCap record, an opt-out change's
+ * phone. PostgreSQL's claim computes the same key in SQL (redcap-sync-store.ts).
+ */
+export function orderKey(row: Pick<PendingRedcapRow, 'kind' | 'payload' | 'phone'>): string {
+  if (row.kind !== 'write') return `phone:${row.phone ?? ''}`;
+  const record = (row.payload as { record?: unknown } | null)?.record;
+  return `record:${typeof record === 'string' ? record : ''}`;
+}
+
 export function writePayload(row: PendingRedcapRow): WritePayload | undefined {
   if (row.kind !== 'write') return undefined;
   const payload = row.payload as Partial<WritePayload> | null;

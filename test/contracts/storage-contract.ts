@@ -405,18 +405,32 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
 
     it('when fewer slots are wanted than are free, then the rest stay free and there is no wait', async () => {
       const { pace } = await fresh();
-      expect(await pace.reserve('MG1', SLOW, 1, now())).toEqual({ granted: 1, waitMs: 0 });
-      expect(await pace.reserve('MG1', SLOW, 0, now())).toEqual({ granted: 0, waitMs: 0 });
+      expect(await pace.reserve('MG1', SLOW, 1, now())).toMatchObject({ granted: 1, waitMs: 0 });
+      expect(await pace.reserve('MG1', SLOW, 0, now())).toMatchObject({ granted: 0, waitMs: 0 });
       expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(2);
     });
 
     it('when unused slots are given back, then the next caller gets them, and never more than the capacity', async () => {
       const { pace } = await fresh();
-      await pace.reserve('MG1', SLOW, 3, now());
-      await pace.giveBack('MG1', SLOW, 2, now());
-      expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(2);
-      await pace.giveBack('MG1', SLOW, 10, now());
+      const first = await pace.reserve('MG1', SLOW, 3, now());
+      await pace.giveBack('MG1', SLOW, 2, first.reservedAt, now());
+      const second = await pace.reserve('MG1', SLOW, 5, now());
+      expect(second.granted).toBe(2);
+      await pace.giveBack('MG1', SLOW, 10, second.reservedAt, now());
       expect((await pace.reserve('MG1', SLOW, 5, now())).granted).toBe(3);
+    });
+
+    it('when slots come back after the bucket refilled meanwhile, then only what the refill has not made up returns', async () => {
+      const { pace } = await fresh();
+      // 4 a second, at most 4: A takes 2 and will not use them; 350 ms later B takes 3 (the bucket had refilled
+      // to about 3.4); A gives its 2 back. Returned whole, the bucket would hold about 2.4; had A never taken them
+      // it would hold about 1 (it was full, and refilled nothing, while A held them).
+      const rate: SenderRate = { perSecond: 4, capacity: 4 };
+      const a = await pace.reserve('MG1', rate, 2, now());
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect((await pace.reserve('MG1', rate, 3, now())).granted).toBe(3);
+      await pace.giveBack('MG1', rate, 2, a.reservedAt, now());
+      expect((await pace.reserve('MG1', rate, 4, now())).granted).toBe(1);
     });
 
     it("when one sender's slots are used up, then another sender still has all of its own", async () => {
@@ -468,6 +482,77 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       await sync.markFailed([c], 'bad value');
       expect((await sync.pendingRedcapRows('p', 10)).map((row) => [row.id, row.attempts, row.nextAttemptAt])).toEqual([[b, 1, LATER]]);
       expect((await sync.pendingOutside(['p'])).map((row) => row.project)).toEqual(['q']);
+    });
+
+    describe('claims of REDCap rows (decision 0063)', () => {
+      const LEASE_MS = 60_000;
+      const write = (conversations: ConversationStore, record: string, n: number) => conversations.enqueue(text({
+        channel: 'redcap', kind: 'write', phone: null, payload: { record, instrument: 'daily', values: { n: String(n) } },
+      }));
+      const ids = (rows: readonly { id: number }[]) => rows.map((row) => row.id);
+
+      it('when a writer has claimed rows, then another claim passes over them until they are marked or released', async () => {
+        const { conversations, sync } = await fresh();
+        const [a, b] = [await write(conversations, '1', 1), await write(conversations, '2', 1)];
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([a, b]);
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        expect(ids(await sync.pendingRedcapRows('p', 10))).toEqual([a, b]);
+        await sync.markSent([a]);
+        await sync.releaseRedcapRows([b]);
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([b]);
+        await sync.scheduleRetry([b], AT, 'HTTP 503');
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([b]);
+      });
+
+      it("when a writer's claim runs out (it died), then another writer takes the rows over", async () => {
+        const { conversations, sync } = await fresh();
+        const a = await write(conversations, '1', 1);
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, 50))).toEqual([a]);
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        const later = new Date(Date.parse(AT) + 120).toISOString();
+        expect(ids(await sync.claimRedcapRows('p', later, 10, LEASE_MS))).toEqual([a]);
+      });
+
+      it("when a record's earlier row is claimed elsewhere or waits for a retry, then its later rows wait too, and other records' do not", async () => {
+        const { conversations, sync } = await fresh();
+        const first = await write(conversations, '1', 1);
+        const other = await write(conversations, '2', 1);
+        const second = await write(conversations, '1', 2);
+        expect(ids(await sync.claimRedcapRows('p', AT, 1, LEASE_MS))).toEqual([first]);
+        expect(ids(await sync.claimRedcapRows('p', AT, 10, LEASE_MS))).toEqual([other]);
+        await sync.scheduleRetry([first], LATER, 'HTTP 503');
+        await sync.markSent([other]);
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        expect(ids(await sync.claimRedcapRows('p', LATER, 10, LEASE_MS))).toEqual([first, second]);
+      });
+
+      it("when a phone's opt-out is claimed, then its opt-in waits for it", async () => {
+        const { conversations, sync } = await fresh();
+        await conversations.optOut('p', PHONE, AT, 'keyword');
+        await conversations.optIn('p', PHONE);
+        const [optOut] = await sync.claimRedcapRows('p', AT, 1, LEASE_MS);
+        expect(optOut?.kind).toBe('opt-out');
+        expect(await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).toEqual([]);
+        await sync.markSent([optOut!.id]);
+        expect((await sync.claimRedcapRows('p', AT, 10, LEASE_MS)).map((row) => row.kind)).toEqual(['opt-in']);
+      });
+
+      it('when writers claim at once, then no row is claimed twice and each record stays with one writer', async () => {
+        const { conversations, sync } = await fresh();
+        for (let n = 0; n < 3; n += 1) for (const record of ['1', '2', '3']) await write(conversations, record, n);
+        const claims = await Promise.all([1, 2, 3, 4].map((limit) => sync.claimRedcapRows('p', AT, limit * 2, LEASE_MS)));
+        const claimedIds = claims.flatMap(ids);
+        expect(new Set(claimedIds).size).toBe(claimedIds.length);
+        const holders = new Map<string, Set<number>>();
+        claims.forEach((claim, writer) => {
+          for (const row of claim) {
+            const record = (row.payload as { record: string }).record;
+            holders.set(record, (holders.get(record) ?? new Set()).add(writer));
+          }
+        });
+        expect([...holders.values()].every((writers) => writers.size === 1)).toBe(true);
+      });
     });
 
     it('when a conversation has a target in REDCap, then its writes carry it', async () => {

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { InProcessSenderPace } from '../../src/adapters/delivery/in-process-sender-pace.js';
-import { createOutboxDispatcher } from '../../src/loops/outbox-dispatcher.js';
+import { createOutboxDispatcher, SLOT_USE_BY_MS } from '../../src/loops/outbox-dispatcher.js';
+import { projectRegistry } from '../../src/config/projects.js';
+import type { SmsSender } from '../../src/ports/sms-provider.js';
 import type { RetryPolicy } from '../../src/policies/backoff.js';
 import { engineDeliveryEvents } from '../../src/use-cases/delivery-results.js';
 import type { ProjectConfig } from '../../src/config/projects.js';
@@ -94,6 +96,30 @@ describe('rate per sender', () => {
     expect(report.sent).toBe(2);
     expect(report.rateLimitedForMs).toBe(1_000);
     expect(world.twilioApi.messages().map((m) => m.form.To)).toEqual([ALICE, CAROL]);
+  });
+});
+
+describe('slots that run out (decision 0059)', () => {
+  test('when the provider takes longer than the slots last, then the round stops after the text in hand, and the rest go in later rounds, none lost', async () => {
+    await setUp();
+    const slowProvider: SmsSender = {
+      async send(request) {
+        const outcome = await world.sender.send(request);
+        world.clock.advance(SLOT_USE_BY_MS + 50); // the answer came after the round's slots had run out
+        return outcome;
+      },
+    };
+    const dispatcher = createOutboxDispatcher({
+      delivery: world.delivery, pace: new InProcessSenderPace(), sender: slowProvider, projects: projectRegistry([project('study', { ratePerSecond: 3 })]),
+      clock: world.clock, events: engineDeliveryEvents(world.deps), logger: world.logs.logger, participantKey: world.participantKey,
+      statusCallbackUrl: STATUS_CALLBACK,
+    });
+    for (const to of [ALICE, BOB, CAROL]) await world.queueText(to, 'invitation');
+
+    expect(await dispatcher.runOnce()).toMatchObject({ sent: 1 });
+    for (let round = 0; round < 5; round += 1) await dispatcher.runOnce();
+
+    expect(world.twilioApi.messages().map((m) => m.form.To).sort()).toEqual([ALICE, BOB, CAROL].sort());
   });
 });
 

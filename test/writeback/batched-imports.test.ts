@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { GROUPS_PER_IMPORT } from '../../src/loops/redcap-write-back.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
+import { createRedcapClient } from '../../src/adapters/redcap/index.js';
+import { SqliteRedcapSyncStore } from '../../src/adapters/storage/redcap-sync-store.js';
+import { createRedcapWriter, GROUPS_PER_IMPORT, WRITE_CLAIM_MS } from '../../src/loops/redcap-write-back.js';
+import type { RedcapClient } from '../../src/ports/redcap/index.js';
 import { classicStudy, startWorld, type World } from './harness.js';
 
 let world: World | undefined;
@@ -51,6 +55,30 @@ describe('the write-back puts many participants in one REDCap import', () => {
 
     expect(imports(world, mark).map((request) => request.status)).toEqual([200, 200]);
     expect(report).toEqual({ sent: GROUPS_PER_IMPORT + 5, retried: 0, failed: 0 });
+  });
+
+  test('when an import ends after half of the round\'s claim, then the round starts no other, and the next round imports the rest at once (released, not left claimed)', async () => {
+    const people = participants(GROUPS_PER_IMPORT + 5);
+    world = await startWorld(classicStudy({ records: people.map(({ recordId, phone }) => ({ record_id: recordId, phone })) }));
+    await inviteAll(world, people);
+    for (const { phone } of people) await world.reply('1', phone);
+    const w = world;
+    const client = createRedcapClient({ url: w.project.redcap.url, token: w.project.redcap.token, retries: 0, timeoutMs: 2_000 });
+    const slowImports: RedcapClient = {
+      ...client,
+      async importRecords(rows, options) {
+        const count = await client.importRecords(rows, options);
+        w.clock.advance(WRITE_CLAIM_MS / 2); // as if REDCap had taken five minutes to answer
+        return count;
+      },
+    };
+    const writer = createRedcapWriter({
+      store: w.conversations.store, sync: new SqliteRedcapSyncStore(w.db), projects: ['study'], redcap: () => slowImports,
+      clock: w.clock, logger: createLogger({ level: 'silent' }),
+    });
+
+    expect(await writer.runOnce()).toMatchObject({ sent: GROUPS_PER_IMPORT });
+    expect(await writer.runOnce()).toMatchObject({ sent: 5 });
   });
 
   test('when REDCap refuses a shared import, then each record is tried alone: the valid ones land and only the refused one is kept as failed', async () => {

@@ -12,11 +12,11 @@ export class InProcessSenderPace implements SenderPace {
   async reserve(sender: string, rate: SenderRate, wanted: number, now: Date): Promise<PaceGrant> {
     const bucket = this.bucketOf(sender, rate, now);
     const granted = bucket.take(wanted, now.getTime());
-    return { granted, waitMs: bucket.waitMs(now.getTime()) };
+    return { granted, waitMs: bucket.waitMs(now.getTime()), reservedAt: now.toISOString() };
   }
 
-  async giveBack(sender: string, rate: SenderRate, unused: number, now: Date): Promise<void> {
-    this.bucketOf(sender, rate, now).giveBack(unused, now.getTime());
+  async giveBack(sender: string, rate: SenderRate, unused: number, reservedAt: string, now: Date): Promise<void> {
+    this.bucketOf(sender, rate, now).giveBack(unused, Date.parse(reservedAt), now.getTime());
   }
 
   private bucketOf(sender: string, rate: SenderRate, now: Date): TokenBucket {

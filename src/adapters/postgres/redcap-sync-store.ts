@@ -10,11 +10,28 @@ interface PendingRecord {
   repeat_instrument: string | null; repeat_instance: number | null;
 }
 
+const PENDING_COLUMNS = `o.id, o.project, o.kind, o.conversation_id, o.phone, o.payload, o.attempts, o.next_attempt_at,
+  c.survey_version, t.event, t.repeat_instrument, t.repeat_instance`;
+const PENDING_JOINS = `LEFT JOIN conversations c ON c.id = o.conversation_id
+  LEFT JOIN conversation_targets t ON t.conversation_id = o.conversation_id`;
+/** The write-back plan's `orderKey`, in SQL: a write's record, an opt-out change's phone. */
+const ORDER_KEY = `CASE WHEN o.kind = 'write' THEN 'record:' || coalesce(o.payload->>'record', '') ELSE 'phone:' || coalesce(o.phone, '') END`;
+/** The first half of the claim lock's key; the project's hash is the second. */
+const CLAIM_LOCK = 'redcap-write-claims';
+
 /**
  * The REDCap side of storage on PostgreSQL, on the pool or inside a unit of work (`tx.sync`). Due invitations
- * and kept triggers are claimed like timers (SKIP LOCKED and a lease, decision 0051); pending REDCap writes
- * are only read, since the writer reads them again each round and decides itself which are due.
+ * and kept triggers are claimed like timers (SKIP LOCKED and a lease, decision 0051); pending REDCap rows are
+ * claimed a project at a time, in each record's order (decision 0063).
  */
+function fromPendingRecord(row: PendingRecord): PendingRedcapRow {
+  return {
+    id: row.id, project: row.project, kind: row.kind, conversationId: row.conversation_id, phone: row.phone,
+    payload: row.payload, attempts: row.attempts, nextAttemptAt: row.next_attempt_at, surveyVersion: row.survey_version,
+    target: { event: row.event, repeatInstrument: row.repeat_instrument, repeatInstance: row.repeat_instance },
+  };
+}
+
 export class PostgresRedcapSyncStore implements RedcapSyncStore {
   constructor(
     private readonly session: Session,
@@ -23,18 +40,42 @@ export class PostgresRedcapSyncStore implements RedcapSyncStore {
 
   async pendingRedcapRows(project: string, limit: number): Promise<PendingRedcapRow[]> {
     const { rows } = await this.session.query<PendingRecord>(
-      `SELECT o.id, o.project, o.kind, o.conversation_id, o.phone, o.payload, o.attempts, o.next_attempt_at,
-         c.survey_version, t.event, t.repeat_instrument, t.repeat_instance
-       FROM outbox o LEFT JOIN conversations c ON c.id = o.conversation_id
-         LEFT JOIN conversation_targets t ON t.conversation_id = o.conversation_id
+      `SELECT ${PENDING_COLUMNS} FROM outbox o ${PENDING_JOINS}
        WHERE o.channel = 'redcap' AND o.status = 'pending' AND o.project = $1 ORDER BY o.id LIMIT $2`,
       [project, limit],
     );
-    return rows.map((row) => ({
-      id: row.id, project: row.project, kind: row.kind, conversationId: row.conversation_id, phone: row.phone,
-      payload: row.payload, attempts: row.attempts, nextAttemptAt: row.next_attempt_at, surveyVersion: row.survey_version,
-      target: { event: row.event, repeatInstrument: row.repeat_instrument, repeatInstance: row.repeat_instance },
-    }));
+    return rows.map(fromPendingRecord);
+  }
+
+  /**
+   * Under the project's claim lock (transaction-scoped: claims of one project are made one at a time, on any
+   * instance), one statement: of the `limit` oldest pending rows, those held (claimed by another writer, or
+   * waiting for a retry) hold back every later row of their record (phone, for opt-out changes); the rest
+   * are leased on the database's clock and returned with what the writer needs to address them.
+   */
+  claimRedcapRows(project: string, now: string, limit: number, leaseMs: number): Promise<PendingRedcapRow[]> {
+    return this.session.atomically(async (session) => {
+      await session.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [CLAIM_LOCK, project]);
+      const { rows } = await session.query<PendingRecord>(
+        `WITH head AS (
+           SELECT o.id, ${ORDER_KEY} AS k,
+             (o.next_attempt_at > $2 OR (o.lease_until IS NOT NULL AND o.lease_until > clock_timestamp())) AS held
+           FROM outbox o WHERE o.channel = 'redcap' AND o.status = 'pending' AND o.project = $1 ORDER BY o.id LIMIT $3),
+         first_held AS (SELECT k, min(id) AS upto FROM head WHERE held GROUP BY k),
+         claimed AS (
+           UPDATE outbox SET lease_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
+           FROM head h LEFT JOIN first_held f ON f.k = h.k
+           WHERE outbox.id = h.id AND NOT h.held AND (f.upto IS NULL OR h.id < f.upto) AND outbox.status = 'pending'
+           RETURNING outbox.*)
+         SELECT ${PENDING_COLUMNS} FROM claimed o ${PENDING_JOINS} ORDER BY o.id`,
+        [project, now, limit, leaseMs],
+      );
+      return rows.map(fromPendingRecord);
+    });
+  }
+
+  async releaseRedcapRows(ids: readonly number[]): Promise<void> {
+    await this.session.query(`UPDATE outbox SET lease_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'`, [ids]);
   }
 
   async pendingOutside(projects: readonly string[]): Promise<{ id: number; project: string }[]> {
@@ -46,17 +87,19 @@ export class PostgresRedcapSyncStore implements RedcapSyncStore {
   }
 
   async markSent(ids: readonly number[]): Promise<void> {
-    await this.session.query(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    await this.session.query(
+      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL, lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids],
+    );
   }
 
   async scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): Promise<void> {
-    await this.session.query('UPDATE outbox SET next_attempt_at = $2, last_error = $3, attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [
+    await this.session.query('UPDATE outbox SET next_attempt_at = $2, last_error = $3, attempts = attempts + 1, lease_until = NULL WHERE id = ANY($1::bigint[])', [
       ids, nextAttemptAt, error,
     ]);
   }
 
   async markFailed(ids: readonly number[], error: string): Promise<void> {
-    await this.session.query(`UPDATE outbox SET status = 'failed', last_error = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [
+    await this.session.query(`UPDATE outbox SET status = 'failed', last_error = $2, attempts = attempts + 1, lease_until = NULL WHERE id = ANY($1::bigint[])`, [
       ids, error,
     ]);
   }

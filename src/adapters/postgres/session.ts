@@ -16,6 +16,11 @@ export interface Session {
   lockParticipant(project: string, phone: string): Promise<boolean>;
   /** Runs `work` in a savepoint: rolled back alone (locks taken inside it included) if it rejects. */
   savepoint<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: on the pool a transaction of its own, in a unit of work the unit's (its
+   * transaction-scoped locks then held to the unit's end).
+   */
+  atomically<T>(work: (session: Session) => Promise<T>): Promise<T>;
 }
 
 /** Statements straight on the pool: autocommit, no participant locks. */
@@ -27,6 +32,7 @@ export function poolSession(pool: pg.Pool): Session {
     savepoint: () => {
       throw new Error('a savepoint needs a unit of work');
     },
+    atomically: (work) => inTransaction(pool, work),
   };
 }
 
@@ -35,7 +41,7 @@ export function unitSession(client: pg.PoolClient): Session {
   let locked = new Set<string>();
   let savepoints = 0;
   const query: Session['query'] = (sql, params) => client.query(sql, params as unknown[]);
-  return {
+  const session: Session = {
     query,
     inUnit: true,
     async lockParticipant(project, phone) {
@@ -62,7 +68,9 @@ export function unitSession(client: pg.PoolClient): Session {
         throw error;
       }
     },
+    atomically: (work) => work(session),
   };
+  return session;
 }
 
 /**

@@ -3,6 +3,7 @@ import type {
   ConversationTarget, PendingRedcapRow, ProjectSurveyRow, InvitationMode, NewInvitation, InvitationRow, QueuedTrigger, RedcapSyncStore,
 } from '../../ports/storage/redcap-sync-store.js';
 import { gateOf, type DatabaseGate } from './database-gate.js';
+import { orderKey } from '../../policies/write-back-plan.js';
 
 export type * from '../../ports/storage/redcap-sync-store.js';
 
@@ -19,22 +20,57 @@ interface InvitationRecord {
   attempts: number; created_at: string; language: string | null;
 }
 
+/**
+ * Claims of REDCap rows, per connection: one process owns a SQLite file, so a claim lives in its memory and ends
+ * with it (a restarted service finds every pending row unclaimed). Row id → claimed until (ms, the caller's clock).
+ */
+const claimsByDatabase = new WeakMap<Database, Map<number, number>>();
+
+function claimsOf(db: Database): Map<number, number> {
+  let claims = claimsByDatabase.get(db);
+  if (claims === undefined) {
+    claims = new Map();
+    claimsByDatabase.set(db, claims);
+  }
+  return claims;
+}
+
 /** The REDCap sync queue inside a unit of work (`tx.sync`): each method settles at once. */
 export class SqliteRedcapSync implements RedcapSyncStore {
   private readonly sql: Record<string, Statement>;
+  private readonly claims: Map<number, number>;
 
   constructor(db: Database) {
     this.sql = prepareAll(db);
+    this.claims = claimsOf(db);
   }
 
-  /** One project's pending REDCap rows, oldest first, at most `limit`; the writer decides which groups are due. */
   async pendingRedcapRows(project: string, limit: number): Promise<PendingRedcapRow[]> {
-    return (this.sql.pending!.all(project, limit) as PendingRecord[]).map((row) => ({
-      id: row.id, project: row.project, kind: row.kind, conversationId: row.conversation_id, phone: row.phone,
-      payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, nextAttemptAt: row.next_attempt_at,
-      surveyVersion: row.survey_version,
-      target: { event: row.event, repeatInstrument: row.repeat_instrument, repeatInstance: row.repeat_instance },
-    }));
+    return (this.sql.pending!.all(project, limit) as PendingRecord[]).map(fromPendingRecord);
+  }
+
+  async claimRedcapRows(project: string, now: string, limit: number, leaseMs: number): Promise<PendingRedcapRow[]> {
+    const nowMs = Date.parse(now);
+    const held = new Set<string>();
+    const claimed: PendingRedcapRow[] = [];
+    for (const row of await this.pendingRedcapRows(project, limit)) {
+      const key = orderKey(row);
+      if (held.has(key) || row.nextAttemptAt > now || (this.claims.get(row.id) ?? -Infinity) > nowMs) {
+        held.add(key);
+        continue;
+      }
+      this.claims.set(row.id, nowMs + leaseMs);
+      claimed.push(row);
+    }
+    return claimed;
+  }
+
+  async releaseRedcapRows(ids: readonly number[]): Promise<void> {
+    this.endClaims(ids);
+  }
+
+  private endClaims(ids: readonly number[]): void {
+    for (const id of ids) this.claims.delete(id);
   }
 
   /** Pending REDCap rows of projects this deployment does not configure (any more): nowhere to send them. */
@@ -45,14 +81,17 @@ export class SqliteRedcapSync implements RedcapSyncStore {
   // An import carries up to a hundred records' rows; one statement marks them all.
   async markSent(ids: readonly number[]): Promise<void> {
     this.sql.sent!.run(JSON.stringify(ids));
+    this.endClaims(ids);
   }
 
   async scheduleRetry(ids: readonly number[], nextAttemptAt: string, error: string): Promise<void> {
     this.sql.retry!.run(nextAttemptAt, error, JSON.stringify(ids));
+    this.endClaims(ids);
   }
 
   async markFailed(ids: readonly number[], error: string): Promise<void> {
     this.sql.fail!.run(error, JSON.stringify(ids));
+    this.endClaims(ids);
   }
 
   async setTarget(conversationId: string, target: ConversationTarget): Promise<void> {
@@ -132,6 +171,14 @@ export class SqliteRedcapSyncStore implements RedcapSyncStore {
     return this.gate.run(() => this.sync.pendingRedcapRows(project, limit));
   }
 
+  claimRedcapRows(project: string, now: string, limit: number, leaseMs: number): Promise<PendingRedcapRow[]> {
+    return this.gate.run(() => this.sync.claimRedcapRows(project, now, limit, leaseMs));
+  }
+
+  releaseRedcapRows(ids: readonly number[]): Promise<void> {
+    return this.gate.run(() => this.sync.releaseRedcapRows(ids));
+  }
+
   pendingOutside(projects: readonly string[]): Promise<{ id: number; project: string }[]> {
     return this.gate.run(() => this.sync.pendingOutside(projects));
   }
@@ -203,6 +250,15 @@ export class SqliteRedcapSyncStore implements RedcapSyncStore {
   retryTrigger(id: number, nextAttemptAt: string, error: string): Promise<void> {
     return this.gate.run(() => this.sync.retryTrigger(id, nextAttemptAt, error));
   }
+}
+
+function fromPendingRecord(row: PendingRecord): PendingRedcapRow {
+  return {
+    id: row.id, project: row.project, kind: row.kind, conversationId: row.conversation_id, phone: row.phone,
+    payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, nextAttemptAt: row.next_attempt_at,
+    surveyVersion: row.survey_version,
+    target: { event: row.event, repeatInstrument: row.repeat_instrument, repeatInstance: row.repeat_instance },
+  };
 }
 
 function fromInvitationRecord(row: InvitationRecord): InvitationRow {

@@ -26,6 +26,7 @@ export function importRecords(project: EmulatedProject, form: DecodedForm, now: 
   if (plan.kind === 'problems') return failure(400, problemLines(plan.problems));
   const overwrite = form.values.get('overwriteBehavior') === 'overwrite';
   for (const write of plan.writes) project.records.write(write.key, write.values, overwrite);
+  project.dataLog.push(...plan.writes.map((write) => ({ key: write.key, values: { ...write.values } })));
   recalculateRows(project, plan.writes.map((write) => write.key), now);
   const returnContent = form.values.get('returnContent') ?? 'count';
   if (returnContent === 'ids') return json(plan.records);

@@ -5,7 +5,7 @@
 import { fieldMap, parseDictionary } from '../../dictionary/index.js';
 import type { Field, Survey } from '../../dictionary/model.js';
 import type { FlatRecord, FormEventMapping, RedcapEvent } from '../../ports/redcap/responses.js';
-import { RecordStore } from './record-store.js';
+import { RecordStore, type RowKey } from './record-store.js';
 
 export interface EmulatorEventConfig {
   unique_event_name: string;
@@ -59,6 +59,11 @@ export interface EmulatedProject {
   repeating: readonly EmulatorRepeatingConfig[];
   info: Readonly<Record<string, unknown>>;
   records: RecordStore;
+  /**
+   * What each import wrote, oldest first, as REDCap's Logging page lists data changes: the row and the values
+   * the import carried for it (tests count how often a value was imported).
+   */
+  dataLog: { key: RowKey; values: Record<string, string> }[];
 }
 
 export function buildProject(config: EmulatorProjectConfig): EmulatedProject {
@@ -81,6 +86,7 @@ export function buildProject(config: EmulatorProjectConfig): EmulatedProject {
     repeating,
     info: projectInfo(config, survey, longitudinal, repeating.length > 0),
     records: new RecordStore(events.map((event) => event.unique_event_name)),
+    dataLog: [],
   };
   return project;
 }

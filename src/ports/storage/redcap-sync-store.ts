@@ -71,8 +71,19 @@ export interface QueuedTrigger {
  * methods are on `tx.sync` (conversation-store.ts), so REDCap's rows commit with the conversation's.
  */
 export interface RedcapSyncStore {
-  /** One project's pending REDCap rows, oldest first, at most `limit`; the writer decides which groups are due. */
+  /** One project's pending REDCap rows, oldest first, at most `limit`, claimed or not (a read: nothing is claimed). */
   pendingRedcapRows(project: string, limit: number): Promise<PendingRedcapRow[]>;
+  /**
+   * Claims one project's REDCap rows for this writer for `leaseMs` (decision 0063): of its `limit` oldest
+   * pending rows, those due at `now` and not claimed by another writer, except that no row is claimed after a
+   * row of the same record (of the same phone, for opt-out changes) that is claimed by another writer or waits
+   * for a retry, so one record's writes land in the order they were queued. Claims of one project are made one
+   * at a time. Marking a row sent, failed or retried ends its claim; so does `releaseRedcapRows`. A writer that
+   * dies leaves claims that run out, and another takes the rows over (an import of the same values again).
+   */
+  claimRedcapRows(project: string, now: string, limit: number, leaseMs: number): Promise<PendingRedcapRow[]>;
+  /** Ends the claims of rows this writer did not finish: pending as they were, for any writer. */
+  releaseRedcapRows(ids: readonly number[]): Promise<void>;
   /** Pending REDCap rows of projects this deployment does not configure (any more): nowhere to send them. */
   pendingOutside(projects: readonly string[]): Promise<{ id: number; project: string }[]>;
   markSent(ids: readonly number[]): Promise<void>;

@@ -16,6 +16,8 @@ export interface PaceGrant {
   readonly granted: number;
   /** Milliseconds until the next slot comes free: 0 when more are free now. */
   readonly waitMs: number;
+  /** When the reservation was made, on the pace's own clock (the database's for a shared one): for `giveBack`. */
+  readonly reservedAt: string;
 }
 
 export interface SenderPace {
@@ -24,6 +26,9 @@ export interface SenderPace {
    * shared one reads the database's (instances' clocks differ).
    */
   reserve(sender: string, rate: SenderRate, wanted: number, now: Date): Promise<PaceGrant>;
-  /** Returns slots reserved and not used (no text was handed to the provider for them); never above the capacity. */
-  giveBack(sender: string, rate: SenderRate, unused: number, now: Date): Promise<void>;
+  /**
+   * Returns slots reserved at `reservedAt` and not used (no text was handed to the provider for them), less what
+   * the bucket has refilled since: the sender never gets more than if they had never been taken (decision 0059).
+   */
+  giveBack(sender: string, rate: SenderRate, unused: number, reservedAt: string, now: Date): Promise<void>;
 }

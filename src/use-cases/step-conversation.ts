@@ -64,7 +64,7 @@ export async function saveStepped(scope: StepScope, row: ConversationRow, result
     active: result.open && active,
     updatedAt: scope.now.toISOString(),
   };
-  await scope.tx.updateConversation(saved, row.revision, row);
+  await scope.tx.updateConversation(saved, row.revision, row, result.changes);
   return { ...saved, revision: row.revision + 1 };
 }
 

@@ -13,8 +13,40 @@ import {
 import { PostgresRedcapSyncStore } from './redcap-sync-store.js';
 import { inTransaction, poolSession, type Session } from './session.js';
 import { APPEND_TRANSCRIPT_SQL, transcriptSql } from './transcript-chain.js';
+import type { ContextChanges } from '../../conversation/index.js';
+import { joinSnapshot, recordOf, rowWrites, splitSnapshot, type RowWrites } from '../storage/snapshot-rows.js';
 
 const TRANSCRIPT_SQL = transcriptSql('conversation_id AS "conversationId", project, direction, kind, body, at');
+
+/** A conversation's columns and its answer rows (snapshot-rows.ts), aggregated in the same read. */
+const CONVERSATION_WITH_ROWS = `${CONVERSATION_COLUMNS},
+  (SELECT json_agg(json_build_array(a.field, a.value) ORDER BY a.seq) FROM conversation_answers a WHERE a.conversation_id = conversations.id) AS answers,
+  (SELECT json_agg(d.field ORDER BY d.position) FROM conversation_answered d WHERE d.conversation_id = conversations.id) AS answered`;
+
+type ConversationWithRows = ConversationRecord & { answers: [string, string][] | null; answered: string[] | null };
+
+/**
+ * The save of a step: the conversation's row, the record values it changed, and the tail of `answered` from
+ * the first position it rewrote, in one statement (its parts touch different rows). Rows past the list's new
+ * length go; rows at the positions written are replaced.
+ */
+const SAVE_SQL = `WITH saved AS (
+    UPDATE conversations SET status = $2, open = $3, active = $4, snapshot = $5::json, snapshot_format = $6,
+      machine_version = $7, revision = $8 + 1, updated_at = $9
+    WHERE id = $1 AND revision = $8 RETURNING id
+  ), answers AS (
+    INSERT INTO conversation_answers (conversation_id, field, value)
+    SELECT saved.id, u.field, u.value FROM saved, unnest($10::text[], $11::text[]) WITH ORDINALITY AS u (field, value, n) ORDER BY u.n
+    ON CONFLICT (conversation_id, field) DO UPDATE SET value = excluded.value
+  ), shortened AS (
+    DELETE FROM conversation_answered WHERE $12::integer IS NOT NULL AND conversation_id IN (SELECT id FROM saved)
+      AND position >= $12::integer + cardinality($13::text[])
+  ), answered AS (
+    INSERT INTO conversation_answered (conversation_id, position, field)
+    SELECT saved.id, $12::integer + u.n - 1, u.field FROM saved, unnest($13::text[]) WITH ORDINALITY AS u (field, n)
+    ON CONFLICT (conversation_id, position) DO UPDATE SET field = excluded.field
+  )
+  SELECT count(*)::integer AS saved FROM saved`;
 
 /**
  * The conversation store on PostgreSQL. On the pool each method is its own transaction; `transaction(work)`
@@ -67,33 +99,74 @@ export class PostgresConversationStore implements UnitOfWork {
     return survey;
   }
 
+  /** The conversation's row, then its answers' rows (snapshot-rows.ts), in one transaction. */
   async insertConversation(row: ConversationRow): Promise<void> {
+    if (!this.session.inUnit) return this.inOneTransaction((store) => store.insertConversation(row));
     await this.session.lockParticipant(row.project, row.phone);
+    const split = splitSnapshot(row.snapshot);
     await this.session.query(
       `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11, $12, $13, $14, $15)`,
       [row.id, row.project, row.phone, row.recordId, row.instrument, row.surveyVersion, row.status, row.open, row.active,
-        json(row.snapshot), row.snapshotFormat, row.machineVersion, row.revision, row.createdAt, row.updatedAt],
+        split.text, row.snapshotFormat, row.machineVersion, row.revision, row.createdAt, row.updatedAt],
     );
+    await this.saveRows(row, rowWrites(split, undefined), null);
   }
 
-  async updateConversation(row: ConversationRow, expectedRevision: number): Promise<void> {
-    const result = await this.session.query(
-      `UPDATE conversations SET status = $2, open = $3, active = $4, snapshot = $5::json, snapshot_format = $6,
-         machine_version = $7, revision = $8 + 1, updated_at = $9
-       WHERE id = $1 AND revision = $8`,
-      [row.id, row.status, row.open, row.active, json(row.snapshot), row.snapshotFormat, row.machineVersion, expectedRevision, row.updatedAt],
-    );
-    if (result.rowCount !== 1) throw new RevisionConflict(row.id, expectedRevision);
+  /**
+   * Saves the row and what `changes` says the step changed of its answers, in one statement; without
+   * `changes`, every answer row is replaced, in one transaction.
+   */
+  async updateConversation(row: ConversationRow, expectedRevision: number, _before?: Pick<ConversationRow, 'open'>, changes?: ContextChanges): Promise<void> {
+    const split = splitSnapshot(row.snapshot);
+    const writes = rowWrites(split, changes);
+    if (writes.whole && !this.session.inUnit) return this.inOneTransaction((store) => store.updateConversation(row, expectedRevision, _before, changes));
+    if (writes.whole) await this.clearRows(row.id);
+    await this.saveRows(row, writes, { text: split.text, expectedRevision });
+  }
+
+  /** Runs `work` on a store bound to a transaction of its own (a write of several statements called on the pool). */
+  private inOneTransaction(work: (store: PostgresConversationStore) => Promise<void>): Promise<void> {
+    return inTransaction(this.pool, (session) => work(new PostgresConversationStore(this.pool, session, this.surveys)));
+  }
+
+  private async clearRows(id: string): Promise<void> {
+    await this.session.query('DELETE FROM conversation_answers WHERE conversation_id = $1', [id]);
+    await this.session.query('DELETE FROM conversation_answered WHERE conversation_id = $1', [id]);
+  }
+
+  /** The answer rows, with the conversation's save (revision-checked) when `save` is given, else after its insert. */
+  private async saveRows(row: ConversationRow, writes: RowWrites, save: { text: string; expectedRevision: number } | null): Promise<void> {
+    const fields = writes.answers.map(([field]) => field);
+    const values = writes.answers.map(([, value]) => value);
+    const answered = [...writes.answered];
+    if (save === null) {
+      await this.session.query(
+        `INSERT INTO conversation_answers (conversation_id, field, value)
+         SELECT $1, u.field, u.value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u (field, value, n) ORDER BY u.n`,
+        [row.id, fields, values],
+      );
+      await this.session.query(
+        `INSERT INTO conversation_answered (conversation_id, position, field)
+         SELECT $1, u.n - 1, u.field FROM unnest($2::text[]) WITH ORDINALITY AS u (field, n)`,
+        [row.id, answered],
+      );
+      return;
+    }
+    const { rows } = await this.session.query<{ saved: number }>(SAVE_SQL, [
+      row.id, row.status, row.open, row.active, save.text, row.snapshotFormat, row.machineVersion, save.expectedRevision, row.updatedAt,
+      fields, values, writes.answeredFrom, answered,
+    ]);
+    if (rows[0]?.saved !== 1) throw new RevisionConflict(row.id, save.expectedRevision);
   }
 
   /** Inside a unit, the participant is locked first, then the row read as the lock's previous holder left it. */
   async conversation(id: string): Promise<ConversationRow | undefined> {
     const read = async () =>
-      (await this.session.query<ConversationRecord>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`, [id])).rows[0];
+      (await this.session.query<ConversationWithRows>(`SELECT ${CONVERSATION_WITH_ROWS} FROM conversations WHERE id = $1`, [id])).rows[0];
     const row = await read();
     if (row === undefined) return undefined;
     const tookLock = await this.session.lockParticipant(row.project, row.phone);
-    return fromConversationRecord((tookLock ? await read() : row) ?? row);
+    return withRows((tookLock ? await read() : row) ?? row);
   }
 
   async openConversations(project: string, phone: string): Promise<ConversationRow[]> {
@@ -107,11 +180,11 @@ export class PostgresConversationStore implements UnitOfWork {
 
   /** Reads the phone's rows of conversations_by_phone (both `open` values) and keeps the newest. */
   async latestConversation(project: string, phone: string): Promise<ConversationRow | undefined> {
-    const { rows } = await this.session.query<ConversationRecord>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE project = $1 AND phone = $2 ORDER BY created_at DESC, seq DESC LIMIT 1`,
+    const { rows } = await this.session.query<ConversationWithRows>(
+      `SELECT ${CONVERSATION_WITH_ROWS} FROM conversations WHERE project = $1 AND phone = $2 ORDER BY created_at DESC, seq DESC LIMIT 1`,
       [project, phone],
     );
-    return rows[0] === undefined ? undefined : fromConversationRecord(rows[0]);
+    return rows[0] === undefined ? undefined : withRows(rows[0]);
   }
 
   async enqueue(row: NewOutboxRow): Promise<number> {
@@ -238,15 +311,25 @@ export class PostgresConversationStore implements UnitOfWork {
   }
 
   private async conversationsWhere(where: string, params: unknown[]): Promise<ConversationRow[]> {
-    const { rows } = await this.session.query<ConversationRecord>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE ${where} ORDER BY created_at, seq`,
+    const { rows } = await this.session.query<ConversationWithRows>(
+      `SELECT ${CONVERSATION_WITH_ROWS} FROM conversations WHERE ${where} ORDER BY created_at, seq`,
       params,
     );
-    return rows.map(fromConversationRecord);
+    return rows.map(withRows);
   }
 
   private async outboxWhere(whereAndOrder: string, params: unknown[]): Promise<OutboxRow[]> {
     const { rows } = await this.session.query<OutboxRecord>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${whereAndOrder}`, params);
     return rows.map(fromOutboxRecord);
   }
+}
+
+/** The conversation as the engine wrote it: its stored snapshot with the answer rows read beside it joined back. */
+function withRows(row: ConversationWithRows): ConversationRow {
+  const conversation = fromConversationRecord(row);
+  conversation.snapshot = joinSnapshot(row.id, row.snapshot, {
+    record: () => recordOf(row.answers ?? []),
+    answered: () => row.answered ?? [],
+  });
+  return conversation;
 }

@@ -80,6 +80,20 @@ describe("a conversation's answers as rows (SQLite)", () => {
     ]);
   });
 
+  it("when a save of answers is rolled back and another connection saves other answers at that revision, then the store reads the other's", async () => {
+    const results = steppedConversation(['2']);
+    const store = await freshStore();
+    await store.insertConversation(conversationRow(results.at(-1)!.snapshot));
+    const row = (await store.conversation('c1'))!;
+    const [mine, theirs] = [next(row.snapshot, '7'), next(row.snapshot, '8')];
+    await expect(store.transaction(async (tx) => {
+      await tx.updateConversation({ ...row, snapshot: mine.snapshot }, 0, row, mine.changes);
+      throw new Error('the unit of work failed');
+    })).rejects.toThrow('the unit of work failed');
+    await new SqliteStore(store.db).updateConversation({ ...row, snapshot: theirs.snapshot }, 0, row, theirs.changes);
+    expect(JSON.stringify((await store.conversation('c1'))?.snapshot)).toBe(JSON.stringify(theirs.snapshot));
+  });
+
   it('when a conversation is deleted, then its answer rows go with it', async () => {
     const results = steppedConversation(['2', '7']);
     const store = await freshStore();

@@ -7,23 +7,32 @@ import {
   RevisionConflict, retryOnRevisionConflict, type UnitOfWork,
 } from '../../ports/storage/conversation-store.js';
 import {
-  CLAIM_LEASE, CONVERSATION_COLUMNS, OUTBOX_COLUMNS, TIMER_COLUMNS, fromConversationRecord, fromOutboxRecord,
+  CLAIM_LEASE, CONVERSATION_COLUMNS, CONVERSATION_READ_COLUMNS, OUTBOX_COLUMNS, TIMER_COLUMNS, fromConversationRecord, fromOutboxRecord,
   fromTimerRecord, json, type ConversationRecord, type OutboxRecord, type TimerRecord,
 } from './records.js';
 import { PostgresRedcapSyncStore } from './redcap-sync-store.js';
 import { inTransaction, poolSession, type Session } from './session.js';
 import { APPEND_TRANSCRIPT_SQL, transcriptSql } from './transcript-chain.js';
 import type { ContextChanges } from '../../conversation/index.js';
-import { joinSnapshot, recordOf, rowWrites, splitSnapshot, type RowWrites } from '../storage/snapshot-rows.js';
+import { SnapshotCache } from '../storage/snapshot-cache.js';
+import { joinSnapshot, recordOf, rowsSize, rowWrites, splitSnapshot, type RowWrites } from '../storage/snapshot-rows.js';
 
 const TRANSCRIPT_SQL = transcriptSql('conversation_id AS "conversationId", project, direction, kind, body, at');
 
-/** A conversation's columns and its answer rows (snapshot-rows.ts), aggregated in the same read. */
-const CONVERSATION_WITH_ROWS = `${CONVERSATION_COLUMNS},
-  (SELECT json_agg(json_build_array(a.field, a.value) ORDER BY a.seq) FROM conversation_answers a WHERE a.conversation_id = conversations.id) AS answers,
-  (SELECT json_agg(d.field ORDER BY d.position) FROM conversation_answered d WHERE d.conversation_id = conversations.id) AS answered`;
+/** A conversation as read: its snapshot as the stored text, which the cache compares. */
+type StoredConversation = Omit<ConversationRecord, 'snapshot'> & { snapshot: string };
 
-type ConversationWithRows = ConversationRecord & { answers: [string, string][] | null; answered: string[] | null };
+/** The answer rows (snapshot-rows.ts) of the conversations `$1`, each aggregated in its order. */
+const ANSWER_ROWS_SQL = `SELECT c.id,
+    (SELECT json_agg(json_build_array(a.field, a.value) ORDER BY a.seq) FROM conversation_answers a WHERE a.conversation_id = c.id) AS answers,
+    (SELECT json_agg(d.field ORDER BY d.position) FROM conversation_answered d WHERE d.conversation_id = c.id) AS answered
+  FROM unnest($1::text[]) AS c (id)`;
+
+interface AnswerRows {
+  id: string;
+  answers: [string, string][] | null;
+  answered: string[] | null;
+}
 
 /**
  * The save of a step: the conversation's row, the record values it changed, and the tail of `answered` from
@@ -62,14 +71,45 @@ export class PostgresConversationStore implements UnitOfWork {
     private readonly session: Session = poolSession(pool),
     /** Survey versions never change: one parsed copy per id, shared by the units of this store. */
     private readonly surveys = new Map<string, Survey>(),
+    /** Snapshots read or saved lately, shared by the units of this store, so a read joins no rows again (decision 0069). */
+    private readonly snapshots = new SnapshotCache(),
   ) {
     this.sync = new PostgresRedcapSyncStore(session);
   }
 
+  /** Conversations this unit kept in the cache: a rollback, of the unit or of a savepoint in it, forgets them. */
+  private readonly keptInUnit: string[] = [];
+
   transaction<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
-    if (this.session.inUnit) return this.session.savepoint(() => work(this));
-    return retryOnRevisionConflict(() =>
-      inTransaction(this.pool, (session) => work(new PostgresConversationStore(this.pool, session, this.surveys))));
+    if (this.session.inUnit) return this.session.savepoint(() => this.forgettingOnFailure(work));
+    return retryOnRevisionConflict(() => this.inUnit(work));
+  }
+
+  /** Runs `work` on a store bound to a transaction of its own; what it kept is forgotten if the transaction does not commit. */
+  private async inUnit<T>(work: (tx: PostgresConversationStore) => Promise<T>): Promise<T> {
+    let unit: PostgresConversationStore | undefined;
+    try {
+      return await inTransaction(this.pool, (session) => {
+        unit = new PostgresConversationStore(this.pool, session, this.surveys, this.snapshots);
+        return unit.forgettingOnFailure(work);
+      });
+    } catch (error) {
+      unit?.forgetKept();
+      throw error;
+    }
+  }
+
+  private async forgettingOnFailure<T>(work: (tx: PostgresConversationStore) => Promise<T>): Promise<T> {
+    try {
+      return await work(this);
+    } catch (error) {
+      this.forgetKept();
+      throw error;
+    }
+  }
+
+  private forgetKept(): void {
+    for (const id of this.keptInUnit) this.snapshots.forget(id);
   }
 
   async insertInbound(row: InboundRow): Promise<boolean> {
@@ -126,7 +166,7 @@ export class PostgresConversationStore implements UnitOfWork {
 
   /** Runs `work` on a store bound to a transaction of its own (a write of several statements called on the pool). */
   private inOneTransaction(work: (store: PostgresConversationStore) => Promise<void>): Promise<void> {
-    return inTransaction(this.pool, (session) => work(new PostgresConversationStore(this.pool, session, this.surveys)));
+    return this.inUnit(work);
   }
 
   private async clearRows(id: string): Promise<void> {
@@ -157,16 +197,47 @@ export class PostgresConversationStore implements UnitOfWork {
       fields, values, writes.answeredFrom, answered,
     ]);
     if (rows[0]?.saved !== 1) throw new RevisionConflict(row.id, save.expectedRevision);
+    this.keep(row.id, () => this.snapshots.saved(row.id, save.expectedRevision + 1, save.text, row.snapshot, writes));
+  }
+
+  /** Keeps a snapshot in the cache (`remember` says whether it did), noting it when the unit may yet roll back. */
+  private keep(id: string, remember: () => boolean): void {
+    if (remember() && this.session.inUnit) this.keptInUnit.push(id);
+  }
+
+  /** The rows' conversations, each snapshot the one kept for its revision and text, or its text joined with its answer rows. */
+  private async withSnapshots(rows: readonly StoredConversation[]): Promise<ConversationRow[]> {
+    const kept = rows.map((row) => this.snapshots.get(row.id, row.revision, row.snapshot));
+    const missed = rows.filter((_, at) => kept[at] === undefined).map((row) => row.id);
+    const answerRows = missed.length === 0
+      ? new Map<string, AnswerRows>()
+      : new Map((await this.session.query<AnswerRows>(ANSWER_ROWS_SQL, [missed])).rows.map((found) => [found.id, found]));
+    return rows.map((row, at) => {
+      const conversation = fromConversationRecord(row);
+      conversation.snapshot = kept[at] ?? this.joined(row, answerRows.get(row.id));
+      return conversation;
+    });
+  }
+
+  private joined(row: StoredConversation, found: AnswerRows | undefined): unknown {
+    const answers = found?.answers ?? [];
+    const answered = found?.answered ?? [];
+    const snapshot = joinSnapshot(row.id, JSON.parse(row.snapshot), { record: () => recordOf(answers), answered: () => answered });
+    this.keep(row.id, () => {
+      this.snapshots.remember(row.id, row.revision, row.snapshot, snapshot, row.snapshot.length + rowsSize(answers, answered));
+      return true;
+    });
+    return snapshot;
   }
 
   /** Inside a unit, the participant is locked first, then the row read as the lock's previous holder left it. */
   async conversation(id: string): Promise<ConversationRow | undefined> {
     const read = async () =>
-      (await this.session.query<ConversationWithRows>(`SELECT ${CONVERSATION_WITH_ROWS} FROM conversations WHERE id = $1`, [id])).rows[0];
+      (await this.session.query<StoredConversation>(`SELECT ${CONVERSATION_READ_COLUMNS} FROM conversations WHERE id = $1`, [id])).rows[0];
     const row = await read();
     if (row === undefined) return undefined;
     const tookLock = await this.session.lockParticipant(row.project, row.phone);
-    return withRows((tookLock ? await read() : row) ?? row);
+    return (await this.withSnapshots([(tookLock ? await read() : row) ?? row]))[0];
   }
 
   async openConversations(project: string, phone: string): Promise<ConversationRow[]> {
@@ -180,11 +251,11 @@ export class PostgresConversationStore implements UnitOfWork {
 
   /** Reads the phone's rows of conversations_by_phone (both `open` values) and keeps the newest. */
   async latestConversation(project: string, phone: string): Promise<ConversationRow | undefined> {
-    const { rows } = await this.session.query<ConversationWithRows>(
-      `SELECT ${CONVERSATION_WITH_ROWS} FROM conversations WHERE project = $1 AND phone = $2 ORDER BY created_at DESC, seq DESC LIMIT 1`,
+    const { rows } = await this.session.query<StoredConversation>(
+      `SELECT ${CONVERSATION_READ_COLUMNS} FROM conversations WHERE project = $1 AND phone = $2 ORDER BY created_at DESC, seq DESC LIMIT 1`,
       [project, phone],
     );
-    return rows[0] === undefined ? undefined : withRows(rows[0]);
+    return (await this.withSnapshots(rows))[0];
   }
 
   async enqueue(row: NewOutboxRow): Promise<number> {
@@ -311,25 +382,15 @@ export class PostgresConversationStore implements UnitOfWork {
   }
 
   private async conversationsWhere(where: string, params: unknown[]): Promise<ConversationRow[]> {
-    const { rows } = await this.session.query<ConversationWithRows>(
-      `SELECT ${CONVERSATION_WITH_ROWS} FROM conversations WHERE ${where} ORDER BY created_at, seq`,
+    const { rows } = await this.session.query<StoredConversation>(
+      `SELECT ${CONVERSATION_READ_COLUMNS} FROM conversations WHERE ${where} ORDER BY created_at, seq`,
       params,
     );
-    return rows.map(withRows);
+    return this.withSnapshots(rows);
   }
 
   private async outboxWhere(whereAndOrder: string, params: unknown[]): Promise<OutboxRow[]> {
     const { rows } = await this.session.query<OutboxRecord>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${whereAndOrder}`, params);
     return rows.map(fromOutboxRecord);
   }
-}
-
-/** The conversation as the engine wrote it: its stored snapshot with the answer rows read beside it joined back. */
-function withRows(row: ConversationWithRows): ConversationRow {
-  const conversation = fromConversationRecord(row);
-  conversation.snapshot = joinSnapshot(row.id, row.snapshot, {
-    record: () => recordOf(row.answers ?? []),
-    answered: () => row.answered ?? [],
-  });
-  return conversation;
 }

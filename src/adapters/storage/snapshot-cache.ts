@@ -1,3 +1,5 @@
+import { rowsSize, type RowWrites } from './snapshot-rows.js';
+
 /**
  * The snapshots of the conversations read or saved lately, each with the revision and stored text it is
  * the snapshot of. A row read again at the same revision with the same text gets the same object back
@@ -27,11 +29,6 @@ export class SnapshotCache {
     return entry.snapshot;
   }
 
-  /** How many characters the kept snapshot of `id` stands for (its text and rows); undefined if none is kept. */
-  size(id: string): number | undefined {
-    return this.entries.get(id)?.size;
-  }
-
   /** `snapshot` is conversation `id` at `revision`, stored as `text`, standing for `size` characters with its rows. */
   remember(id: string, revision: number, text: string, snapshot: unknown, size: number): void {
     this.forget(id);
@@ -43,6 +40,19 @@ export class SnapshotCache {
       if (this.characters <= this.budget) break;
       this.forget(oldest);
     }
+  }
+
+  /**
+   * `snapshot` was just saved as revision `revision`, its text `text`, writing `writes` of its rows. Its
+   * size grows by what the save wrote, so keeping it costs the changes; a conversation not kept already is
+   * not kept now (unless the save wrote every row), and is read again next time. True when it is kept.
+   */
+  saved(id: string, revision: number, text: string, snapshot: unknown, writes: RowWrites): boolean {
+    const kept = this.entries.get(id);
+    if (!writes.whole && kept === undefined) return false;
+    const keptRows = writes.whole || kept === undefined ? 0 : kept.size - kept.text.length;
+    this.remember(id, revision, text, snapshot, text.length + keptRows + rowsSize(writes.answers, writes.answered));
+    return true;
   }
 
   forget(id: string): void {

@@ -103,6 +103,14 @@ export function joinSnapshot(conversationId: string, stored: unknown, rows: Snap
   };
 }
 
+/** The characters of answer rows (fields, values): what a kept snapshot's rows weigh in the cache's budget. */
+export function rowsSize(answers: readonly (readonly [string, string])[], answered: readonly string[]): number {
+  let size = 0;
+  for (const [field, value] of answers) size += field.length + value.length;
+  for (const field of answered) size += field.length;
+  return size;
+}
+
 /** The record built from its rows, in their order (the order the values first came into it). */
 export function recordOf(rows: Iterable<readonly [string, string]>): RecordData {
   const record: RecordData = {};

@@ -13,7 +13,7 @@ import {
 } from './transcript-chain.js';
 import { WriteTransaction } from './write-transaction.js';
 import { SnapshotCache } from './snapshot-cache.js';
-import { joinSnapshot, recordOf, rowWrites, splitSnapshot, type RowWrites, type SplitSnapshot } from './snapshot-rows.js';
+import { joinSnapshot, recordOf, rowsSize, rowWrites, splitSnapshot, type RowWrites, type SplitSnapshot } from './snapshot-rows.js';
 import type { ContextChanges } from '../../conversation/index.js';
 
 interface ConversationRecord {
@@ -382,20 +382,13 @@ export class SqliteUnit implements UnitOfWork {
 
   /** The stored text's parse with the conversation's answer rows joined back, kept for the next read. */
   private readSnapshot(row: ConversationRecord): unknown {
-    let rowsSize = 0;
+    let answers: [string, string][] = [];
+    let answered: string[] = [];
     const snapshot = joinSnapshot(row.id, JSON.parse(row.snapshot), {
-      record: () => {
-        const answers = this.sql.selectAnswers!.all(row.id) as [string, string][];
-        for (const [field, value] of answers) rowsSize += field.length + value.length;
-        return recordOf(answers);
-      },
-      answered: () => {
-        const fields = this.sql.selectAnswered!.all(row.id) as string[];
-        for (const field of fields) rowsSize += field.length;
-        return fields;
-      },
+      record: () => recordOf((answers = this.sql.selectAnswers!.all(row.id) as [string, string][])),
+      answered: () => (answered = this.sql.selectAnswered!.all(row.id) as string[]),
     });
-    this.snapshots.remember(row.id, row.revision, row.snapshot, snapshot, row.snapshot.length + rowsSize);
+    this.snapshots.remember(row.id, row.revision, row.snapshot, snapshot, row.snapshot.length + rowsSize(answers, answered));
     return snapshot;
   }
 
@@ -409,18 +402,9 @@ export class SqliteUnit implements UnitOfWork {
     for (let at = 0; at < writes.answered.length; at += 1) this.sql.insertAnswered!.run(id, from + at, writes.answered[at]);
   }
 
-  /**
-   * Keeps the saved snapshot for the next read. Its size in the cache grows by what the save wrote, so a
-   * save costs the changes; a conversation not kept already (a whole write aside) is read again next time.
-   */
+  /** Keeps the saved snapshot for the next read (SnapshotCache.saved), to be forgotten if the transaction rolls back. */
   private rememberSaved(row: ConversationRow, revision: number, split: SplitSnapshot, writes: RowWrites): void {
-    const kept = this.snapshots.size(row.id);
-    if (!writes.whole && kept === undefined) return;
-    let rowsSize = writes.whole ? 0 : kept!;
-    for (const [field, value] of writes.answers) rowsSize += field.length + value.length;
-    for (const field of writes.answered) rowsSize += field.length;
-    this.snapshots.remember(row.id, revision, split.text, row.snapshot, split.text.length + rowsSize);
-    this.savedInTransaction.push(row.id);
+    if (this.snapshots.saved(row.id, revision, split.text, row.snapshot, writes)) this.savedInTransaction.push(row.id);
   }
 
   private forgetSavedInTransaction(): void {

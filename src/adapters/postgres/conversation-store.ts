@@ -85,7 +85,10 @@ export class PostgresConversationStore implements UnitOfWork {
     return retryOnRevisionConflict(() => this.inUnit(work));
   }
 
-  /** Runs `work` on a store bound to a transaction of its own; what it kept is forgotten if the transaction does not commit. */
+  /**
+   * Runs `work` on a store bound to a transaction of its own (a unit of work, or a write of several statements
+   * called on the pool); what it kept is forgotten if the transaction does not commit.
+   */
   private async inUnit<T>(work: (tx: PostgresConversationStore) => Promise<T>): Promise<T> {
     let unit: PostgresConversationStore | undefined;
     try {
@@ -141,7 +144,7 @@ export class PostgresConversationStore implements UnitOfWork {
 
   /** The conversation's row, then its answers' rows (snapshot-rows.ts), in one transaction. */
   async insertConversation(row: ConversationRow): Promise<void> {
-    if (!this.session.inUnit) return this.inOneTransaction((store) => store.insertConversation(row));
+    if (!this.session.inUnit) return this.inUnit((store) => store.insertConversation(row));
     await this.session.lockParticipant(row.project, row.phone);
     const split = splitSnapshot(row.snapshot);
     await this.session.query(
@@ -156,17 +159,12 @@ export class PostgresConversationStore implements UnitOfWork {
    * Saves the row and what `changes` says the step changed of its answers, in one statement; without
    * `changes`, every answer row is replaced, in one transaction.
    */
-  async updateConversation(row: ConversationRow, expectedRevision: number, _before?: Pick<ConversationRow, 'open'>, changes?: ContextChanges): Promise<void> {
+  async updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>, changes?: ContextChanges): Promise<void> {
     const split = splitSnapshot(row.snapshot);
     const writes = rowWrites(split, changes);
-    if (writes.whole && !this.session.inUnit) return this.inOneTransaction((store) => store.updateConversation(row, expectedRevision, _before, changes));
+    if (writes.whole && !this.session.inUnit) return this.inUnit((store) => store.updateConversation(row, expectedRevision, before, changes));
     if (writes.whole) await this.clearRows(row.id);
     await this.saveRows(row, writes, { text: split.text, expectedRevision });
-  }
-
-  /** Runs `work` on a store bound to a transaction of its own (a write of several statements called on the pool). */
-  private inOneTransaction(work: (store: PostgresConversationStore) => Promise<void>): Promise<void> {
-    return this.inUnit(work);
   }
 
   private async clearRows(id: string): Promise<void> {

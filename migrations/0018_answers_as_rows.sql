@@ -7,7 +7,10 @@ CREATE TABLE conversation_answers (
   field            TEXT NOT NULL,
   value            TEXT NOT NULL,
   PRIMARY KEY (conversation_id, field)
-) STRICT;  -- rowid order: the order values first came into the record
+) STRICT;
+-- A read gives the values in the order they first came into the record (rowid order), sorting nothing:
+-- an index's entries end with the rowid.
+CREATE INDEX conversation_answers_in_order ON conversation_answers (conversation_id);
 
 CREATE TABLE conversation_answered (
   conversation_id  TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,

@@ -8,6 +8,7 @@ CREATE TABLE conversation_answers (
   seq              bigint GENERATED ALWAYS AS IDENTITY,
   PRIMARY KEY (conversation_id, field)
 );
+CREATE INDEX conversation_answers_in_order ON conversation_answers (conversation_id, seq);
 
 CREATE TABLE conversation_answered (
   conversation_id  text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,

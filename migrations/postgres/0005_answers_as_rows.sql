@@ -1,4 +1,4 @@
--- A conversation's answers as rows, as SQLite's migration 0018 (decision 0069): the record's values and the
+-- A conversation's answers as rows, as SQLite's migration 0017 (decision 0069): the record's values and the
 -- `answered` list leave the snapshot, which keeps "record":"rows" and "answered":<count> in their places.
 -- seq keeps the order values first came into the record. Deleting a conversation deletes its rows.
 CREATE TABLE conversation_answers (

@@ -103,19 +103,19 @@ describe("a conversation's answers as rows (SQLite)", () => {
     expect([count(store.db, 'conversation_answers'), count(store.db, 'conversation_answered')]).toEqual([0, 0]);
   });
 
-  it('when a conversation was stored with its answers in the snapshot (before migration 0018), then after the migration it reads the same and carries on as it would have', async () => {
+  it('when a conversation was stored with its answers in the snapshot (before migration 0017), then after the migration it reads the same and carries on as it would have', async () => {
     const results = steppedConversation(['2', '7', 'back', '8']);
     const old = results.at(-1)!.snapshot;
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     const migrations = readMigrations();
-    applyMigrations(db, migrations.filter((m) => m.version < 18), STEP_AT);
+    applyMigrations(db, migrations.filter((m) => m.version < 17), STEP_AT);
     db.prepare('INSERT INTO survey_versions (id, definition, created_at) VALUES (?, ?, ?)').run(survey.id, JSON.stringify(survey), AT);
     db.prepare(`INSERT INTO conversations (id, project, phone, record_id, instrument, survey_version, status, open, active, snapshot,
       snapshot_format, machine_version, revision, created_at, updated_at) VALUES ('c1', 'p', ?, '1', 'daily', ?, 'asking', 1, 1, ?, ?, ?, 3, ?, ?)`)
       .run(START.phone, survey.id, JSON.stringify(old), SNAPSHOT_FORMAT, MACHINE_VERSION, AT, AT);
 
-    expect(applyMigrations(db, migrations, STEP_AT)).toContain(18);
+    expect(applyMigrations(db, migrations, STEP_AT)).toContain(17);
     expect(JSON.stringify(old)).toContain('"sleep_hours":"8"');
     expect(storedText(db)).not.toContain('"sleep_hours":"8"');
     expect(storedText(db)).toContain('"record":"rows"');

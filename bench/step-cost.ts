@@ -1,11 +1,13 @@
 /**
  * CPU per text of the pure conversation step, in-process, against the number of answers already given:
- * the stored snapshot parsed, the step, the new snapshot serialised, as the engine does for every text.
+ * the step on the snapshot the store keeps (its cache), and the new snapshot serialised as stored, the
+ * answers apart (decision 0069), as the engine does for every text of a conversation texting now.
  * CPU time (process.cpuUsage), not wall-clock time, so a busy machine slows it less than it slows the
  * HTTP figures.
  */
 import { conversationSettings, step, type ConversationSettings } from '../src/conversation/index.js';
 import type { Survey } from '../src/dictionary/model.js';
+import { splitSnapshot } from '../src/adapters/storage/snapshot-rows.js';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 
@@ -51,18 +53,22 @@ export interface StepCost {
   totalUs: number;
 }
 
-/** What the next text costs once `answers` have been given: parse, step and serialise together, and the parse and the serialising alone. */
+/**
+ * What the next text costs once `answers` have been given: the step and the serialising of its stored text
+ * together, and apart the parse of the stored text (a read the cache missed, before its answer rows are
+ * joined) and the serialising alone. `snapshotBytes`: the stored text, the answers being rows.
+ */
 export function stepCost(survey: Survey, instrument: string, answers: number, minMs?: number): StepCost {
   const settings = conversationSettings();
-  const stored = snapshotAfter(survey, instrument, answers, settings);
-  const parsed = JSON.parse(stored) as unknown;
+  const kept = JSON.parse(snapshotAfter(survey, instrument, answers, settings)) as unknown;
+  const stored = splitSnapshot(kept).text;
   const event = { type: 'inbound', text: '1' } as const;
-  const stepped = step(survey, parsed, event, NOW, settings).snapshot;
+  const stepped = step(survey, kept, event, NOW, settings).snapshot;
   return {
     answers,
     snapshotBytes: Buffer.byteLength(stored),
     parseUs: cpuPerCall(() => JSON.parse(stored), minMs),
-    stringifyUs: cpuPerCall(() => JSON.stringify(stepped), minMs),
-    totalUs: cpuPerCall(() => JSON.stringify(step(survey, JSON.parse(stored), event, NOW, settings).snapshot), minMs),
+    stringifyUs: cpuPerCall(() => splitSnapshot(stepped).text, minMs),
+    totalUs: cpuPerCall(() => splitSnapshot(step(survey, kept, event, NOW, settings).snapshot).text, minMs),
   };
 }

@@ -29,7 +29,7 @@ export function seedConversations(db: Database, templateId: string, count: numbe
   if (template === undefined) throw new Error(`no conversation ${templateId} to copy`);
   const id = `printf('%s-%d', '${sqlText(tag)}', n)`;
   const phone = `printf('+1999%07d', n + ${Math.trunc(first)})`;
-  const copies: [table: string, where: string, overrides: Record<string, string>][] = [
+  const copies: [table: string, where: string, overrides: Record<string, string>, rows?: 'all'][] = [
     ['conversations', 'id = @id', {
       id, record_id: id, phone, snapshot: 'replace(snapshot, @phone, ' + phone + ')', last_transcript_id: 'NULL',
     }],
@@ -38,17 +38,20 @@ export function seedConversations(db: Database, templateId: string, count: numbe
     }],
     ['transcript', 'conversation_id = @id', { id: 'NULL', conversation_id: id, previous_id: 'NULL' }],
     ['timers', 'conversation_id = @id', { id: 'NULL', conversation_id: id, status: "'cancelled'" }],
+    // Every answer row: the snapshot counts them (decision 0069).
+    ['conversation_answers', 'conversation_id = @id', { conversation_id: id }, 'all'],
+    ['conversation_answered', 'conversation_id = @id', { conversation_id: id }, 'all'],
     ['inbound_messages', 'phone = @phone', {
       id: 'NULL', phone, provider_message_id: `provider_message_id || printf('-%s-%d', '${sqlText(tag)}', n)`,
     }],
   ];
   db.transaction(() => {
-    for (const [table, where, overrides] of copies) {
+    for (const [table, where, overrides, rows] of copies) {
       const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((column) => column.name);
       const values = columns.map((column) => overrides[column] ?? column);
       db.prepare(`WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < @count)
         INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')}
-        FROM seq, (SELECT * FROM ${table} WHERE ${where} ORDER BY rowid DESC LIMIT ${ROWS_PER_TABLE})`)
+        FROM seq, (SELECT * FROM ${table} WHERE ${where} ORDER BY rowid${rows === 'all' ? '' : ` DESC LIMIT ${ROWS_PER_TABLE}`})`)
         .run({ count, id: template.id, phone: template.phone });
     }
   })();

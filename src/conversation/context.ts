@@ -47,6 +47,28 @@ export interface ConversationContext extends ConversationPlace {
   language?: string;
 }
 
+/**
+ * What one step changed of the two parts of a context that grow with the answers given, so the store can
+ * write those changes alone instead of the whole record (issue 28, decision 0069). Said by the operations
+ * that make the changes, never found by comparing records.
+ */
+export interface ContextChanges {
+  /** Values the step put in the record (unchanged ones may be among them); every other value is as it was. */
+  record: RecordData;
+  /** The first position of `answered` the step rewrote (later ones too, and the list may be shorter); null: untouched. */
+  answered: number | null;
+}
+
+export const NO_CONTEXT_CHANGES: ContextChanges = Object.freeze({ record: Object.freeze({}), answered: null }) as ContextChanges;
+
+/** Two steps' changes as one: the record's values in order, the earlier first position of `answered`. */
+export function mergeContextChanges(first: ContextChanges, then: ContextChanges): ContextChanges {
+  if (then === NO_CONTEXT_CHANGES) return first;
+  if (first === NO_CONTEXT_CHANGES) return then;
+  const answered = first.answered === null ? then.answered : then.answered === null ? first.answered : Math.min(first.answered, then.answered);
+  return { record: { ...first.record, ...then.record }, answered };
+}
+
 /** What an invitation needs to know to start a conversation. */
 export interface ConversationStart extends ConversationPlace {
   phone: string;

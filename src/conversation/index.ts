@@ -2,7 +2,7 @@ export { step, restore, conversationLanguage, SNAPSHOT_FORMAT, IncompatibleSnaps
 export { interviewer, MACHINE_VERSION } from './machine.js';
 export type { ConversationEvent } from './events.js';
 export type { Effect, SendKind, TimerKind } from './effects.js';
-export { initialContext, type ConversationContext, type ConversationPlace, type ConversationStart } from './context.js';
+export { initialContext, NO_CONTEXT_CHANGES, type ContextChanges, type ConversationContext, type ConversationPlace, type ConversationStart } from './context.js';
 export { placeConversation, type PlacedConversation } from './place.js';
 export { conversationSettings, ConversationSettingsSchema, type ConversationSettings, type ConversationSettingsInput } from './settings.js';
 export { matchKeyword, normaliseKeyword, isStartWhileOptedOut, type Keyword } from './keywords.js';

@@ -5,7 +5,7 @@ import type { Survey } from '../dictionary/model.js';
 import { fieldMap } from '../dictionary/index.js';
 import { surveyLogic, type RecordData } from '../logic/index.js';
 import { message, type Catalog } from '../messages/catalog.js';
-import type { ConversationContext } from './context.js';
+import { mergeContextChanges, NO_CONTEXT_CHANGES, type ContextChanges, type ConversationContext } from './context.js';
 import { addDuration } from './duration.js';
 import { embeddedQuestionLabel, embedsAsPiping } from './embedded-text.js';
 import type { Effect, SendKind } from './effects.js';
@@ -25,6 +25,8 @@ export interface StepEnv {
 export interface Outcome {
   context: ConversationContext;
   effects: Effect[];
+  /** What the operation changed of the record and of `answered`; absent: neither. */
+  changes?: ContextChanges;
 }
 
 const unchanged = (context: ConversationContext, ...effects: Effect[]): Outcome => ({ context, effects });
@@ -103,7 +105,7 @@ export function rescheduleTimers(context: ConversationContext, env: StepEnv): Ou
 function withTimers(outcome: Outcome, env: StepEnv): Outcome {
   if (outcome.context.finished || outcome.context.paused) return outcome;
   const timers = rescheduleTimers(outcome.context, env);
-  return { context: timers.context, effects: [...outcome.effects, ...timers.effects] };
+  return { ...outcome, context: timers.context, effects: [...outcome.effects, ...timers.effects] };
 }
 
 /**
@@ -125,25 +127,34 @@ function writeEffect(values: RecordData, env: StepEnv): Effect[] {
 function advance(context: ConversationContext, env: StepEnv, after: string | null, prefix: string[], kind: SendKind, values: RecordData = {}): Outcome {
   const next = nextQuestion(positionOf(context, env, values), after, values);
   const record = next.record;
+  // Every value the record gained: the answers given and what the walk computed or filled in.
   const writes = { ...values, ...next.writes };
+  const changes = recordChanges(writes);
   if (next.kind === 'ask') {
     const asked = { ...context, record, current: next.field.name, pending: null };
-    return { context: asked, effects: [...writeEffect(writes, env), send(asked, kind, [...prefix, promptText(asked, env, next.lead)])] };
+    return { context: asked, effects: [...writeEffect(writes, env), send(asked, kind, [...prefix, promptText(asked, env, next.lead)])], changes };
   }
   if (next.kind === 'stuck') {
     const stuck = { ...context, record, current: null, paused: true };
-    return { context: stuck, effects: [...writeEffect(writes, env), { type: 'cancelTimers' }, { type: 'flag', reason: 'skip cap reached: the survey passes over too many fields in one step' }] };
+    return { context: stuck, effects: [...writeEffect(writes, env), { type: 'cancelTimers' }, { type: 'flag', reason: 'skip cap reached: the survey passes over too many fields in one step' }], changes };
   }
   return finish({ ...context, record }, env, writes);
 }
 
+function recordChanges(values: RecordData): ContextChanges {
+  return { record: values, answered: null };
+}
+
+/** `values` are every value the caller put in the record on the way here; finishing adds the form's status. */
 function finish(context: ConversationContext, env: StepEnv, values: RecordData): Outcome {
   const complete = instrumentOf(env.survey, context.instrument).completeField;
   const done = { ...context, current: null, pending: null, finished: true, record: { ...context.record, [complete]: '2' } };
   const completion = surveySettings(context, env)?.endText ?? env.settings.completionText ?? text(env, 'conversation.completion');
+  const written = { ...values, [complete]: '2' };
   return {
     context: done,
-    effects: [...writeEffect({ ...values, [complete]: '2' }, env), { type: 'cancelTimers' }, send(done, 'completion', [completion])],
+    effects: [...writeEffect(written, env), { type: 'cancelTimers' }, send(done, 'completion', [completion])],
+    changes: recordChanges(written),
   };
 }
 
@@ -220,9 +231,14 @@ function accept(context: ConversationContext, env: StepEnv, values: RecordData):
   // The answer goes into the record with the rest of the step's values, in advance's one copy of it.
   const saved: ConversationContext = { ...context, answered: [...context.answered, current], pending: null, invalidAt: [], started: true };
   const given = { ...values, ...firstAnswer };
+  const pushed: ContextChanges = { record: {}, answered: context.answered.length };
   // A stop action ends the survey here, so finish needs the answer in the record itself (advance is skipped).
-  if (stopsSurvey(context, env, values)) return finish({ ...saved, record: { ...context.record, ...given } }, env, given);
-  return withTimers(advance(saved, env, current, [], 'question', given), env);
+  if (stopsSurvey(context, env, values)) return withChanges(finish({ ...saved, record: { ...context.record, ...given } }, env, given), pushed);
+  return withChanges(withTimers(advance(saved, env, current, [], 'question', given), env), pushed);
+}
+
+function withChanges(outcome: Outcome, changes: ContextChanges): Outcome {
+  return { ...outcome, changes: mergeContextChanges(changes, outcome.changes ?? NO_CONTEXT_CHANGES) };
 }
 
 /**
@@ -268,7 +284,7 @@ export function back(context: ConversationContext, env: StepEnv): Outcome {
     const previous = answered.pop() ?? '';
     if (logic.isShown(previous, evalContext(position))) {
       const reasked = { ...context, answered, current: previous, pending: null };
-      return withTimers(unchanged(reasked, send(reasked, 'question', [promptText(reasked, env)])), env);
+      return withTimers(withChanges(unchanged(reasked, send(reasked, 'question', [promptText(reasked, env)])), { record: {}, answered: answered.length }), env);
     }
   }
   return withTimers(unchanged(context, send(context, 'reprompt', [text(env, 'conversation.nothingBefore'), promptText(context, env)])), env);

@@ -1,5 +1,5 @@
 import { enqueueActions, setup } from 'xstate';
-import { initialContext, type ConversationContext, type ConversationStart } from './context.js';
+import { initialContext, type ContextChanges, type ConversationContext, type ConversationStart } from './context.js';
 import type { Effect } from './effects.js';
 import type { MachineEvent } from './events.js';
 import * as interview from './interview.js';
@@ -8,10 +8,10 @@ import { isConfirmation, isStartWhileOptedOut } from './keywords.js';
 /** Bump when states or context change shape; stored beside every snapshot. */
 export const MACHINE_VERSION = 1;
 
-export interface EffectEmitted {
-  type: 'effect';
-  effect: Effect;
-}
+export type EffectEmitted =
+  | { type: 'effect'; effect: Effect }
+  /** What the operation changed of the record and of `answered`, for the store (not an effect: nothing is done for it). */
+  | { type: 'changes'; changes: ContextChanges };
 
 type Operation = (context: ConversationContext, event: MachineEvent) => interview.Outcome;
 
@@ -25,6 +25,7 @@ function perform(operation: Operation) {
       const outcome = operation(context, event);
       enqueue.assign(() => outcome.context);
       for (const effect of outcome.effects) enqueue.emit({ type: 'effect', effect });
+      if (outcome.changes !== undefined) enqueue.emit({ type: 'changes', changes: outcome.changes });
     },
   );
 }

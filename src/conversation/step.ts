@@ -2,7 +2,7 @@ import { createActor, type AnyActorScope } from 'xstate';
 import type { Survey } from '../dictionary/model.js';
 import { NO_LANGUAGES, startingLanguage, type Languages } from '../languages/index.js';
 import type { Catalog } from '../messages/catalog.js';
-import type { ConversationContext } from './context.js';
+import { mergeContextChanges, NO_CONTEXT_CHANGES, type ContextChanges, type ConversationContext } from './context.js';
 import type { Effect } from './effects.js';
 import type { ConversationEvent, MachineEvent } from './events.js';
 import type { StepEnv } from './interview.js';
@@ -30,6 +30,8 @@ export interface PersistedConversation {
 export interface StepResult {
   snapshot: PersistedConversation;
   effects: Effect[];
+  /** What the step changed of the snapshot's record and `answered` list, for a store that writes them apart. */
+  changes: ContextChanges;
   status: ConversationStatus;
   /** False once the conversation can never receive another text (completed, superseded). */
   open: boolean;
@@ -62,12 +64,14 @@ export function step(
   // A switch word re-sends where the participant is, now in their language; it is never an answer.
   const machineEvent = switched === null ? toMachineEvent(opening, env) : { type: 'keyword.repeat' as const, env };
   const [next, actions] = machineEvent === null ? [start, []] : pureTransition(start, machineEvent);
-  const effects = [...startActions, ...actions].flatMap(effectOf);
+  const emitted = [...startActions, ...actions];
+  const effects = emitted.flatMap(effectOf);
   // Like REDCap's @LANGUAGE-CURRENT-SURVEY, the record remembers the language the participant chose.
   if (switched !== null && languages.field !== null) effects.unshift({ type: 'write', values: { [languages.field]: switched } });
   const persisted = persist(next);
   return {
     snapshot: persisted,
+    changes: emitted.reduce(mergeChanges, NO_CONTEXT_CHANGES),
     effects: isSolicited(event) ? effects : deferOutOfQuietHours(effects, next.context, env),
     status: persisted.value as ConversationStatus,
     open: next.status === 'active',
@@ -166,10 +170,19 @@ function toMachineEvent(event: ConversationEvent, env: StepEnv): MachineEvent | 
   }
 }
 
-function effectOf(action: unknown): Effect[] {
+function emittedOf(action: unknown): EffectEmitted | undefined {
   const emitted = action as { type?: string; params?: { event?: EffectEmitted } };
-  if (emitted.type !== 'xstate.emit' || emitted.params?.event?.type !== 'effect') return [];
-  return [emitted.params.event.effect];
+  return emitted.type === 'xstate.emit' ? emitted.params?.event : undefined;
+}
+
+function effectOf(action: unknown): Effect[] {
+  const emitted = emittedOf(action);
+  return emitted?.type === 'effect' ? [emitted.effect] : [];
+}
+
+function mergeChanges(changes: ContextChanges, action: unknown): ContextChanges {
+  const emitted = emittedOf(action);
+  return emitted?.type === 'changes' ? mergeContextChanges(changes, emitted.changes) : changes;
 }
 
 /** Texts the participant just asked for go at once; anything else waits for the end of quiet hours. */

@@ -1,5 +1,5 @@
 import type { Survey } from '../dictionary/model.js';
-import { decideInvite, MACHINE_VERSION, SNAPSHOT_FORMAT, step, type ConversationPlace, type ConversationStatus } from '../conversation/index.js';
+import { decideInvite, MACHINE_VERSION, NO_CONTEXT_CHANGES, SNAPSHOT_FORMAT, step, type ConversationPlace, type ConversationStatus } from '../conversation/index.js';
 import type { RecordData } from '../logic/index.js';
 import type { ConversationStore } from '../ports/storage/conversation-store.js';
 import type { ConversationDeps } from './conversation-deps.js';
@@ -40,7 +40,8 @@ export function invite(deps: ConversationDeps, input: InviteInput, on: Conversat
     const decision = decideInvite(setup.settings.overlap, open.map(asOpen), input);
     for (const row of open) {
       if (decision.supersede.includes(row.id)) await stepStored(scope, row, { type: 'superseded' });
-      else if (decision.setAside.includes(row.id)) await tx.updateConversation({ ...row, active: false, updatedAt: scope.now.toISOString() }, row.revision);
+      // Set aside, its snapshot as it was: no answer row to write.
+      else if (decision.setAside.includes(row.id)) await tx.updateConversation({ ...row, active: false, updatedAt: scope.now.toISOString() }, row.revision, row, NO_CONTEXT_CHANGES);
     }
     const start = {
       ...input.place, phone: input.phone, instrument: input.instrument, recordId: input.recordId, record: input.record,

@@ -1,7 +1,7 @@
 import type { UnitOfWork } from '../ports/storage/conversation-store.js';
 import type { ConversationRow } from '../ports/storage/rows.js';
 import {
-  IncompatibleSnapshot, MACHINE_VERSION, SNAPSHOT_FORMAT, step,
+  IncompatibleSnapshot, MACHINE_VERSION, NO_CONTEXT_CHANGES, SNAPSHOT_FORMAT, step,
   type ConversationEvent, type Effect, type StepResult,
 } from '../conversation/index.js';
 import type { ConversationDeps } from './conversation-deps.js';
@@ -51,7 +51,7 @@ function assertCompatible(row: ConversationRow): void {
 
 async function flagIncompatible(scope: StepScope, row: ConversationRow, error: Error): Promise<void> {
   const updated = { ...row, status: 'needs_attention', updatedAt: scope.now.toISOString() };
-  await scope.tx.updateConversation(updated, row.revision);
+  await scope.tx.updateConversation(updated, row.revision, row, NO_CONTEXT_CHANGES);
   await record(scope, row, 'event', 'flag', error.message);
 }
 
@@ -64,7 +64,7 @@ export async function saveStepped(scope: StepScope, row: ConversationRow, result
     active: result.open && active,
     updatedAt: scope.now.toISOString(),
   };
-  await scope.tx.updateConversation(saved, row.revision, row);
+  await scope.tx.updateConversation(saved, row.revision, row, result.changes);
   return { ...saved, revision: row.revision + 1 };
 }
 

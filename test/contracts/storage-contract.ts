@@ -140,6 +140,60 @@ export function describeStorageContract(adapter: string, open: OpenStorage): voi
       expect(await conversations.conversation('c1')).toMatchObject({ status: 'expired', open: false, revision: 1 });
     });
 
+    const answering = (answered: string[], record: Record<string, string>) => ({
+      status: 'active', value: 'asking', historyValue: {}, children: {},
+      context: { phone: PHONE, record, current: 'q9', answered, pending: null, timerRevision: answered.length },
+    });
+    const stored = (row: ConversationRow | undefined) => JSON.stringify(row?.snapshot);
+
+    it.each([
+      {
+        case: 'an answer (its values and one more field answered)',
+        after: answering(['q1', 'q2', 'q3'], { record_id: '1', q1: 'a', q2: 'b', q3: 'c', daily_complete: '0' }),
+        changes: { record: { q3: 'c', daily_complete: '0' }, answered: 2 },
+      },
+      {
+        case: 'BACK (the list shorter, the record as it was)',
+        after: answering(['q1'], { record_id: '1', q1: 'a', q2: 'b' }),
+        changes: { record: {}, answered: 1 },
+      },
+      {
+        case: 'a changed answer and a value already there',
+        after: answering(['q1', 'q2'], { record_id: '1', q1: 'changed', q2: 'b' }),
+        changes: { record: { q1: 'changed', record_id: '1' }, answered: null },
+      },
+      {
+        case: 'a save that does not say what changed',
+        after: answering(['q2'], { q2: 'b', record_id: '1' }),
+        changes: undefined,
+      },
+    ])("when a conversation's answers are saved after $case, then its snapshot reads back as saved, in its order", async ({ after, changes }) => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      await conversations.insertConversation(conversation('c1', { snapshot: answering(['q1', 'q2'], { record_id: '1', q1: 'a', q2: 'b' }) }));
+      await conversations.transaction(async (tx) => {
+        const row = await tx.conversation('c1');
+        await tx.updateConversation(conversation('c1', { snapshot: after }), row!.revision, row, changes);
+      });
+      expect(stored(await conversations.conversation('c1'))).toBe(JSON.stringify(after));
+      expect((await conversations.openConversations('p', PHONE)).map((row) => row.snapshot)).toEqual([after]);
+      expect(stored(await conversations.latestConversation('p', PHONE))).toBe(JSON.stringify(after));
+    });
+
+    it('when a unit saves answers and then fails, then the answers read back as they were stored', async () => {
+      const { conversations } = await fresh();
+      await conversations.saveSurvey(survey, AT);
+      const before = answering(['q1'], { q1: 'a' });
+      await conversations.insertConversation(conversation('c1', { snapshot: before }));
+      expect(stored(await conversations.conversation('c1'))).toBe(JSON.stringify(before));
+      await expect(conversations.transaction(async (tx) => {
+        await tx.updateConversation(conversation('c1', { snapshot: answering(['q1', 'q2'], { q1: 'a', q2: 'b' }) }), 0, undefined, { record: { q2: 'b' }, answered: 1 });
+        throw new Error('the unit of work failed');
+      })).rejects.toThrow('the unit of work failed');
+      expect(await conversations.conversation('c1')).toMatchObject({ revision: 0, snapshot: before });
+      expect(stored((await conversations.conversations('p'))[0])).toBe(JSON.stringify(before));
+    });
+
     it('when a unit of work throws, then nothing it wrote is stored', async () => {
       const { conversations, sync } = await fresh();
       await conversations.saveSurvey(survey, AT);

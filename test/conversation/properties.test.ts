@@ -20,6 +20,16 @@ function run(sequence: readonly string[], visit: (result: StepResult, text: stri
   }
 }
 
+/** The record before with the values the step says it put in is the record after; answered is as it was up to where the step says it rewrote it. */
+function expectChangesSayAll(before: StepResult, result: StepResult): void {
+  const [was, now] = [before.snapshot.context, result.snapshot.context];
+  expect({ ...was.record, ...result.changes.record }).toEqual(now.record);
+  for (const [field, value] of Object.entries(result.changes.record)) expect(now.record[field]).toBe(value);
+  const kept = result.changes.answered ?? Math.max(was.answered.length, now.answered.length);
+  expect(now.answered.slice(0, kept)).toEqual(was.answered.slice(0, kept));
+  if (result.changes.answered === null) expect(now.answered).toEqual(was.answered);
+}
+
 describe('interviewer invariants', () => {
   test.prop([texts], { numRuns: 60 })('whatever is texted, every snapshot restores to itself', (sequence) => {
     run(sequence, (result) => {
@@ -33,6 +43,19 @@ describe('interviewer invariants', () => {
       const written = result.effects.flatMap((e) => (e.type === 'write' ? Object.values(e.values) : []));
       expect(written).not.toContain(text);
     });
+  });
+
+  test.prop([texts], { numRuns: 60 })("whatever is texted, a step's changes say all it changed of the record and of answered", (sequence) => {
+    run(sequence, (result, _text, before) => expectChangesSayAll(before, result));
+  });
+
+  test("when the survey is answered to its end, then each step's changes say all it changed, the last answer's included", () => {
+    const statuses: string[] = [];
+    run(['2', '7', 'BACK', '8', '99', 'no', 'true', '0', '2026-04-01', 'all good'], (result, _text, before) => {
+      expectChangesSayAll(before, result);
+      statuses.push(result.status);
+    });
+    expect(statuses.at(-1)).toBe('completed');
   });
 
   test.prop([texts], { numRuns: 60 })('whatever is texted, an opted-out conversation sends nothing until it opts back in', (sequence) => {

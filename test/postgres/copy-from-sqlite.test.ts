@@ -33,6 +33,8 @@ describe('copying a SQLite study to PostgreSQL', () => {
     for (const [table, rows] of Object.entries(report.rows)) expect([table, rows]).toEqual([table, count(sqlite, table)]);
     const store = new SqliteStore(sqlite);
     expect(await postgres.conversations.conversations('p')).toEqual(await store.conversations('p'));
+    // The answers' rows come back in the record's own order.
+    expect(JSON.stringify(await postgres.conversations.conversations('p'))).toBe(JSON.stringify(await store.conversations('p')));
     expect(await postgres.conversations.transcript('c1')).toEqual(await store.transcript('c1'));
     expect(await postgres.sync.pendingRedcapRows('p', 100)).toEqual(await new SqliteRedcapSyncStore(sqlite).pendingRedcapRows('p', 100));
     expect(await postgres.admin.optOuts()).toEqual(await sqliteAdminQueries(sqlite).optOuts());

@@ -7,6 +7,10 @@ import { MigrationError, type Migration } from '../../src/adapters/storage/migra
 import { openDatabase } from '../../src/adapters/storage/open-database.js';
 import { onServer } from '../postgres-server/databases.js';
 import { freshDatabase } from './fresh-database.js';
+import { PostgresConversationStore } from '../../src/adapters/postgres/conversation-store.js';
+import { MACHINE_VERSION, SNAPSHOT_FORMAT } from '../../src/conversation/index.js';
+import { START } from '../conversation/demo-survey.js';
+import { next, steppedConversation, survey } from '../storage/answered-conversation.js';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 const server = freshDatabase();
@@ -61,7 +65,7 @@ const VERSIONS = readPostgresMigrations().map((migration) => migration.version);
 describe('PostgreSQL migrations', () => {
   it('when applied to an empty database, then every SQLite table, column and index exists, plus the claim leases, the insertion order, the shared sender rates and the id-prefix index', async () => {
     const pool = await emptyDatabase();
-    expect(VERSIONS).toEqual([1, 2, 3, 4, 6]);
+    expect(VERSIONS).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await applyPostgresMigrations(pool, readPostgresMigrations(), NOW)).toEqual(VERSIONS);
 
     const sqlite = openDatabase(':memory:', { now: NOW });
@@ -70,6 +74,7 @@ describe('PostgreSQL migrations', () => {
     for (const table of leased) expected.set(table, [...(expected.get(table) ?? []), 'lease_until'].sort());
     expected.set('conversations', [...(expected.get('conversations') ?? []), 'seq'].sort());
     expected.set('sender_pace', ['sender', 'tokens', 'updated_at']);
+    expected.set('conversation_answers', [...(expected.get('conversation_answers') ?? []), 'seq'].sort());
     expect(await columnsOf(pool)).toEqual(expected);
 
     const sqliteIndexes = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string }[])
@@ -79,6 +84,35 @@ describe('PostgreSQL migrations', () => {
     );
     // SQLite compares text byte by byte, so its unique id index serves a prefix; PostgreSQL needs one of its own (0006).
     expect(rows.map((r) => r.indexname).sort()).toEqual([...sqliteIndexes, 'inbound_messages_by_id_prefix'].sort());
+  });
+
+  it('when a conversation was stored with its answers in the snapshot (before migration 5), then after it the conversation reads the same and carries on as it would have', async () => {
+    const old = steppedConversation(['2', '7', 'back', '8']).at(-1)!.snapshot;
+    const pool = await emptyDatabase();
+    const files = readPostgresMigrations();
+    await applyPostgresMigrations(pool, files.filter((m) => m.version < 5), NOW);
+    await pool.query('INSERT INTO survey_versions (id, definition, created_at) VALUES ($1, $2::jsonb, $3)', [survey.id, JSON.stringify(survey), NOW]);
+    await pool.query(
+      `INSERT INTO conversations (id, project, phone, record_id, instrument, survey_version, status, open, active, snapshot,
+         snapshot_format, machine_version, revision, created_at, updated_at)
+       VALUES ('c1', 'p', $1, '1', 'daily', $2, 'asking', true, true, $3::json, $4, $5, 3, $6, $6)`,
+      [START.phone, survey.id, JSON.stringify(old), SNAPSHOT_FORMAT, MACHINE_VERSION, NOW],
+    );
+
+    expect(await applyPostgresMigrations(pool, files, NOW)).toEqual([5]);
+    const { rows } = await pool.query<{ text: string }>("SELECT snapshot::text AS text FROM conversations WHERE id = 'c1'");
+    expect(JSON.stringify(old)).toContain('"sleep_hours":"8"');
+    expect(rows[0]!.text).not.toContain('"sleep_hours"');
+    const store = new PostgresConversationStore(pool);
+    expect(JSON.stringify((await store.conversation('c1'))?.snapshot)).toBe(JSON.stringify(old));
+    const carriedOn = await store.transaction(async (tx) => {
+      const row = (await tx.conversation('c1'))!;
+      const result = next(row.snapshot, '99');
+      await tx.updateConversation({ ...row, snapshot: result.snapshot }, row.revision, row, result.changes);
+      return result;
+    });
+    expect(carriedOn).toEqual(next(old, '99'));
+    expect(JSON.stringify((await store.conversation('c1'))?.snapshot)).toBe(JSON.stringify(carriedOn.snapshot));
   });
 
   it('when applied twice, then the second run applies nothing and changes nothing', async () => {

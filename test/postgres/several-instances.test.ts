@@ -65,6 +65,20 @@ describe('PostgreSQL, several instances on one database: units of work', () => {
     expect(events).toEqual(order);
   });
 
+  it("when an instance's save of answers is rolled back and another instance saves other answers at that revision, then the first reads the other's", async () => {
+    const [a, b] = await instances(2);
+    await a!.conversations.saveSurvey(survey, AT);
+    const answering = (value: string) => ({ value: 'asking', context: { record: { q1: value }, answered: ['q1'] } });
+    await a!.conversations.insertConversation(conversation('c1', { snapshot: { value: 'asking', context: { record: {}, answered: [] } } }));
+    await a!.conversations.conversation('c1'); // kept by a's cache
+    await expect(a!.conversations.transaction(async (tx) => {
+      await tx.updateConversation(conversation('c1', { snapshot: answering('from a') }), 0, undefined, { record: { q1: 'from a' }, answered: 0 });
+      throw new Error('the unit of work failed');
+    })).rejects.toThrow('the unit of work failed');
+    await b!.conversations.updateConversation(conversation('c1', { snapshot: answering('from b') }), 0, undefined, { record: { q1: 'from b' }, answered: 0 });
+    expect(await a!.conversations.conversation('c1')).toMatchObject({ revision: 1, snapshot: answering('from b') });
+  });
+
   it('when a unit of work meets a save another instance made, then it runs again on the new revision and commits', async () => {
     const [a, b] = await instances(2);
     await a!.conversations.saveSurvey(survey, AT);

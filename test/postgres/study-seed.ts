@@ -52,7 +52,10 @@ function conversation(id: string, phone: string, overrides: Partial<Conversation
 export async function seedStudy({ conversations, delivery, sync }: Stores): Promise<void> {
   await conversations.saveSurvey(survey, at(0));
   const rows = [
-    conversation('c1', '+15551230001', { status: 'completed', open: false, updatedAt: at(12) }),
+    conversation('c1', '+15551230001', {
+      status: 'completed', open: false, updatedAt: at(12),
+      snapshot: { value: 'completed', context: { current: 'mood', record: { record_id: '1', mood: '1', daily_complete: '2' }, answered: ['mood'] } },
+    }),
     conversation('c2', '+15551230002', { status: 'expired', open: false, snapshot: { context: { current: 'sleep_hours' } }, createdAt: at(1) }),
     conversation('c3', '+15551230003', { status: 'opted_out', open: false, snapshot: { context: { current: 'mood' } } }),
     conversation('c4', '+15551230004', { project: 'q', instrument: 'weekly', createdAt: at(2) }),

@@ -12,6 +12,8 @@ function recordingDatabase(db: Database, ran: Set<string>): Database {
     get(target, property) {
       const value = Reflect.get(target, property, target) as unknown;
       if (typeof value !== 'function') return value;
+      // raw(), pluck() and expand() hand back the statement itself: the watched one, here.
+      if (['raw', 'pluck', 'expand'].includes(String(property))) return (...parameters: unknown[]) => watch(sql, (value as (...args: unknown[]) => Statement).apply(target, parameters));
       if (!['run', 'get', 'all', 'iterate'].includes(String(property))) return value.bind(target);
       return (...parameters: unknown[]) => {
         ran.add(sql);

@@ -17,7 +17,7 @@ describe('migrations', () => {
   it('when the project migrations are applied to a new database, then every table exists', () => {
     const db = openDatabase(':memory:', { now: NOW });
     expect(tables(db)).toEqual([
-      'conversation_targets', 'conversations', 'inbound_messages', 'opt_outs', 'outbox', 'project_surveys', 'redcap_triggers',
+      'conversation_answered', 'conversation_answers', 'conversation_targets', 'conversations', 'inbound_messages', 'opt_outs', 'outbox', 'project_surveys', 'redcap_triggers',
       'scheduled_invitations', 'schema_migrations', 'segment_usage', 'simulator_messages', 'survey_versions', 'timers', 'transcript',
     ]);
   });

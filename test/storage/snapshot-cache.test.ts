@@ -8,40 +8,45 @@ import { demoSurvey } from '../conversation/demo-survey.js';
 const text = (answer: string) => JSON.stringify({ value: 'asking', context: { record: { q1: answer } } });
 
 describe('the snapshot cache', () => {
+  const keep = (cache: SnapshotCache, id: string, revision = 1, answer = '1') => {
+    const snapshot = JSON.parse(text(answer)) as unknown;
+    cache.remember(id, revision, text(answer), snapshot, text(answer).length);
+    return snapshot;
+  };
+
   it.each([
-    { case: 'the same text again', second: text('1'), same: true },
-    { case: 'another text (the conversation moved on, or a save was rolled back)', second: text('2'), same: false },
-  ])('when a conversation is read with $case, then the same object comes back only for the same text', ({ second, same }) => {
+    { case: 'the same revision and text again', revision: 1, second: text('1'), same: true },
+    { case: 'another text (the conversation moved on)', revision: 1, second: text('2'), same: false },
+    { case: 'another revision with the same text (a save that changed answer rows only)', revision: 2, second: text('1'), same: false },
+  ])('when a conversation is read with $case, then the kept object comes back only for the same revision and text', ({ revision, second, same }) => {
     const cache = new SnapshotCache();
-    const first = cache.parse('c1', text('1'));
-    const again = cache.parse('c1', second);
-    expect(again === first).toBe(same);
-    expect(again).toEqual(JSON.parse(second));
+    const kept = keep(cache, 'c1');
+    expect(cache.get('c1', revision, second) === kept).toBe(same);
   });
 
-  it('when a snapshot was just saved, then reading its text gives back the saved object without a parse', () => {
+  it('when a kept snapshot is forgotten (its save was rolled back), then nothing comes back for it', () => {
     const cache = new SnapshotCache();
-    const saved = { value: 'asking' };
-    cache.remember('c1', JSON.stringify(saved), saved);
-    expect(cache.parse('c1', JSON.stringify(saved))).toBe(saved);
+    keep(cache, 'c1');
+    cache.forget('c1');
+    expect(cache.get('c1', 1, text('1'))).toBeUndefined();
   });
 
   it.each([
     { case: 'read last', touched: 'c1', kept: ['c1', 'c3'], dropped: 'c2' },
     { case: 'not read again', touched: null, kept: ['c2', 'c3'], dropped: 'c1' },
   ])('when the budget is spent, then the conversation used longest ago goes first (c1 $case)', ({ touched, kept, dropped }) => {
-    const size = text('1').length;
-    const cache = new SnapshotCache(2 * size);
-    const objects = Object.fromEntries(['c1', 'c2'].map((id) => [id, cache.parse(id, text('1'))]));
-    if (touched !== null) cache.parse(touched, text('1'));
-    objects.c3 = cache.parse('c3', text('1'));
-    for (const id of kept) expect(cache.parse(id, text('1'))).toBe(objects[id]);
-    expect(cache.parse(dropped, text('1'))).not.toBe(objects[dropped]);
+    const cache = new SnapshotCache(2 * text('1').length);
+    const objects = Object.fromEntries(['c1', 'c2'].map((id) => [id, keep(cache, id)]));
+    if (touched !== null) cache.get(touched, 1, text('1'));
+    objects.c3 = keep(cache, 'c3');
+    for (const id of kept) expect(cache.get(id, 1, text('1'))).toBe(objects[id]);
+    expect(cache.get(dropped, 1, text('1'))).toBeUndefined();
   });
 
-  it('when one snapshot is larger than the whole budget, then it is parsed every time and kept by no one', () => {
+  it('when one snapshot is larger than the whole budget, then it is kept by no one', () => {
     const cache = new SnapshotCache(10);
-    expect(cache.parse('c1', text('1'))).not.toBe(cache.parse('c1', text('1')));
+    keep(cache, 'c1');
+    expect(cache.get('c1', 1, text('1'))).toBeUndefined();
   });
 });
 

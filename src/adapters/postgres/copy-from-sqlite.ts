@@ -15,7 +15,7 @@ export class CopyError extends Error {}
 
 /** Parents before children, for the foreign keys. */
 const TABLES = [
-  'survey_versions', 'conversations', 'conversation_targets', 'inbound_messages', 'outbox', 'timers', 'opt_outs', 'transcript',
+  'survey_versions', 'conversations', 'conversation_answers', 'conversation_answered', 'conversation_targets', 'inbound_messages', 'outbox', 'timers', 'opt_outs', 'transcript',
   'project_surveys', 'scheduled_invitations', 'simulator_messages', 'segment_usage', 'redcap_triggers',
 ] as const;
 

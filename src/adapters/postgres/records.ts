@@ -30,6 +30,9 @@ export interface InvitationRecord {
 
 export const CONVERSATION_COLUMNS = `id, project, phone, record_id, instrument, survey_version, status, open, active,
   snapshot, snapshot_format, machine_version, revision, created_at, updated_at`;
+/** The same columns read back, the snapshot as its stored text (json keeps it as written). */
+export const CONVERSATION_READ_COLUMNS = `id, project, phone, record_id, instrument, survey_version, status, open, active,
+  snapshot::text AS snapshot, snapshot_format, machine_version, revision, created_at, updated_at`;
 export const OUTBOX_COLUMNS = `id, conversation_id, project, channel, kind, phone, payload, status, attempts,
   next_attempt_at, last_error, created_at`;
 export const TIMER_COLUMNS = 'id, conversation_id, kind, due_at, revision, status';

@@ -13,6 +13,8 @@ import {
 } from './transcript-chain.js';
 import { WriteTransaction } from './write-transaction.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import { joinSnapshot, recordOf, rowsSize, rowWrites, splitSnapshot, type RowWrites, type SplitSnapshot } from './snapshot-rows.js';
+import type { ContextChanges } from '../../conversation/index.js';
 
 interface ConversationRecord {
   id: string; project: string; phone: string; record_id: string; instrument: string; survey_version: string;
@@ -66,8 +68,8 @@ export class SqliteStore implements ConversationStore {
     return this.gate.run(() => this.unit.insertConversation(row));
   }
 
-  updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): Promise<void> {
-    return this.gate.run(() => this.unit.updateConversation(row, expectedRevision, before));
+  updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>, changes?: ContextChanges): Promise<void> {
+    return this.gate.run(() => this.unit.updateConversation(row, expectedRevision, before, changes));
   }
 
   conversation(id: string): Promise<ConversationRow | undefined> {
@@ -169,8 +171,10 @@ export class SqliteUnit implements UnitOfWork {
   readonly sync: SqliteRedcapSync;
   readonly write: WriteTransaction;
   private readonly surveys = new Map<string, Survey>();
-  /** Snapshots parsed or saved lately, so a conversation texting again is not parsed again (snapshot-cache.ts). */
+  /** Snapshots read or saved lately, so a conversation texting again is not read again (snapshot-cache.ts). */
   private readonly snapshots = new SnapshotCache();
+  /** Conversations saved in the open transaction: a rollback takes their kept snapshots with it. */
+  private readonly savedInTransaction: string[] = [];
   private readonly sql: Record<string, Statement>;
   /** Transcript heads of the open transaction not yet written to their conversations. */
   private readonly heads = new PendingHeads();
@@ -187,8 +191,12 @@ export class SqliteUnit implements UnitOfWork {
   async outermost<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     try {
       return await this.write.outermost(() => work(this), this.beforeCommit);
+    } catch (error) {
+      this.forgetSavedInTransaction();
+      throw error;
     } finally {
       this.heads.clear();
+      this.savedInTransaction.length = 0;
     }
   }
 
@@ -198,7 +206,10 @@ export class SqliteUnit implements UnitOfWork {
    */
   transaction<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     const heads = this.write.savepoints ? this.heads.saved() : undefined;
-    return this.write.nested(() => work(this), () => heads !== undefined && this.heads.restore(heads));
+    return this.write.nested(() => work(this), () => {
+      if (heads !== undefined) this.heads.restore(heads);
+      this.forgetSavedInTransaction();
+    });
   }
 
   /** False when this provider message id was seen before (a retried webhook). */
@@ -223,8 +234,11 @@ export class SqliteUnit implements UnitOfWork {
     return survey;
   }
 
+  /** The conversation's row, then its answers' rows (snapshot-rows.ts). */
   async insertConversation(row: ConversationRow): Promise<void> {
-    this.sql.insertConversation!.run(toConversationRecord(row));
+    const split = splitSnapshot(row.snapshot);
+    this.sql.insertConversation!.run(toConversationRecord(row, split.text));
+    this.writeRows(row.id, rowWrites(split, undefined));
   }
 
   /**
@@ -232,13 +246,16 @@ export class SqliteUnit implements UnitOfWork {
    * was, a save that leaves `open` alone does not name it: SQLite rewrites the by-phone index entry of every
    * row whose UPDATE names an indexed column, changed or not.
    */
-  async updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): Promise<void> {
+  async updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>, changes?: ContextChanges): Promise<void> {
     const statement = before?.open === row.open ? this.sql.updateConversationKeepingOpen! : this.sql.updateConversation!;
     const pending = this.heads.get(row.id);
-    const record = toConversationRecord(row, expectedRevision, pending?.head ?? null, pending?.replied === true ? 1 : 0);
+    const split = splitSnapshot(row.snapshot);
+    const record = toConversationRecord(row, split.text, expectedRevision, pending?.head ?? null, pending?.replied === true ? 1 : 0);
     const result = statement.run(record);
     if (result.changes !== 1) throw new RevisionConflict(row.id, expectedRevision);
-    this.snapshots.remember(row.id, record.snapshot, row.snapshot);
+    const writes = rowWrites(split, changes);
+    this.writeRows(row.id, writes);
+    this.rememberSaved(row, expectedRevision + 1, split, writes);
     this.heads.written(row.id);
   }
 
@@ -360,7 +377,38 @@ export class SqliteUnit implements UnitOfWork {
   }
 
   private fromConversationRecord(row: ConversationRecord): ConversationRow {
-    return fromConversationRecord(row, this.snapshots.parse(row.id, row.snapshot));
+    return fromConversationRecord(row, this.snapshots.get(row.id, row.revision, row.snapshot) ?? this.readSnapshot(row));
+  }
+
+  /** The stored text's parse with the conversation's answer rows joined back, kept for the next read. */
+  private readSnapshot(row: ConversationRecord): unknown {
+    let answers: [string, string][] = [];
+    let answered: string[] = [];
+    const snapshot = joinSnapshot(row.id, JSON.parse(row.snapshot), {
+      record: () => recordOf((answers = this.sql.selectAnswers!.all(row.id) as [string, string][])),
+      answered: () => (answered = this.sql.selectAnswered!.all(row.id) as string[]),
+    });
+    this.snapshots.remember(row.id, row.revision, row.snapshot, snapshot, row.snapshot.length + rowsSize(answers, answered));
+    return snapshot;
+  }
+
+  /** Upserts the values the save changed and rewrites the tail of `answered` it changed (all of both for a whole write). */
+  private writeRows(id: string, writes: RowWrites): void {
+    if (writes.whole) this.sql.deleteAnswers!.run(id);
+    for (const [field, value] of writes.answers) this.sql.upsertAnswer!.run(id, field, value);
+    const from = writes.answeredFrom;
+    if (from === null) return;
+    this.sql.deleteAnsweredFrom!.run(id, from);
+    for (let at = 0; at < writes.answered.length; at += 1) this.sql.insertAnswered!.run(id, from + at, writes.answered[at]);
+  }
+
+  /** Keeps the saved snapshot for the next read (SnapshotCache.saved), to be forgotten if the transaction rolls back. */
+  private rememberSaved(row: ConversationRow, revision: number, split: SplitSnapshot, writes: RowWrites): void {
+    if (this.snapshots.saved(row.id, revision, split.text, row.snapshot, writes)) this.savedInTransaction.push(row.id);
+  }
+
+  private forgetSavedInTransaction(): void {
+    for (const id of this.savedInTransaction) this.snapshots.forget(id);
   }
 
   private storedHead(conversationId: string): number | null {
@@ -420,9 +468,17 @@ function prepareAll(db: Database): Record<string, Statement> {
     insertTranscript: APPEND_TRANSCRIPT_SQL,
     selectTranscriptHead: SELECT_HEAD_SQL,
     writeTranscriptHead: WRITE_HEAD_SQL,
+    upsertAnswer: `INSERT INTO conversation_answers (conversation_id, field, value) VALUES (?, ?, ?)
+      ON CONFLICT (conversation_id, field) DO UPDATE SET value = excluded.value`,
+    deleteAnswers: 'DELETE FROM conversation_answers WHERE conversation_id = ?',
+    insertAnswered: 'INSERT INTO conversation_answered (conversation_id, position, field) VALUES (?, ?, ?)',
+    deleteAnsweredFrom: 'DELETE FROM conversation_answered WHERE conversation_id = ? AND position >= ?',
     selectTranscript: transcriptOfConversationSql('conversation_id AS conversationId, project, direction, kind, body, at'),
   };
-  return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
+  const prepared: Record<string, Statement> = Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, db.prepare(sql)]));
+  prepared.selectAnswers = db.prepare('SELECT field, value FROM conversation_answers WHERE conversation_id = ? ORDER BY rowid').raw(true);
+  prepared.selectAnswered = db.prepare('SELECT field FROM conversation_answered WHERE conversation_id = ? ORDER BY position').pluck(true);
+  return prepared;
 }
 
 /**
@@ -432,11 +488,11 @@ function prepareAll(db: Database): Record<string, Statement> {
  * copy of a wide object cost ten times the allocation of a literal, and V8 promoted about a third of it,
  * which brought the engine thread's major collections (decision 0023 addendum).
  */
-function toConversationRecord(row: ConversationRow, expected = row.revision, head: number | null = null, replied: 0 | 1 = 0): ConversationRecord & { expected: number; head: number | null; replied: 0 | 1 } {
+function toConversationRecord(row: ConversationRow, snapshot: string, expected = row.revision, head: number | null = null, replied: 0 | 1 = 0): ConversationRecord & { expected: number; head: number | null; replied: 0 | 1 } {
   return {
     id: row.id, project: row.project, phone: row.phone, record_id: row.recordId, instrument: row.instrument,
     survey_version: row.surveyVersion, status: row.status, open: row.open ? 1 : 0, active: row.active ? 1 : 0,
-    snapshot: JSON.stringify(row.snapshot), snapshot_format: row.snapshotFormat, machine_version: row.machineVersion,
+    snapshot, snapshot_format: row.snapshotFormat, machine_version: row.machineVersion,
     revision: row.revision, created_at: row.createdAt, updated_at: row.updatedAt, expected, head, replied,
   };
 }

@@ -1,3 +1,4 @@
+import type { ContextChanges } from '../../conversation/index.js';
 import type { Survey } from '../../dictionary/model.js';
 import type { RedcapSyncStore } from './redcap-sync-store.js';
 import type {
@@ -56,8 +57,12 @@ export interface ConversationStore {
   loadSurvey(id: string): Promise<Survey>;
 
   insertConversation(row: ConversationRow): Promise<void>;
-  /** Saves `row` as revision `expectedRevision + 1`, or rejects with RevisionConflict. */
-  updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>): Promise<void>;
+  /**
+   * Saves `row` as revision `expectedRevision + 1`, or rejects with RevisionConflict. `changes`: what the
+   * snapshot's record and `answered` list changed since revision `expectedRevision` (a step's result says),
+   * so only that is written of them; without it, all of them are.
+   */
+  updateConversation(row: ConversationRow, expectedRevision: number, before?: Pick<ConversationRow, 'open'>, changes?: ContextChanges): Promise<void>;
   conversation(id: string): Promise<ConversationRow | undefined>;
   /** Open conversations of one phone in one project, oldest invitation first. */
   openConversations(project: string, phone: string): Promise<ConversationRow[]>;

@@ -99,7 +99,7 @@ describe('PostgreSQL migrations', () => {
       [START.phone, survey.id, JSON.stringify(old), SNAPSHOT_FORMAT, MACHINE_VERSION, NOW],
     );
 
-    expect(await applyPostgresMigrations(pool, files, NOW)).toEqual([5]);
+    expect(await applyPostgresMigrations(pool, files, NOW)).toContain(5);
     const { rows } = await pool.query<{ text: string }>("SELECT snapshot::text AS text FROM conversations WHERE id = 'c1'");
     expect(JSON.stringify(old)).toContain('"sleep_hours":"8"');
     expect(rows[0]!.text).not.toContain('"sleep_hours"');

@@ -13,9 +13,11 @@ import {
   type Measured, type ServiceLoad, type ServicesRound,
 } from './inbound.js';
 import type { ServerMode, ServerStats } from './inbound-server.js';
-import { BENCH, DAILY_ANSWERS, signedRequests } from './inbound-load.js';
+import { BENCH_SEND_RATE, type MemoryUse } from './service-server.js';
+import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest } from './inbound-load.js';
+import { handoffs, pooledHandoffs, sendsPerSecond, type Handoffs, type Outbound } from './handoff.js';
 import { LONG_QUESTIONS } from './long-survey.js';
-import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
+import { pacedLoad, percentiles, pooled, type PacedResult } from './paced-load.js';
 import type { CpuSplit } from './thread-cpu.js';
 
 const SHORT_PARTICIPANTS = QUICK ? 3_000 : 9_000;
@@ -40,9 +42,13 @@ const SERVICES: readonly ServiceCase[] = [
 
 interface Running {
   port: number;
-  stats: () => Promise<ServerStats>;
+  stats: (memory?: boolean) => Promise<ServerStats>;
   pid: number | undefined;
+  sends: () => Promise<Outbound[]>;
 }
+
+/** The issue's target for the next question handed to the sender after an inbound webhook, p99. */
+const HANDOFF_TARGET_MS = 50;
 
 export const inboundScaleBenchmark: Benchmark = {
   name: `inbound webhooks at scale: short vs long survey, ${STORED.toLocaleString('en-US')} stored conversations, as ratios to bare express and bare node http`,
@@ -64,18 +70,27 @@ export const inboundScaleBenchmark: Benchmark = {
         loads, { rounds: ROUNDS, seconds: MEASURE_S }, (i, turn) => cpu[i]!.during(turn),
       );
       const paced: PacedResult[][] = [];
+      const handedOff: Handoffs[][] = services.map(() => []);
       for (let round = 0; round < ROUNDS; round += 1) {
         const turns: PacedResult[] = [];
         for (const [i, service] of services.entries()) {
           await drained();
-          turns.push(await pacedLoad(service.port, BENCH.path, loads.services[i]!, MEASURE_S, FIXED_RATE));
+          await service.sends(); // the texts of earlier turns, all sent: drained() waits for them
+          const phones: string[] = [];
+          const turn = await pacedLoad(service.port, BENCH.path, recordingPhones(loads.services[i]!, phones), MEASURE_S, FIXED_RATE);
+          await quiet(service.stats);
+          handedOff[i]!.push(handoffs(phones.map((phone, k) => ({ phone, sentAt: turn.due[k]! })), await service.sends()));
+          turns.push(turn);
         }
         paced.push(turns);
       }
       for (const [i, load] of loads.services.entries()) {
         if (load.wrapped()) throw new Error(`the service on the ${SERVICES[i]!.label} was sent more texts than its participants have answers`);
       }
-      return { rounds, paced, cpu: cpu.map((tally) => tally.perText()), stats: await Promise.all(services.map((service) => service.stats())) };
+      return {
+        rounds, paced, handoffs: handedOff.map(pooledHandoffs), cpu: cpu.map((tally) => tally.perText()),
+        stats: await Promise.all(services.map((service) => service.stats(true))),
+      };
     });
     const lines = report(run, Date.now() - started);
     assertTrustworthy(run.rounds.map((round) => round.bare.rate), lines);
@@ -95,15 +110,32 @@ async function withServers<T>(work: (bare: Running, node: Running, services: Run
   const startFrom = async (i: number): Promise<T> => {
     const server = servers[i];
     if (server === undefined) return work(started[0]!, started[1]!, started.slice(2));
-    return (await withServer<T>(server.mode, server.participants, (port, stats, pid) => {
-      started.push({ port, stats, pid });
+    return (await withServer<T>(server.mode, server.participants, (port, stats, pid, sends) => {
+      started.push({ port, stats, pid, sends });
       return startFrom(i + 1);
     }, server.load)).result;
   };
   return startFrom(0);
 }
 
-function report(run: { rounds: ServicesRound[]; paced: PacedResult[][]; cpu: (CpuSplit | undefined)[]; stats: ServerStats[] }, elapsedMs: number): string[] {
+/** The load's requests, each one's phone (its `From`) noted as it is handed out. */
+function recordingPhones(next: () => SignedRequest, phones: string[]): () => SignedRequest {
+  return () => {
+    const request = next();
+    phones.push(new URLSearchParams(request.body).get('From') ?? '');
+    return request;
+  };
+}
+
+interface Run {
+  rounds: ServicesRound[];
+  paced: PacedResult[][];
+  handoffs: Handoffs[];
+  cpu: (CpuSplit | undefined)[];
+  stats: ServerStats[];
+}
+
+function report(run: Run, elapsedMs: number): string[] {
   const { rounds, paced, cpu, stats } = run;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
   const line = (name: string, m: Measured) =>
@@ -126,8 +158,41 @@ function report(run: { rounds: ServicesRound[]; paced: PacedResult[][]; cpu: (Cp
         `  CPU per text ${split === undefined ? 'not measured (needs Linux /proc)' : `${split.main + split.busiestOther + split.rest} µs (HTTP thread ${split.main}, engine thread ${split.busiestOther}, other threads ${split.rest})`}; ` +
           `paced ${FIXED_RATE} msg/s: p99 ${pooledPaced.p99} ms, p50 ${pooledPaced.p50} ms (rounds: p99 ${paced.map((round) => round[i]!.p99).join(', ')} ms; target < 25 ms); ` +
           `${stats[i]!.openConversations.toLocaleString('en-US')} conversations open at the end`,
+        `  ${handoffLine(run.handoffs[i]!)}`,
       ];
     }),
+    ...memoryLines(stats),
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+function handoffLine(handoff: Handoffs): string {
+  const { p50, p99 } = percentiles(handoff.latencies);
+  const left = handoff.unpaired === 0 ? '' : `; ${handoff.unpaired} texts left out (their phone's texts in and out did not pair)`;
+  return `next question handed to the sender, paced ${FIXED_RATE} msg/s, from the webhook's due time to the fake Twilio API: ` +
+    `p50 ${p50} ms, p99 ${p99} ms (target < ${HANDOFF_TARGET_MS} ms) over ${handoff.latencies.length.toLocaleString('en-US')} texts${left}; ` +
+    `the sender handed over ${Math.round(sendsPerSecond(handoff))} texts/s while sending (its rate ${BENCH_SEND_RATE}/s)` +
+    `${handoff.overlapping === 0 ? '' : `; ${handoff.overlapping} replies arrived after the participant's next text was sent`}`;
+}
+
+/** The long survey's memory with its participants' conversations alone and with STORED, side by side. */
+function memoryLines(stats: readonly ServerStats[]): string[] {
+  const at = (stored: number) => stats[SERVICES.findIndex((service) => service.load.survey === 'long' && service.load.stored === stored)]?.memory;
+  const few = at(0);
+  const many = at(STORED);
+  if (few === undefined || many === undefined) return ['memory: not measured'];
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const signed = (bytes: number) => `${bytes < 0 ? '-' : '+'}${mib(Math.abs(bytes))}`;
+  const measures: { name: string; of: (memory: MemoryUse) => number }[] = [
+    { name: 'RSS', of: (memory) => memory.rss },
+    { name: 'heap, HTTP thread', of: (memory) => memory.httpHeapUsed },
+    { name: 'heap, engine thread', of: (memory) => memory.engineHeapUsed ?? 0 },
+  ];
+  return [
+    'memory at the end of the turns, long survey (target: flat in stored conversations): RSS of the process; V8 heap used, ' +
+      'the HTTP thread\'s after a full collection, the engine thread\'s the least of 5 readings over 1 s',
+    ...measures.map(({ name, of }) =>
+      `  ${name.padEnd(20)} ${LONG_PARTICIPANTS.toLocaleString('en-US')} stored ${mib(of(few)).padStart(10)}   ` +
+      `${STORED.toLocaleString('en-US')} stored ${mib(of(many)).padStart(10)}   difference ${signed(of(many) - of(few))}`),
   ];
 }

@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { BenchSurvey, ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest, type SignedRequestList } from './inbound-load.js';
+import type { Outbound } from './handoff.js';
 import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
 import { assertRoundsAgree, median, QUICK, UntrustedMeasurement, type Benchmark } from './benchmark.js';
 import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } from './thread-cpu.js';
@@ -40,7 +41,7 @@ export const MEASURE_S = QUICK ? 2 : 5;
 export const ROUNDS = 3;
 export const FIXED_RATE = 1_000;
 const REQUESTS = PARTICIPANTS * DAILY_ANSWERS.length;
-/** Before bare is measured, the service's REDCap write-back from the previous round must have drained. */
+/** Before bare is measured, the service's REDCap write-back and texts from the previous round must have drained, or at least be going down. */
 const QUIET_TIMEOUT_MS = 30_000;
 
 export interface Measured {
@@ -271,11 +272,24 @@ function waitTally(pid: number | undefined) {
   };
 }
 
-/** Waits until the service has no REDCap write left from the last round, so it takes no CPU from bare. */
+/**
+ * Waits until the service has no REDCap write and no text left to send from the last round, so it takes no
+ * CPU from the next turn (its texts go out at up to 1,000 a second, decision 0071). A backlog that shrinks is
+ * waited for however long it takes (the dispatcher hands texts over one at a time); one that has not
+ * shrunk for 30 s means the machine is too busy.
+ */
 export async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
-  const deadline = Date.now() + QUIET_TIMEOUT_MS;
-  while ((await stats()).pendingWrites > 0) {
-    if (Date.now() > deadline) throw new UntrustedMeasurement('the service still had REDCap writes pending after 30 s: the machine is too busy to measure on');
+  let least = Number.POSITIVE_INFINITY;
+  let deadline = Date.now() + QUIET_TIMEOUT_MS;
+  for (let now = await stats(); now.pendingWrites > 0 || now.pendingTexts > 0; now = await stats()) {
+    const pending = now.pendingWrites + now.pendingTexts;
+    if (pending < least) {
+      least = pending;
+      deadline = Date.now() + QUIET_TIMEOUT_MS;
+    }
+    if (Date.now() > deadline) {
+      throw new UntrustedMeasurement('the service\'s REDCap writes or texts pending did not go down for 30 s: the machine is too busy to measure on');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -310,7 +324,10 @@ export async function blast(port: number | readonly number[], next: () => Signed
   };
 }
 
-export type ServerWork<T> = (port: number, stats: () => Promise<ServerStats>, pid: number | undefined) => Promise<T>;
+/** `stats(true)` adds the service's memory; `sends` is the texts its fake Twilio API received since the last call (services only). */
+export type ServerWork<T> = (
+  port: number, stats: (memory?: boolean) => Promise<ServerStats>, pid: number | undefined, sends: () => Promise<Outbound[]>,
+) => Promise<T>;
 
 /**
  * What the service's participants answer, how many conversations it stores in all (their own included), and
@@ -326,24 +343,30 @@ export interface ServiceLoad {
 export interface Fakes {
   redcapUrl: string;
   twilioBaseUrl: string;
+  /** The texts the fake Twilio API was asked to send since the last call, oldest first. */
+  sends: () => Promise<Outbound[]>;
 }
 
 export async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>, load: ServiceLoad = { survey: 'short', stored: 0 }): Promise<{ result: T }> {
-  if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work));
+  if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work, async () => []));
   return withFakes((fakes) => withService(fakes, participants, load, work));
 }
 
 export function withFakes<T>(use: (fakes: Fakes) => Promise<T>): Promise<T> {
   return withChild(['fakes'], async (child) => {
     const { redcapUrl, twilioBaseUrl } = await nextMessage(child, 'fakes');
-    return use({ redcapUrl, twilioBaseUrl });
+    const sends = async () => {
+      child.send('sends');
+      return (await nextMessage(child, 'sends')).sends;
+    };
+    return use({ redcapUrl, twilioBaseUrl, sends });
   });
 }
 
 /** The service in a child process, talking to `fakes`; `participants` are invited before it starts. */
 export function withService<T>(fakes: Fakes, participants: number, load: ServiceLoad, work: ServerWork<T>): Promise<{ result: T }> {
   const args = ['service', String(participants), fakes.redcapUrl, fakes.twilioBaseUrl, load.survey, String(load.stored)];
-  return withChild(load.databaseUrl === undefined ? args : [...args, load.databaseUrl], (child) => serve(child, work));
+  return withChild(load.databaseUrl === undefined ? args : [...args, load.databaseUrl], (child) => serve(child, work, fakes.sends));
 }
 
 /**
@@ -364,19 +387,23 @@ export function assertTrustworthy(bareRates: readonly number[], lines: readonly 
   assertRoundsAgree('bare express', bareRates, lines);
 }
 
-async function serve<T>(child: ChildProcess, work: ServerWork<T>): Promise<{ result: T }> {
+async function serve<T>(child: ChildProcess, work: ServerWork<T>, sends: () => Promise<Outbound[]>): Promise<{ result: T }> {
   const port = (await nextMessage(child, 'ready')).port;
-  const stats = async () => {
-    child.send('stats');
+  const stats = async (memory = false) => {
+    child.send(memory ? 'memory' : 'stats');
     return (await nextMessage(child, 'stats')).stats;
   };
-  return { result: await work(port, stats, child.pid) };
+  return { result: await work(port, stats, child.pid, sends) };
 }
 
 async function withChild<T>(args: string[], use: (child: ChildProcess) => Promise<T>): Promise<T> {
   const child = fork(new URL('./inbound-server.js', import.meta.url), args, {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    // A service can be asked for its memory after a full collection (service-server.ts).
+    execArgv: [
+      ...(args[0] === 'service' ? ['--expose-gc'] : []),
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
   });
   try {
     return await use(child);

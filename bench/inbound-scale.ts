@@ -9,15 +9,15 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { assertRoundsAgree, median, QUICK, type Benchmark } from './benchmark.js';
 import {
-  assertTrustworthy, blast, cpuTally, FIXED_RATE, MEASURE_S, quiet, ROUNDS, roundsTurnAbout, sequence, WARMUP_S, withServer,
+  assertTrustworthy, blast, cpuTally, FIXED_RATE, handoffLine, MEASURE_S, pacedWithHandoff, quiet, ROUNDS, roundsTurnAbout, sequence, WARMUP_S, withServer,
   type Measured, type ServiceLoad, type ServicesRound,
 } from './inbound.js';
 import type { ServerMode, ServerStats } from './inbound-server.js';
-import { BENCH_SEND_RATE, type MemoryUse } from './service-server.js';
-import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest } from './inbound-load.js';
-import { handoffs, pooledHandoffs, sendsPerSecond, type Handoffs, type Outbound } from './handoff.js';
+import type { MemoryUse } from './service-server.js';
+import { BENCH, DAILY_ANSWERS, signedRequests } from './inbound-load.js';
+import { pooledHandoffs, type Handoffs, type Outbound } from './handoff.js';
 import { LONG_QUESTIONS } from './long-survey.js';
-import { pacedLoad, percentiles, pooled, type PacedResult } from './paced-load.js';
+import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
 import type { CpuSplit } from './thread-cpu.js';
 
 const SHORT_PARTICIPANTS = QUICK ? 3_000 : 9_000;
@@ -47,8 +47,6 @@ interface Running {
   sends: () => Promise<Outbound[]>;
 }
 
-/** The issue's target for the next question handed to the sender after an inbound webhook, p99. */
-const HANDOFF_TARGET_MS = 50;
 
 export const inboundScaleBenchmark: Benchmark = {
   name: `inbound webhooks at scale: short vs long survey, ${STORED.toLocaleString('en-US')} stored conversations, as ratios to bare express and bare node http`,
@@ -75,11 +73,8 @@ export const inboundScaleBenchmark: Benchmark = {
         const turns: PacedResult[] = [];
         for (const [i, service] of services.entries()) {
           await drained();
-          await service.sends(); // the texts of earlier turns, all sent: drained() waits for them
-          const phones: string[] = [];
-          const turn = await pacedLoad(service.port, BENCH.path, recordingPhones(loads.services[i]!, phones), MEASURE_S, FIXED_RATE);
-          await quiet(service.stats);
-          handedOff[i]!.push(handoffs(phones.map((phone, k) => ({ phone, sentAt: turn.due[k]! })), await service.sends()));
+          const { paced: turn, handoff } = await pacedWithHandoff(service, loads.services[i]!, (next) => pacedLoad(service.port, BENCH.path, next, MEASURE_S, FIXED_RATE));
+          handedOff[i]!.push(handoff);
           turns.push(turn);
         }
         paced.push(turns);
@@ -116,15 +111,6 @@ async function withServers<T>(work: (bare: Running, node: Running, services: Run
     }, server.load)).result;
   };
   return startFrom(0);
-}
-
-/** The load's requests, each one's phone (its `From`) noted as it is handed out. */
-function recordingPhones(next: () => SignedRequest, phones: string[]): () => SignedRequest {
-  return () => {
-    const request = next();
-    phones.push(new URLSearchParams(request.body).get('From') ?? '');
-    return request;
-  };
 }
 
 interface Run {
@@ -164,15 +150,6 @@ function report(run: Run, elapsedMs: number): string[] {
     ...memoryLines(stats),
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
   ];
-}
-
-function handoffLine(handoff: Handoffs): string {
-  const { p50, p99 } = percentiles(handoff.latencies);
-  const left = handoff.unpaired === 0 ? '' : `; ${handoff.unpaired} texts left out (their phone's texts in and out did not pair)`;
-  return `next question handed to the sender, paced ${FIXED_RATE} msg/s, from the webhook's due time to the fake Twilio API: ` +
-    `p50 ${p50} ms, p99 ${p99} ms (target < ${HANDOFF_TARGET_MS} ms) over ${handoff.latencies.length.toLocaleString('en-US')} texts${left}; ` +
-    `the sender handed over ${Math.round(sendsPerSecond(handoff))} texts/s while sending (its rate ${BENCH_SEND_RATE}/s)` +
-    `${handoff.overlapping === 0 ? '' : `; ${handoff.overlapping} replies arrived after the participant's next text was sent`}`;
 }
 
 /** The long survey's memory with its participants' conversations alone and with STORED, side by side. */

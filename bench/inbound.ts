@@ -16,8 +16,9 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { BenchSurvey, ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest, type SignedRequestList } from './inbound-load.js';
-import type { Outbound } from './handoff.js';
-import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
+import { handoffs, pooledHandoffs, sendsPerSecond, type Handoffs, type Outbound } from './handoff.js';
+import { BENCH_SEND_RATE } from './service-server.js';
+import { pacedLoad, percentiles, pooled, type PacedResult } from './paced-load.js';
 import { assertRoundsAgree, median, QUICK, UntrustedMeasurement, type Benchmark } from './benchmark.js';
 import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } from './thread-cpu.js';
 
@@ -87,7 +88,7 @@ export const inboundBenchmark: Benchmark = {
     const result = await withServer('bare', 0, (barePort, _bareStats, barePid) =>
       withServer('node', 0, (nodePort) =>
       withServer('minimal', 0, (minimalPort) =>
-        withServer('service', PARTICIPANTS, async (servicePort, stats, servicePid) => {
+        withServer('service', PARTICIPANTS, async (servicePort, stats, servicePid, sends) => {
           const loads = {
             // Bare and minimal run at over twice the service's speed; twice the requests keep them from wrapping
             // too (a repeat would be a duplicate, a cheaper path for the minimal pipeline).
@@ -113,6 +114,7 @@ export const inboundBenchmark: Benchmark = {
           }
           const cpu: CpuPerText = { bare: bareCpu.perText(), service: serviceCpu.perText() };
           const paced: Paced[] = [];
+          const handedOff: Handoffs[] = [];
           const waits = {
             bare: waitTally(barePid), generatorWithBare: waitTally(process.pid),
             service: waitTally(servicePid), generatorWithService: waitTally(process.pid),
@@ -123,15 +125,17 @@ export const inboundBenchmark: Benchmark = {
             const node = await pacedLoad(nodePort, BENCH.path, loads.node, MEASURE_S, FIXED_RATE);
             const minimal = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
             await quiet(stats);
-            const service = await waits.generatorWithService.during(() => waits.service.during(() => pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE)));
+            const { paced: service, handoff } = await pacedWithHandoff({ stats, sends }, loads.service, (next) =>
+              waits.generatorWithService.during(() => waits.service.during(() => pacedLoad(servicePort, BENCH.path, next, MEASURE_S, FIXED_RATE))));
             paced.push({ bare, node, minimal, service });
+            handedOff.push(handoff);
           }
           if (loads.service.wrapped()) throw new Error(`the service was sent more texts than ${PARTICIPANTS} participants have answers; raise PARTICIPANTS`);
           const waited: WaitsForCpu = {
             bare: waits.bare.perSecond(), generatorWithBare: waits.generatorWithBare.perSecond(),
             service: waits.service.perSecond(), generatorWithService: waits.generatorWithService.perSecond(),
           };
-          return { rounds, cpu, paced, waited, stats: await stats() };
+          return { rounds, cpu, paced, handoff: pooledHandoffs(handedOff), waited, stats: await stats() };
         }))));
     const run = result.result.result.result.result;
     const lines = report(run, Date.now() - started);
@@ -141,7 +145,7 @@ export const inboundBenchmark: Benchmark = {
   },
 };
 
-function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; waited: WaitsForCpu; stats: ServerStats }, elapsedMs: number): string[] {
+function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; handoff: Handoffs; waited: WaitsForCpu; stats: ServerStats }, elapsedMs: number): string[] {
   const line = (name: string, m: Measured) =>
     `${name.padEnd(34)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
@@ -171,6 +175,7 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; waited:
     pacedLine('service', 'service'),
     `p99 at an even ${FIXED_RATE} msg/s over ${paced.length} × ${MEASURE_S} s taken turn about: ${fixed.service.p99} ms (target < 25 ms); ` +
       `bare express ${fixed.bare.p99} ms, bare node http ${fixed.node.p99} ms, the minimal pipeline ${fixed.minimal.p99} ms`,
+    `service: ${handoffLine(run.handoff)}`,
     waitLine(waited),
     `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
@@ -292,6 +297,39 @@ export async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * A service's paced turn with each text's handoff to the sender (handoff.ts): the texts of earlier turns
+ * set aside first (the caller has let them drain), the turn's own waited for after it.
+ */
+export async function pacedWithHandoff(
+  service: { stats: () => Promise<ServerStats>; sends: () => Promise<Outbound[]> },
+  next: () => SignedRequest,
+  turn: (next: () => SignedRequest) => Promise<PacedResult>,
+): Promise<{ paced: PacedResult; handoff: Handoffs }> {
+  await service.sends();
+  const phones: string[] = [];
+  const paced = await turn(() => {
+    const request = next();
+    phones.push(new URLSearchParams(request.body).get('From') ?? '');
+    return request;
+  });
+  await quiet(service.stats);
+  return { paced, handoff: handoffs(phones.map((phone, k) => ({ phone, sentAt: paced.due[k]! })), await service.sends()) };
+}
+
+/** The issue's target for the next question handed to the sender after an inbound webhook, p99 (issue 28). */
+export const HANDOFF_TARGET_MS = 50;
+
+/** One line: the handoff's percentiles against the target, what could not be paired, the sender's pace. */
+export function handoffLine(handoff: Handoffs): string {
+  const { p50, p99 } = percentiles(handoff.latencies);
+  const left = handoff.unpaired === 0 ? '' : `; ${handoff.unpaired} texts left out (their phone's texts in and out did not pair)`;
+  const overlapping = handoff.overlapping === 0 ? '' : `; ${handoff.overlapping} replies arrived after the participant's next text was sent`;
+  return `next question handed to the sender, paced ${FIXED_RATE} msg/s, from the webhook's due time to the fake Twilio API: ` +
+    `p50 ${p50} ms, p99 ${p99} ms (target < ${HANDOFF_TARGET_MS} ms) over ${handoff.latencies.length.toLocaleString('en-US')} texts${left}; ` +
+    `the sender handed over ${Math.round(sendsPerSecond(handoff))} texts/s while sending (its rate ${BENCH_SEND_RATE}/s)${overlapping}`;
 }
 
 /** Hands out the precomputed requests in order, shared by every connection; past the end it starts again. */

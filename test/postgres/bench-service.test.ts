@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { quiet } from '../../bench/inbound.js';
+import { pacedWithHandoff, quiet } from '../../bench/inbound.js';
 import { BENCH, signedRequests } from '../../bench/inbound-load.js';
-import { handoffs } from '../../bench/handoff.js';
 import { pacedLoad } from '../../bench/paced-load.js';
 import { startBenchService, type BenchService } from '../../bench/service-server.js';
 import { createRedcapEmulator } from '../../src/demo/redcap-emulator/index.js';
@@ -48,14 +47,15 @@ describe('the benchmark’s service on PostgreSQL', () => {
     const invitationTexts = urls.twilioApi.messages().length;
     const texts = signedRequests(participants, participants * answers, 'pg');
     let next = 0;
-    const phones: string[] = [];
+    let told = 0;
+    const sends = async () => {
+      const fresh = urls.twilioApi.messages().slice(told);
+      told += fresh.length;
+      return fresh.map((send) => ({ phone: send.form.To!, receivedAt: send.receivedAt }));
+    };
 
-    const result = await pacedLoad([first.port, second.port], BENCH.path, () => {
-      const text = texts.at(next++);
-      phones.push(new URLSearchParams(text.body).get('From')!);
-      return text;
-    }, 1, participants * answers);
-    await quiet(first.stats);
+    const { paced: result, handoff: handed } = await pacedWithHandoff({ stats: first.stats, sends }, () => texts.at(next++), (load) =>
+      pacedLoad([first.port, second.port], BENCH.path, load, 1, participants * answers));
 
     expect(result.failures).toBe(0);
     const stats = await second.stats();
@@ -64,8 +64,6 @@ describe('the benchmark’s service on PostgreSQL', () => {
     expect(stats.texts).toBe(participants * (1 + answers));
     expect(invitationTexts).toBe(participants);
     // Sent at the benchmark's sender rate, every answer's next question reached the fake Twilio API and pairs with it.
-    const sends = urls.twilioApi.messages().slice(invitationTexts).map((send) => ({ phone: send.form.To!, receivedAt: send.receivedAt }));
-    const handed = handoffs(phones.map((phone, k) => ({ phone, sentAt: result.due[k]! })), sends);
     expect(handed).toMatchObject({ unpaired: 0, overlapping: 0 });
     expect(handed.latencies).toHaveLength(participants * answers);
     expect(Math.min(...handed.latencies)).toBeGreaterThan(0);

@@ -9,11 +9,13 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { assertRoundsAgree, median, QUICK, type Benchmark } from './benchmark.js';
 import {
-  assertTrustworthy, blast, cpuTally, FIXED_RATE, MEASURE_S, quiet, ROUNDS, roundsTurnAbout, sequence, WARMUP_S, withServer,
+  assertTrustworthy, blast, cpuTally, FIXED_RATE, handoffLine, MEASURE_S, pacedWithHandoff, quiet, ROUNDS, roundsTurnAbout, sequence, WARMUP_S, withServer,
   type Measured, type ServiceLoad, type ServicesRound,
 } from './inbound.js';
 import type { ServerMode, ServerStats } from './inbound-server.js';
+import type { MemoryUse } from './service-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests } from './inbound-load.js';
+import { pooledHandoffs, type Handoffs, type Outbound } from './handoff.js';
 import { LONG_QUESTIONS } from './long-survey.js';
 import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
 import type { CpuSplit } from './thread-cpu.js';
@@ -40,9 +42,11 @@ const SERVICES: readonly ServiceCase[] = [
 
 interface Running {
   port: number;
-  stats: () => Promise<ServerStats>;
+  stats: (memory?: boolean) => Promise<ServerStats>;
   pid: number | undefined;
+  sends: () => Promise<Outbound[]>;
 }
+
 
 export const inboundScaleBenchmark: Benchmark = {
   name: `inbound webhooks at scale: short vs long survey, ${STORED.toLocaleString('en-US')} stored conversations, as ratios to bare express and bare node http`,
@@ -64,18 +68,24 @@ export const inboundScaleBenchmark: Benchmark = {
         loads, { rounds: ROUNDS, seconds: MEASURE_S }, (i, turn) => cpu[i]!.during(turn),
       );
       const paced: PacedResult[][] = [];
+      const handedOff: Handoffs[][] = services.map(() => []);
       for (let round = 0; round < ROUNDS; round += 1) {
         const turns: PacedResult[] = [];
         for (const [i, service] of services.entries()) {
           await drained();
-          turns.push(await pacedLoad(service.port, BENCH.path, loads.services[i]!, MEASURE_S, FIXED_RATE));
+          const { paced: turn, handoff } = await pacedWithHandoff(service, loads.services[i]!, (next) => pacedLoad(service.port, BENCH.path, next, MEASURE_S, FIXED_RATE));
+          handedOff[i]!.push(handoff);
+          turns.push(turn);
         }
         paced.push(turns);
       }
       for (const [i, load] of loads.services.entries()) {
         if (load.wrapped()) throw new Error(`the service on the ${SERVICES[i]!.label} was sent more texts than its participants have answers`);
       }
-      return { rounds, paced, cpu: cpu.map((tally) => tally.perText()), stats: await Promise.all(services.map((service) => service.stats())) };
+      return {
+        rounds, paced, handoffs: handedOff.map(pooledHandoffs), cpu: cpu.map((tally) => tally.perText()),
+        stats: await Promise.all(services.map((service) => service.stats(true))),
+      };
     });
     const lines = report(run, Date.now() - started);
     assertTrustworthy(run.rounds.map((round) => round.bare.rate), lines);
@@ -95,15 +105,23 @@ async function withServers<T>(work: (bare: Running, node: Running, services: Run
   const startFrom = async (i: number): Promise<T> => {
     const server = servers[i];
     if (server === undefined) return work(started[0]!, started[1]!, started.slice(2));
-    return (await withServer<T>(server.mode, server.participants, (port, stats, pid) => {
-      started.push({ port, stats, pid });
+    return (await withServer<T>(server.mode, server.participants, (port, stats, pid, sends) => {
+      started.push({ port, stats, pid, sends });
       return startFrom(i + 1);
     }, server.load)).result;
   };
   return startFrom(0);
 }
 
-function report(run: { rounds: ServicesRound[]; paced: PacedResult[][]; cpu: (CpuSplit | undefined)[]; stats: ServerStats[] }, elapsedMs: number): string[] {
+interface Run {
+  rounds: ServicesRound[];
+  paced: PacedResult[][];
+  handoffs: Handoffs[];
+  cpu: (CpuSplit | undefined)[];
+  stats: ServerStats[];
+}
+
+function report(run: Run, elapsedMs: number): string[] {
   const { rounds, paced, cpu, stats } = run;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
   const line = (name: string, m: Measured) =>
@@ -126,8 +144,32 @@ function report(run: { rounds: ServicesRound[]; paced: PacedResult[][]; cpu: (Cp
         `  CPU per text ${split === undefined ? 'not measured (needs Linux /proc)' : `${split.main + split.busiestOther + split.rest} µs (HTTP thread ${split.main}, engine thread ${split.busiestOther}, other threads ${split.rest})`}; ` +
           `paced ${FIXED_RATE} msg/s: p99 ${pooledPaced.p99} ms, p50 ${pooledPaced.p50} ms (rounds: p99 ${paced.map((round) => round[i]!.p99).join(', ')} ms; target < 25 ms); ` +
           `${stats[i]!.openConversations.toLocaleString('en-US')} conversations open at the end`,
+        `  ${handoffLine(run.handoffs[i]!)}`,
       ];
     }),
+    ...memoryLines(stats),
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+/** The long survey's memory with its participants' conversations alone and with STORED, side by side. */
+function memoryLines(stats: readonly ServerStats[]): string[] {
+  const at = (stored: number) => stats[SERVICES.findIndex((service) => service.load.survey === 'long' && service.load.stored === stored)]?.memory;
+  const few = at(0);
+  const many = at(STORED);
+  if (few === undefined || many === undefined) return ['memory: not measured'];
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const signed = (bytes: number) => `${bytes < 0 ? '-' : '+'}${mib(Math.abs(bytes))}`;
+  const measures: { name: string; of: (memory: MemoryUse) => number }[] = [
+    { name: 'RSS', of: (memory) => memory.rss },
+    { name: 'heap, HTTP thread', of: (memory) => memory.httpHeapUsed },
+    { name: 'heap, engine thread', of: (memory) => memory.engineHeapUsed ?? 0 },
+  ];
+  return [
+    'memory at the end of the turns, long survey (target: flat in stored conversations): RSS of the process; V8 heap used, ' +
+      'the HTTP thread\'s after a full collection, the engine thread\'s the least of 5 readings over 1 s',
+    ...measures.map(({ name, of }) =>
+      `  ${name.padEnd(20)} ${LONG_PARTICIPANTS.toLocaleString('en-US')} stored ${mib(of(few)).padStart(10)}   ` +
+      `${STORED.toLocaleString('en-US')} stored ${mib(of(many)).padStart(10)}   difference ${signed(of(many) - of(few))}`),
   ];
 }

@@ -24,13 +24,16 @@ import { createFakeTwilioApi } from '../test/fakes/fake-twilio-api.js';
 import { BENCH } from './inbound-load.js';
 import { LONG_QUESTIONS, longSurveyCsv } from './long-survey.js';
 import { startBenchService, type BenchServiceOptions, type BenchSurvey, type ServerStats } from './service-server.js';
+import type { Outbound } from './handoff.js';
 
 export type { BenchSurvey, ServerStats };
 export type ServerMode = 'service' | 'bare' | 'node' | 'minimal' | 'fakes';
 export type ServerMessage =
   | { type: 'ready'; port: number }
   | { type: 'stats'; stats: ServerStats }
-  | { type: 'fakes'; redcapUrl: string; twilioBaseUrl: string };
+  | { type: 'fakes'; redcapUrl: string; twilioBaseUrl: string }
+  /** The texts the fake Twilio API was asked to send since the last `sends`, oldest first. */
+  | { type: 'sends'; sends: Outbound[] };
 
 /** `service <participants> <redcapUrl> <twilioBaseUrl> <survey> <stored> [databaseUrl]`, or `<mode> <participants>`. */
 const mode = process.argv[2] as ServerMode;
@@ -101,9 +104,18 @@ async function runFakes(): Promise<void> {
       { token: BENCH.longRedcapToken, projectId: 2, dictionary: longSurveyCsv(LONG_QUESTIONS) },
     ],
   }).listen();
-  const twilioApi = await createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken }).listen();
+  const fakeTwilio = createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken });
+  const twilioApi = await fakeTwilio.listen();
   send({ type: 'fakes', redcapUrl: redcap.url, twilioBaseUrl: twilioApi.baseUrl });
+  let told = 0;
   process.on('message', (message) => {
+    if (message === 'sends') {
+      const sends = fakeTwilio.requests.slice(told)
+        .filter((request) => request.method === 'POST' && request.path.endsWith('/Messages.json'))
+        .map((request) => ({ phone: request.form.To ?? '', receivedAt: request.receivedAt }));
+      told = fakeTwilio.requests.length;
+      send({ type: 'sends', sends });
+    }
     if (message === 'stop') process.exit(0);
   });
 }
@@ -112,7 +124,7 @@ async function runService(options: BenchServiceOptions): Promise<void> {
   const service = await startBenchService(options);
   send({ type: 'ready', port: service.port });
   process.on('message', (message) => {
-    if (message === 'stats') void service.stats().then((stats) => send({ type: 'stats', stats }));
+    if (message === 'stats' || message === 'memory') void service.stats(message === 'memory').then((stats) => send({ type: 'stats', stats }));
     if (message === 'stop') void service.stop().finally(() => process.exit(0));
   });
 }

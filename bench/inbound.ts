@@ -16,7 +16,9 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { BenchSurvey, ServerMessage, ServerMode, ServerStats } from './inbound-server.js';
 import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest, type SignedRequestList } from './inbound-load.js';
-import { pacedLoad, pooled, type PacedResult } from './paced-load.js';
+import { handoffs, pooledHandoffs, sendsPerSecond, type Handoffs, type Outbound } from './handoff.js';
+import { BENCH_SEND_RATE } from './service-server.js';
+import { pacedLoad, percentiles, pooled, type PacedResult } from './paced-load.js';
 import { assertRoundsAgree, median, QUICK, UntrustedMeasurement, type Benchmark } from './benchmark.js';
 import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } from './thread-cpu.js';
 
@@ -40,7 +42,7 @@ export const MEASURE_S = QUICK ? 2 : 5;
 export const ROUNDS = 3;
 export const FIXED_RATE = 1_000;
 const REQUESTS = PARTICIPANTS * DAILY_ANSWERS.length;
-/** Before bare is measured, the service's REDCap write-back from the previous round must have drained. */
+/** Before bare is measured, the service's REDCap write-back and texts from the previous round must have drained, or at least be going down. */
 const QUIET_TIMEOUT_MS = 30_000;
 
 export interface Measured {
@@ -86,7 +88,7 @@ export const inboundBenchmark: Benchmark = {
     const result = await withServer('bare', 0, (barePort, _bareStats, barePid) =>
       withServer('node', 0, (nodePort) =>
       withServer('minimal', 0, (minimalPort) =>
-        withServer('service', PARTICIPANTS, async (servicePort, stats, servicePid) => {
+        withServer('service', PARTICIPANTS, async (servicePort, stats, servicePid, sends) => {
           const loads = {
             // Bare and minimal run at over twice the service's speed; twice the requests keep them from wrapping
             // too (a repeat would be a duplicate, a cheaper path for the minimal pipeline).
@@ -112,6 +114,7 @@ export const inboundBenchmark: Benchmark = {
           }
           const cpu: CpuPerText = { bare: bareCpu.perText(), service: serviceCpu.perText() };
           const paced: Paced[] = [];
+          const handedOff: Handoffs[] = [];
           const waits = {
             bare: waitTally(barePid), generatorWithBare: waitTally(process.pid),
             service: waitTally(servicePid), generatorWithService: waitTally(process.pid),
@@ -122,15 +125,17 @@ export const inboundBenchmark: Benchmark = {
             const node = await pacedLoad(nodePort, BENCH.path, loads.node, MEASURE_S, FIXED_RATE);
             const minimal = await pacedLoad(minimalPort, BENCH.path, loads.minimal, MEASURE_S, FIXED_RATE);
             await quiet(stats);
-            const service = await waits.generatorWithService.during(() => waits.service.during(() => pacedLoad(servicePort, BENCH.path, loads.service, MEASURE_S, FIXED_RATE)));
+            const { paced: service, handoff } = await pacedWithHandoff({ stats, sends }, loads.service, (next) =>
+              waits.generatorWithService.during(() => waits.service.during(() => pacedLoad(servicePort, BENCH.path, next, MEASURE_S, FIXED_RATE))));
             paced.push({ bare, node, minimal, service });
+            handedOff.push(handoff);
           }
           if (loads.service.wrapped()) throw new Error(`the service was sent more texts than ${PARTICIPANTS} participants have answers; raise PARTICIPANTS`);
           const waited: WaitsForCpu = {
             bare: waits.bare.perSecond(), generatorWithBare: waits.generatorWithBare.perSecond(),
             service: waits.service.perSecond(), generatorWithService: waits.generatorWithService.perSecond(),
           };
-          return { rounds, cpu, paced, waited, stats: await stats() };
+          return { rounds, cpu, paced, handoff: pooledHandoffs(handedOff), waited, stats: await stats() };
         }))));
     const run = result.result.result.result.result;
     const lines = report(run, Date.now() - started);
@@ -140,7 +145,7 @@ export const inboundBenchmark: Benchmark = {
   },
 };
 
-function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; waited: WaitsForCpu; stats: ServerStats }, elapsedMs: number): string[] {
+function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; handoff: Handoffs; waited: WaitsForCpu; stats: ServerStats }, elapsedMs: number): string[] {
   const line = (name: string, m: Measured) =>
     `${name.padEnd(34)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
@@ -170,6 +175,7 @@ function report(run: { rounds: Round[]; cpu: CpuPerText; paced: Paced[]; waited:
     pacedLine('service', 'service'),
     `p99 at an even ${FIXED_RATE} msg/s over ${paced.length} × ${MEASURE_S} s taken turn about: ${fixed.service.p99} ms (target < 25 ms); ` +
       `bare express ${fixed.bare.p99} ms, bare node http ${fixed.node.p99} ms, the minimal pipeline ${fixed.minimal.p99} ms`,
+    `service: ${handoffLine(run.handoff)}`,
     waitLine(waited),
     `inside the service: handling p50 ${stats.handlingP50} ms, p99 ${stats.handlingP99} ms; event-loop delay p99 ${stats.loopDelayP99} ms, max ${stats.loopDelayMax} ms`,
     `stored: ${stats.inbound} inbound texts, ${stats.texts} replies queued, ${stats.openConversations} conversations still open`,
@@ -271,13 +277,59 @@ function waitTally(pid: number | undefined) {
   };
 }
 
-/** Waits until the service has no REDCap write left from the last round, so it takes no CPU from bare. */
+/**
+ * Waits until the service has no REDCap write and no text left to send from the last round, so it takes no
+ * CPU from the next turn (its texts go out at up to 1,000 a second, decision 0071). A backlog that shrinks is
+ * waited for however long it takes (the dispatcher hands texts over one at a time); one that has not
+ * shrunk for 30 s means the machine is too busy.
+ */
 export async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
-  const deadline = Date.now() + QUIET_TIMEOUT_MS;
-  while ((await stats()).pendingWrites > 0) {
-    if (Date.now() > deadline) throw new UntrustedMeasurement('the service still had REDCap writes pending after 30 s: the machine is too busy to measure on');
+  let least = Number.POSITIVE_INFINITY;
+  let deadline = Date.now() + QUIET_TIMEOUT_MS;
+  for (let now = await stats(); now.pendingWrites > 0 || now.pendingTexts > 0; now = await stats()) {
+    const pending = now.pendingWrites + now.pendingTexts;
+    if (pending < least) {
+      least = pending;
+      deadline = Date.now() + QUIET_TIMEOUT_MS;
+    }
+    if (Date.now() > deadline) {
+      throw new UntrustedMeasurement('the service\'s REDCap writes or texts pending did not go down for 30 s: the machine is too busy to measure on');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * A service's paced turn with each text's handoff to the sender (handoff.ts): the texts of earlier turns
+ * set aside first (the caller has let them drain), the turn's own waited for after it.
+ */
+export async function pacedWithHandoff(
+  service: { stats: () => Promise<ServerStats>; sends: () => Promise<Outbound[]> },
+  next: () => SignedRequest,
+  turn: (next: () => SignedRequest) => Promise<PacedResult>,
+): Promise<{ paced: PacedResult; handoff: Handoffs }> {
+  await service.sends();
+  const phones: string[] = [];
+  const paced = await turn(() => {
+    const request = next();
+    phones.push(new URLSearchParams(request.body).get('From') ?? '');
+    return request;
+  });
+  await quiet(service.stats);
+  return { paced, handoff: handoffs(phones.map((phone, k) => ({ phone, sentAt: paced.due[k]! })), await service.sends()) };
+}
+
+/** The issue's target for the next question handed to the sender after an inbound webhook, p99 (issue 28). */
+export const HANDOFF_TARGET_MS = 50;
+
+/** One line: the handoff's percentiles against the target, what could not be paired, the sender's pace. */
+export function handoffLine(handoff: Handoffs): string {
+  const { p50, p99 } = percentiles(handoff.latencies);
+  const left = handoff.unpaired === 0 ? '' : `; ${handoff.unpaired} texts left out (their phone's texts in and out did not pair)`;
+  const overlapping = handoff.overlapping === 0 ? '' : `; ${handoff.overlapping} replies arrived after the participant's next text was sent`;
+  return `next question handed to the sender, paced ${FIXED_RATE} msg/s, from the webhook's due time to the fake Twilio API: ` +
+    `p50 ${p50} ms, p99 ${p99} ms (target < ${HANDOFF_TARGET_MS} ms) over ${handoff.latencies.length.toLocaleString('en-US')} texts${left}; ` +
+    `the sender handed over ${Math.round(sendsPerSecond(handoff))} texts/s while sending (its rate ${BENCH_SEND_RATE}/s)${overlapping}`;
 }
 
 /** Hands out the precomputed requests in order, shared by every connection; past the end it starts again. */
@@ -310,7 +362,10 @@ export async function blast(port: number | readonly number[], next: () => Signed
   };
 }
 
-export type ServerWork<T> = (port: number, stats: () => Promise<ServerStats>, pid: number | undefined) => Promise<T>;
+/** `stats(true)` adds the service's memory; `sends` is the texts its fake Twilio API received since the last call (services only). */
+export type ServerWork<T> = (
+  port: number, stats: (memory?: boolean) => Promise<ServerStats>, pid: number | undefined, sends: () => Promise<Outbound[]>,
+) => Promise<T>;
 
 /**
  * What the service's participants answer, how many conversations it stores in all (their own included), and
@@ -326,24 +381,30 @@ export interface ServiceLoad {
 export interface Fakes {
   redcapUrl: string;
   twilioBaseUrl: string;
+  /** The texts the fake Twilio API was asked to send since the last call, oldest first. */
+  sends: () => Promise<Outbound[]>;
 }
 
 export async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>, load: ServiceLoad = { survey: 'short', stored: 0 }): Promise<{ result: T }> {
-  if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work));
+  if (mode !== 'service') return withChild([mode, String(participants)], (child) => serve(child, work, async () => []));
   return withFakes((fakes) => withService(fakes, participants, load, work));
 }
 
 export function withFakes<T>(use: (fakes: Fakes) => Promise<T>): Promise<T> {
   return withChild(['fakes'], async (child) => {
     const { redcapUrl, twilioBaseUrl } = await nextMessage(child, 'fakes');
-    return use({ redcapUrl, twilioBaseUrl });
+    const sends = async () => {
+      child.send('sends');
+      return (await nextMessage(child, 'sends')).sends;
+    };
+    return use({ redcapUrl, twilioBaseUrl, sends });
   });
 }
 
 /** The service in a child process, talking to `fakes`; `participants` are invited before it starts. */
 export function withService<T>(fakes: Fakes, participants: number, load: ServiceLoad, work: ServerWork<T>): Promise<{ result: T }> {
   const args = ['service', String(participants), fakes.redcapUrl, fakes.twilioBaseUrl, load.survey, String(load.stored)];
-  return withChild(load.databaseUrl === undefined ? args : [...args, load.databaseUrl], (child) => serve(child, work));
+  return withChild(load.databaseUrl === undefined ? args : [...args, load.databaseUrl], (child) => serve(child, work, fakes.sends));
 }
 
 /**
@@ -364,19 +425,23 @@ export function assertTrustworthy(bareRates: readonly number[], lines: readonly 
   assertRoundsAgree('bare express', bareRates, lines);
 }
 
-async function serve<T>(child: ChildProcess, work: ServerWork<T>): Promise<{ result: T }> {
+async function serve<T>(child: ChildProcess, work: ServerWork<T>, sends: () => Promise<Outbound[]>): Promise<{ result: T }> {
   const port = (await nextMessage(child, 'ready')).port;
-  const stats = async () => {
-    child.send('stats');
+  const stats = async (memory = false) => {
+    child.send(memory ? 'memory' : 'stats');
     return (await nextMessage(child, 'stats')).stats;
   };
-  return { result: await work(port, stats, child.pid) };
+  return { result: await work(port, stats, child.pid, sends) };
 }
 
 async function withChild<T>(args: string[], use: (child: ChildProcess) => Promise<T>): Promise<T> {
   const child = fork(new URL('./inbound-server.js', import.meta.url), args, {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    // A service can be asked for its memory after a full collection (service-server.ts).
+    execArgv: [
+      ...(args[0] === 'service' ? ['--expose-gc'] : []),
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
   });
   try {
     return await use(child);

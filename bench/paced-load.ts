@@ -23,6 +23,8 @@ export interface PacedResult {
   failures: number;
   /** Every request's latency in ms, in the order they were due. */
   latencies: Float64Array;
+  /** When each request was due, epoch ms (performance.timeOrigin-based, comparable with another process's). */
+  due: Float64Array;
 }
 
 /**
@@ -31,18 +33,25 @@ export interface PacedResult {
  * servers meet the same machine the others met.
  */
 export function pooled(runs: readonly PacedResult[]): PacedResult {
-  const latencies = new Float64Array(runs.reduce((total, run) => total + run.latencies.length, 0));
-  let offset = 0;
-  for (const run of runs) {
-    latencies.set(run.latencies, offset);
-    offset += run.latencies.length;
-  }
+  const latencies = joined(runs.map((run) => run.latencies));
   const rate = runs.reduce((total, run) => total + run.rate, 0) / Math.max(1, runs.length);
   const failures = runs.reduce((total, run) => total + run.failures, 0);
-  return { rate, failures, latencies, ...percentiles(latencies) };
+  return { rate, failures, latencies, due: joined(runs.map((run) => run.due)), ...percentiles(latencies) };
 }
 
-function percentiles(latencies: Float64Array): { p50: number; p99: number } {
+/** Arrays one after another. */
+export function joined(arrays: readonly Float64Array[]): Float64Array {
+  const all = new Float64Array(arrays.reduce((total, array) => total + array.length, 0));
+  let offset = 0;
+  for (const array of arrays) {
+    all.set(array, offset);
+    offset += array.length;
+  }
+  return all;
+}
+
+/** The median and the 99th percentile, rounded to whole ms (the nearest-rank method); 0 for none. */
+export function percentiles(latencies: Float64Array): { p50: number; p99: number } {
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   return { p50: at(0.5), p99: at(0.99) };
@@ -71,7 +80,8 @@ export function pacedLoad(
       done += 1;
       if (done < total) return;
       for (const pool of pools) pool.close();
-      resolve({ rate: total / ((performance.now() - start) / 1000), failures, latencies, ...percentiles(latencies) });
+      const due = Float64Array.from({ length: total }, (_, k) => performance.timeOrigin + dueAt(k));
+      resolve({ rate: total / ((performance.now() - start) / 1000), failures, latencies, due, ...percentiles(latencies) });
     };
     const pools = ports.map((each) => new ConnectionPool(each, maxConnections, settled));
     const tick = () => {

@@ -38,7 +38,24 @@ export interface ServerStats {
   texts: number;
   /** REDCap writes not yet imported (the write-back's backlog; on PostgreSQL every instance's). */
   pendingWrites: number;
+  /** Texts not yet handed to the SMS provider (the dispatcher's backlog; on PostgreSQL every instance's). */
+  pendingTexts: number;
   openConversations: number;
+  /** Only when asked for (it costs a full collection and a process report): the service's memory, in bytes. */
+  memory?: MemoryUse;
+}
+
+/**
+ * A service process's memory: the resident set of the whole process (both threads, SQLite's page cache),
+ * and the V8 heap used by each thread. The HTTP thread's is read after a forced full collection (the
+ * service runs with --expose-gc); the engine thread's isolate cannot be collected from outside, so its
+ * heap is the smallest of a few readings over a second, after the thread's own collections.
+ */
+export interface MemoryUse {
+  rss: number;
+  httpHeapUsed: number;
+  /** Absent when the engine runs in the HTTP thread (PostgreSQL). */
+  engineHeapUsed: number | undefined;
 }
 
 export interface BenchServiceOptions {
@@ -57,7 +74,7 @@ export interface BenchServiceOptions {
 
 export interface BenchService {
   readonly port: number;
-  stats(): Promise<ServerStats>;
+  stats(memory?: boolean): Promise<ServerStats>;
   /** No graceful drain: the REDCap write-back backlog would keep the run going long after the measurement. */
   stop(): Promise<void>;
 }
@@ -74,6 +91,9 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
     TWILIO_ACCOUNT_SID: BENCH.accountSid, TWILIO_AUTH_TOKEN: BENCH.authToken, TWILIO_FROM_NUMBER: BENCH.ourNumber,
     TWILIO_API_BASE_URL: options.twilioBaseUrl, PHONE_FIELD: 'phone', TIMEZONE: 'America/New_York', SQLITE_SYNCHRONOUS: 'FULL',
     LOG_LEVEL: options.logLevel ?? 'info', PORT: '0',
+    // The highest rate a sender may have, so that at the paced 1,000 msg/s every reply can go out as it is
+    // queued: at the default 1/s (a long code's) the handoff to the sender would measure the queue (decision 0071).
+    TWILIO_SEND_RATE: String(BENCH_SEND_RATE),
   };
   const config = loadConfig(env);
   const projects = loadProjects(config, env);
@@ -93,7 +113,8 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
   const counts = config.databaseUrl === undefined ? sqliteCounts(config.databasePath) : postgresCounts(config.databaseUrl);
   return {
     port: (running.server.address() as AddressInfo).port,
-    stats: async () => ({
+    stats: async (memory = false) => ({
+      ...(memory ? { memory: await memoryUse() } : {}),
       handlingP50: Math.round(handling.percentile(50) / 1e6),
       handlingP99: Math.round(handling.percentile(99) / 1e6),
       loopDelayP99: Math.round(loopDelay.percentile(99) / 1e6),
@@ -108,6 +129,26 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
     },
   };
 }
+
+/** Texts per second the bench services' sender may send: the most a sender may be configured for, the paced load's rate. */
+export const BENCH_SEND_RATE = 1_000;
+
+async function memoryUse(): Promise<MemoryUse> {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
+  const engineHeaps: number[] = [];
+  for (let reading = 0; reading < ENGINE_HEAP_READINGS; reading += 1) {
+    if (reading > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    const report = process.report.getReport() as unknown as { workers: { javascriptHeap: { usedMemory: number } }[] };
+    const engine = report.workers[0]?.javascriptHeap.usedMemory;
+    if (engine !== undefined) engineHeaps.push(engine);
+  }
+  collect?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, httpHeapUsed: heapUsed, engineHeapUsed: engineHeaps.length === 0 ? undefined : Math.min(...engineHeaps) };
+}
+
+const ENGINE_HEAP_READINGS = 5;
 
 /** Set-up, before the service starts: the survey pulled and every participant invited in one transaction. */
 async function inviteAll(setup: AnyService, participants: number, instrument: string): Promise<void> {
@@ -139,13 +180,14 @@ function storeCopies(databasePath: string, count: number): void {
   }
 }
 
-type Counts = Pick<ServerStats, 'inbound' | 'texts' | 'pendingWrites' | 'openConversations'>;
+type Counts = Pick<ServerStats, 'inbound' | 'texts' | 'pendingWrites' | 'pendingTexts' | 'openConversations'>;
 
-/** The same four counts on either storage: `open` is an integer on SQLite and a boolean on PostgreSQL, and both read `WHERE open`. */
+/** The same counts on either storage: `open` is an integer on SQLite and a boolean on PostgreSQL, and both read `WHERE open`. */
 const COUNTS: Record<keyof Counts, string> = {
   inbound: 'SELECT COUNT(*) AS n FROM inbound_messages',
   texts: `SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'`,
   pendingWrites: `SELECT COUNT(*) AS n FROM outbox WHERE channel = 'redcap' AND status = 'pending'`,
+  pendingTexts: `SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms' AND status = 'pending'`,
   openConversations: 'SELECT COUNT(*) AS n FROM conversations WHERE open',
 };
 
@@ -177,6 +219,7 @@ function postgresCounts(databaseUrl: string) {
 
 function mapCounts(count: (sql: string) => number): Counts {
   return {
-    inbound: count(COUNTS.inbound), texts: count(COUNTS.texts), pendingWrites: count(COUNTS.pendingWrites), openConversations: count(COUNTS.openConversations),
+    inbound: count(COUNTS.inbound), texts: count(COUNTS.texts), pendingWrites: count(COUNTS.pendingWrites),
+    pendingTexts: count(COUNTS.pendingTexts), openConversations: count(COUNTS.openConversations),
   };
 }

@@ -31,6 +31,16 @@ describe('paced load', () => {
     expect(result.rate).toBeLessThan(210);
   });
 
+  test('when a run is paced, then each request is due 1000/rate ms after the one before, on the epoch clock another process reads', async () => {
+    const port = await serve((respond) => respond());
+    const before = Date.now();
+    const result = await pacedLoad(port, '/', signed, 0.5, 100);
+    expect(result.due).toHaveLength(50);
+    expect(result.due[0]).toBeGreaterThanOrEqual(before - 1);
+    expect(result.due[0]).toBeLessThan(before + 200);
+    for (let k = 1; k < result.due.length; k += 1) expect(result.due[k]! - result.due[k - 1]!).toBeCloseTo(10, 6);
+  });
+
   test('when the server stalls, then the requests due during the stall count it from their due time', async () => {
     // Nothing is answered for the first 300 ms: a closed-loop client would simply send less meanwhile.
     const opened = Date.now();
@@ -171,7 +181,7 @@ describe('reading a response head', () => {
 
 describe('pooled paced runs', () => {
   const run = (rate: number, failures: number, latencies: number[]): PacedResult =>
-    ({ rate, failures, latencies: Float64Array.from(latencies), p50: Number.NaN, p99: Number.NaN });
+    ({ rate, failures, latencies: Float64Array.from(latencies), due: new Float64Array(latencies.length), p50: Number.NaN, p99: Number.NaN });
 
   test('when runs are pooled, then the percentiles are over all their requests, not an average of each run\'s', () => {
     // 99 quick requests in each run and one slow one in the second: each run alone has a p99 of 1 or 2 ms

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { quiet } from '../../bench/inbound.js';
+import { pacedWithHandoff, quiet } from '../../bench/inbound.js';
 import { BENCH, signedRequests } from '../../bench/inbound-load.js';
 import { pacedLoad } from '../../bench/paced-load.js';
 import { startBenchService, type BenchService } from '../../bench/service-server.js';
@@ -24,9 +24,10 @@ afterEach(async () => {
 
 async function fakes() {
   const redcap = await createRedcapEmulator({ projects: [{ token: BENCH.redcapToken, projectId: 1, dictionary: readFileSync(BENCH.dictionary, 'utf8') }] }).listen();
-  const twilio = await createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken }).listen();
+  const twilioApi = createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken });
+  const twilio = await twilioApi.listen();
   stops.push(() => redcap.close(), () => twilio.close());
-  return { redcapUrl: redcap.url, twilioBaseUrl: twilio.baseUrl };
+  return { redcapUrl: redcap.url, twilioBaseUrl: twilio.baseUrl, twilioApi };
 }
 
 async function benchService(participants: number, urls: { redcapUrl: string; twilioBaseUrl: string }): Promise<BenchService> {
@@ -36,23 +37,44 @@ async function benchService(participants: number, urls: { redcapUrl: string; twi
 }
 
 describe('the benchmark’s service on PostgreSQL', () => {
-  it('when two instances share one database and the paced load is split between them, then every text is stored once and answered, and the write-back drains', async () => {
+  it('when two instances share one database and the paced load is split between them, then every text is stored once and answered, and the write-back and the texts drain', async () => {
     const participants = 20;
     const answers = 3; // of the survey's nine: each is followed by a question
     const urls = await fakes();
     const first = await benchService(participants, urls);
     const second = await benchService(0, urls);
+    await quiet(first.stats); // the invitations' first questions sent
+    const invitationTexts = urls.twilioApi.messages().length;
     const texts = signedRequests(participants, participants * answers, 'pg');
     let next = 0;
+    let told = 0;
+    const sends = async () => {
+      const fresh = urls.twilioApi.messages().slice(told);
+      told += fresh.length;
+      return fresh.map((send) => ({ phone: send.form.To!, receivedAt: send.receivedAt }));
+    };
 
-    const result = await pacedLoad([first.port, second.port], BENCH.path, () => texts.at(next++), 1, participants * answers);
-    await quiet(first.stats);
+    const { paced: result, handoff: handed } = await pacedWithHandoff({ stats: first.stats, sends }, () => texts.at(next++), (load) =>
+      pacedLoad([first.port, second.port], BENCH.path, load, 1, participants * answers));
 
     expect(result.failures).toBe(0);
     const stats = await second.stats();
-    expect(stats).toMatchObject({ inbound: participants * answers, pendingWrites: 0, openConversations: participants });
+    expect(stats).toMatchObject({ inbound: participants * answers, pendingWrites: 0, pendingTexts: 0, openConversations: participants });
     // Each invitation's first question, then the next question after each answer.
     expect(stats.texts).toBe(participants * (1 + answers));
+    expect(invitationTexts).toBe(participants);
+    // Sent at the benchmark's sender rate, every answer's next question reached the fake Twilio API and pairs with it.
+    expect(handed).toMatchObject({ unpaired: 0, overlapping: 0 });
+    expect(handed.latencies).toHaveLength(participants * answers);
+    expect(Math.min(...handed.latencies)).toBeGreaterThan(0);
+  });
+
+  it('when asked for its memory, then the service reports its resident set and its heap, and only when asked', async () => {
+    const service = await benchService(1, await fakes());
+    expect((await service.stats()).memory).toBeUndefined();
+    const { memory } = await service.stats(true);
+    expect(memory?.rss).toBeGreaterThan(memory?.httpHeapUsed ?? Number.POSITIVE_INFINITY);
+    expect(memory?.httpHeapUsed).toBeGreaterThan(0);
   });
 
   it('when more stored conversations are asked for than participants, then it refuses on PostgreSQL, where copies are not made', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { InProcessSenderPace } from '../../src/adapters/delivery/in-process-sender-pace.js';
-import { createOutboxDispatcher, SLOT_USE_BY_MS } from '../../src/loops/outbox-dispatcher.js';
+import { createOutboxDispatcher, SENDS_AT_ONCE, SLOT_USE_BY_MS } from '../../src/loops/outbox-dispatcher.js';
 import { projectRegistry } from '../../src/config/projects.js';
 import type { SmsSender } from '../../src/ports/sms-provider.js';
 import type { RetryPolicy } from '../../src/policies/backoff.js';
@@ -100,7 +100,7 @@ describe('rate per sender', () => {
 });
 
 describe('slots that run out (decision 0059)', () => {
-  test('when the provider takes longer than the slots last, then the round stops after the text in hand, and the rest go in later rounds, none lost', async () => {
+  test('when the provider takes longer than the slots last, then the texts already in hand go, the rest wait for later rounds, and none is lost', async () => {
     await setUp();
     const slowProvider: SmsSender = {
       async send(request) {
@@ -110,16 +110,18 @@ describe('slots that run out (decision 0059)', () => {
       },
     };
     const dispatcher = createOutboxDispatcher({
-      delivery: world.delivery, pace: new InProcessSenderPace(), sender: slowProvider, projects: projectRegistry([project('study', { ratePerSecond: 3 })]),
+      delivery: world.delivery, pace: new InProcessSenderPace(), sender: slowProvider, projects: projectRegistry([project('study', { ratePerSecond: 20 })]),
       clock: world.clock, events: engineDeliveryEvents(world.deps), logger: world.logs.logger, participantKey: world.participantKey,
       statusCallbackUrl: STATUS_CALLBACK,
     });
-    for (const to of [ALICE, BOB, CAROL]) await world.queueText(to, 'invitation');
+    const phones = Array.from({ length: SENDS_AT_ONCE + 4 }, (_, i) => `+1555333${String(i).padStart(4, '0')}`);
+    for (const to of phones) await world.queueText(to, 'invitation');
 
-    expect(await dispatcher.runOnce()).toMatchObject({ sent: 1 });
-    for (let round = 0; round < 5; round += 1) await dispatcher.runOnce();
+    // The first SENDS_AT_ONCE were handed over side by side while the slots were good; the others were not started.
+    expect(await dispatcher.runOnce()).toMatchObject({ sent: SENDS_AT_ONCE });
+    for (let round = 0; round < 10; round += 1) await dispatcher.runOnce();
 
-    expect(world.twilioApi.messages().map((m) => m.form.To).sort()).toEqual([ALICE, BOB, CAROL].sort());
+    expect(world.twilioApi.messages().map((m) => m.form.To).sort()).toEqual([...phones].sort());
   });
 });
 
@@ -294,5 +296,27 @@ describe('the dispatcher loop', () => {
     const logs = world.logs.text();
     expect(logs).toContain(world.participantKey(ALICE));
     for (const secret of [ALICE, BOB, 'secret', 'REDCAPTOKEN']) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('a backlog longer than a round', () => {
+  test('when the loop runs with nothing nudging it, then it goes round again while texts moved instead of resting between full rounds', async () => {
+    await setUp();
+    const dispatcher = createOutboxDispatcher({
+      delivery: world.delivery, pace: new InProcessSenderPace(), sender: world.sender, projects: projectRegistry([project('study', { ratePerSecond: 1000 })]),
+      clock: world.clock, events: engineDeliveryEvents(world.deps), logger: world.logs.logger, participantKey: world.participantKey,
+      statusCallbackUrl: STATUS_CALLBACK, idleMs: 60_000, // a rest between rounds would outlast the test
+    });
+    const phones = Array.from({ length: 150 }, (_, i) => `+1555444${String(i).padStart(4, '0')}`);
+    for (const to of phones) await world.queueText(to, 'invitation');
+
+    dispatcher.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while (world.twilioApi.messages().length < phones.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      await dispatcher.stop();
+    }
+    expect(world.twilioApi.messages().length).toBe(phones.length);
   });
 });

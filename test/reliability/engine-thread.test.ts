@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { RedcapEmulator } from '../../src/demo/redcap-emulator/index.js';
 import { buildServer, CLI_ENTRY } from './harness/build-server.js';
-import { accountTexts, corruptConversations, lostInbound, recordMismatches, storedInboundIds } from './harness/invariants.js';
+import { accountTexts, corruptConversations, lostInbound, recordMismatches, sendsWhileOptedOut, storedInboundIds } from './harness/invariants.js';
 import { takeSurvey, type Conversation, type Run } from './harness/participants.js';
 import { assertLogsArePrivate } from './harness/privacy.js';
 import { freePort, serverProcess, type ServerProcess } from './harness/server-process.js';
@@ -106,6 +106,8 @@ describe('when `redcap-sms serve` runs on a database file', () => {
       const texts = accountTexts(db, twilio.accepted());
       expect(texts.lost).toEqual([]);
       expect(texts.unexplained).toEqual([]);
+      // A text sent before a STOP whose mark the kill lost is suppressed, not resent; none may reach Twilio after the STOP.
+      expect(sendsWhileOptedOut(twilio.sends, conversations.flatMap((c) => c.optOuts))).toEqual([]);
     } finally {
       db.close();
     }

@@ -54,6 +54,12 @@ export interface TextAccount {
   duplicates: number;
   /** Accepted sends no outbox text accounts for. */
   unexplained: string[];
+  /**
+   * Accepted sends whose outbox text ended suppressed: handed over before the phone's STOP committed, their
+   * mark lost with a kill (the at-least-once window), then suppressed by the STOP before the resend. Whether
+   * any reached Twilio after the STOP's acknowledgement is `sendsWhileOptedOut`'s to say.
+   */
+  sentThenSuppressed: number;
 }
 
 /** Matches the outbox's sent texts with what Twilio accepted, by recipient and body. */
@@ -73,8 +79,11 @@ export function accountTexts(db: Database, accepted: readonly TwilioSend[]): Tex
     if (seen < count) lost.push(`text to ${key.slice(0, 12)}… sent ${count}× in the outbox, accepted ${seen}×`);
     else duplicates += seen - count;
   }
-  const unexplained = [...got.keys()].filter((key) => !want.has(key)).map((key) => `accepted text to ${key.slice(0, 12)}… has no outbox row`);
-  return { queued: rows.length, lost, duplicates, unexplained };
+  const suppressed = new Set((db.prepare(`SELECT phone, payload FROM outbox WHERE channel = 'sms' AND status = 'suppressed'`).all() as { phone: string; payload: string }[])
+    .map((row) => `${row.phone} ${(JSON.parse(row.payload) as { body: string }).body}`));
+  const unaccounted = [...got.keys()].filter((key) => !want.has(key));
+  const unexplained = unaccounted.filter((key) => !suppressed.has(key)).map((key) => `accepted text to ${key.slice(0, 12)}… has no outbox row`);
+  return { queued: rows.length, lost, duplicates, unexplained, sentThenSuppressed: unaccounted.length - unexplained.length };
 }
 
 /** A phone's opted-out stretch, from the STOP's acknowledgement to the START request (ms). */

@@ -16,6 +16,7 @@ import { createDeliveredEraser, type DeliveredEraser } from '../loops/delivered-
 import { fireDueTimers } from '../use-cases/fire-due-timers.js';
 import { createPollingLoop, type PollingLoop } from '../loops/polling-loop.js';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../loops/outbox-dispatcher.js';
+import { WRITE_CLAIM_PER_LEASE } from '../loops/redcap-write-back.js';
 import type { RetryPolicy } from '../policies/backoff.js';
 import { createInvitations } from '../use-cases/request-invitation.js';
 import { receiveProviderText } from '../use-cases/receive-provider-text.js';
@@ -115,6 +116,7 @@ export function composeEngineOn(storage: EngineStorage, config: Config, projects
   });
   const redcap = createRedcapIntegration({
     conversations: deps, sync: storage.sync, projects, logger, commit, metrics,
+    writeClaimMs: config.postgres.claimLeaseSeconds * 1000 * WRITE_CLAIM_PER_LEASE,
     ...(options.redcapClient === undefined ? {} : { redcapClient: options.redcapClient }),
   });
   const timers = createPollingLoop({

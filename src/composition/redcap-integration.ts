@@ -38,6 +38,8 @@ export interface RedcapIntegrationOptions {
   commit?: SharedCommit;
   /** Counts the write-back's outcomes. */
   metrics?: Metrics;
+  /** How long the write-back's claim on its rows lasts (write-back.ts). */
+  writeClaimMs?: number;
 }
 
 export interface RedcapIntegration {
@@ -81,6 +83,7 @@ export function createRedcapIntegration(options: RedcapIntegrationOptions): Redc
     }),
     onCompleted: async (completed) => void (await continueSurveyQueue(invitationDeps, completed)),
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+    ...(options.writeClaimMs === undefined ? {} : { claimMs: options.writeClaimMs }),
   });
   const runInvitations = async () => {
     await retryQueuedTriggers(invitationDeps);

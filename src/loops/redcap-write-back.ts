@@ -42,6 +42,8 @@ export interface WriteBackDeps {
   /** `maxAttempts` is ignored: a write that may still land is retried until it does. */
   retry?: RetryPolicy;
   idleMs?: number;
+  /** How long a round's claim lasts (WRITE_CLAIM_MS unless the operator shortened the leases). */
+  claimMs?: number;
 }
 
 export interface WriteBackReport {
@@ -74,6 +76,13 @@ export const ROWS_PER_PROJECT = 5_000;
  * before it lands.
  */
 export const WRITE_CLAIM_MS = 10 * 60_000;
+
+/**
+ * The write claim as a multiple of the claim lease of texts and timers (POSTGRES_CLAIM_LEASE_SECONDS): 5 × its
+ * default 120 s is WRITE_CLAIM_MS, and an operator (or the kill proof) who shortens the leases to see a dead
+ * instance's work taken over sooner shortens this one alike.
+ */
+export const WRITE_CLAIM_PER_LEASE = 5;
 
 export function createRedcapWriter(deps: WriteBackDeps): RedcapWriter {
   // The configuration is fixed for the process, so writes of unconfigured projects are looked for once.
@@ -136,9 +145,10 @@ export async function writeDue(deps: WriteBackDeps): Promise<WriteBackReport> {
   const round: Round = { sent: 0, retried: 0, failed: 0, settled: new Set() };
   const claimedAt = deps.clock.now();
   const now = claimedAt.toISOString();
-  const claims = await Promise.allSettled(deps.projects.map((project) => deps.sync.claimRedcapRows(project, now, ROWS_PER_PROJECT, WRITE_CLAIM_MS)));
+  const claimMs = deps.claimMs ?? WRITE_CLAIM_MS;
+  const claims = await Promise.allSettled(deps.projects.map((project) => deps.sync.claimRedcapRows(project, now, ROWS_PER_PROJECT, claimMs)));
   const claimed = claims.flatMap((claim) => (claim.status === 'fulfilled' ? claim.value : []));
-  const inTime = () => deps.clock.now().getTime() - claimedAt.getTime() < WRITE_CLAIM_MS / 2;
+  const inTime = () => deps.clock.now().getTime() - claimedAt.getTime() < claimMs / 2;
   try {
     // A claim that failed fails the round, after the others' rows are released (not left claimed for the lease).
     for (const claim of claims) if (claim.status === 'rejected') throw claim.reason;

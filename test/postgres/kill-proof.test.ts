@@ -117,7 +117,8 @@ beforeAll(async () => {
     done = true;
   }
   await chaos;
-  await untilNothingPending(async () => (await pool!.query<{ n: string }>(PENDING_WORK_SQL)).rows[0]!.n, Date.now() + 30_000);
+  // REDCap writes the killed instance had claimed come free after five leases (20 s here, decision 0063).
+  await untilNothingPending(async () => (await pool!.query<{ n: string }>(PENDING_WORK_SQL)).rows[0]!.n, Date.now() + 60_000);
   elapsedMs = Date.now() - began;
   // Room for a late doubled send to show (a lease running out) before the instances stop.
   await sleep(LEASE_SECONDS * 1_000 + 500);

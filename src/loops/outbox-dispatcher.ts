@@ -193,21 +193,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     deps.logger.warn({ ...logged(text), reason }, 'text failed');
   }
 
-  // A round that moved texts goes round again at once: more may be due, and resting the idle period
-  // between full rounds held a backlog to a few rounds a second.
-  let moved = false;
-  const round = skippingRounds(deps.clock, async () => {
-    const report = await runOnce();
-    moved = progressed(report);
-    return report;
-  }, restWhileRateLimited);
   const loop = createPollingLoop({
     name: 'outbox', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 250,
-    tick: async () => {
-      moved = false;
-      await round();
-      if (moved && !stopping) loop.nudge();
-    },
+    // A round that moved texts goes round again at once: more may be due, and resting the idle period
+    // between full rounds held a backlog to a few rounds a second.
+    tick: skippingRounds(deps.clock, runOnce, restWhileRateLimited, progressed),
   });
   return {
     runOnce,

@@ -25,7 +25,8 @@ export interface PollingLoopOptions {
    * nudge comes with every text; a gap lets one round take the work of many (one REDCap import, not one each).
    */
   minGapMs?: number | undefined;
-  tick: () => Promise<void>;
+  /** One round; resolving true means more work is waiting, so the next round starts without the idle rest. */
+  tick: () => Promise<boolean | undefined | void>;
 }
 
 export function createPollingLoop(options: PollingLoopOptions): PollingLoop {
@@ -41,7 +42,7 @@ export function createPollingLoop(options: PollingLoopOptions): PollingLoop {
       loop.beat = options.clock.now();
       loop.nudged = false;
       try {
-        await options.tick();
+        if ((await options.tick()) === true) loop.nudged = true;
       } catch (error) {
         options.logger.error({ err: error, worker: options.name }, 'background round failed; retrying');
       }
@@ -92,11 +93,15 @@ export function createPollingLoop(options: PollingLoopOptions): PollingLoop {
  * nudge, and under load a nudge comes with every inbound text. `restMs` reads the round's report: how
  * long to skip rounds from now, or 0 to run again as usual.
  */
-export function skippingRounds<R>(clock: Clock, runOnce: () => Promise<R>, restMs: (report: R) => number): () => Promise<void> {
+export function skippingRounds<R>(
+  clock: Clock, runOnce: () => Promise<R>, restMs: (report: R) => number, goOn: (report: R) => boolean = () => false,
+): () => Promise<boolean> {
   let restUntil = 0;
   return async () => {
-    if (clock.now().getTime() < restUntil) return;
-    const rest = restMs(await runOnce());
+    if (clock.now().getTime() < restUntil) return false;
+    const report = await runOnce();
+    const rest = restMs(report);
     restUntil = rest > 0 ? clock.now().getTime() + rest : 0;
+    return goOn(report);
   };
 }

@@ -98,7 +98,7 @@ export function createRedcapWriter(deps: WriteBackDeps): RedcapWriter {
     name: 'redcap-write-back', clock: deps.clock, logger: deps.logger, idleMs: deps.idleMs ?? 1_000, minGapMs: WRITE_BACK_GAP_MS,
     tick: round,
   });
-  return { ...loop, runOnce, round };
+  return { ...loop, runOnce, round: async () => void (await round()) };
 }
 
 /**

@@ -30,6 +30,17 @@ afterEach(async () => {
 });
 
 describe('the polling loop behind the dispatcher, the timers and the REDCap workers', () => {
+  test('when a round says more work is waiting, then the next starts without the idle rest, and the rest returns once it says none is', async () => {
+    let rounds = 0;
+    const loop = createPollingLoop({ name: 'test', clock: systemClock, logger, idleMs: 1_000, tick: async () => ++rounds < 4 });
+    running = loop;
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(rounds).toBe(4);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(rounds).toBe(5);
+  });
+
   test('when nothing nudges it, then it goes round once per idle period', async () => {
     const { loop, rounds } = countingLoop({ idleMs: 1_000 });
     running = loop;

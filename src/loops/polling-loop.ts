@@ -26,7 +26,7 @@ export interface PollingLoopOptions {
    */
   minGapMs?: number | undefined;
   /** One round; resolving true means more work is waiting, so the next round starts without the idle rest. */
-  tick: () => Promise<boolean | undefined | void>;
+  tick: () => Promise<unknown>;
 }
 
 export function createPollingLoop(options: PollingLoopOptions): PollingLoop {

@@ -66,10 +66,11 @@ export function sqliteProviderStorage(db: Database): ProviderStorage {
 /** SQLite on an open connection (the engine thread's, a test's in-memory database). */
 export function sqliteEngineStorage(db: Database): EngineStorage {
   const conversations = new SqliteStore(db);
+  const commit = createSharedCommit(conversations);
   return {
     kind: 'sqlite',
     conversations,
-    delivery: new SqliteDeliveryStore(db),
+    delivery: new SqliteDeliveryStore(db, commit),
     pace: new InProcessSenderPace(),
     sync: new SqliteRedcapSyncStore(db),
     erase: new SqliteEraseStore(db),
@@ -77,7 +78,7 @@ export function sqliteEngineStorage(db: Database): EngineStorage {
     dashboard: sqliteDashboardQueries(db),
     metrics: (projects) => sqliteMetricsQueries(db, projects),
     segments: new SegmentUsageStore(db),
-    commit: createSharedCommit(conversations),
+    commit,
     ...sqliteProviderStorage(db),
     checks: async () => ({
       database: safely(() => db.prepare('SELECT 1 AS one').get() !== undefined),

@@ -7,6 +7,7 @@ import { SqliteRedcapSyncStore } from '../../src/adapters/storage/redcap-sync-st
 import { openDatabase, SqliteStore } from '../../src/adapters/storage/index.js';
 import { SqliteInboundHistory } from '../../src/adapters/storage/inbound-history.js';
 import { SqliteSimulatorPhones } from '../../src/adapters/storage/simulator-phones.js';
+import { sqliteEngineStorage } from '../../src/composition/engine-storage.js';
 import { describeStorageContract } from './storage-contract.js';
 
 describeStorageContract('SQLite', async () => {
@@ -17,3 +18,7 @@ describeStorageContract('SQLite', async () => {
     inboundHistory: new SqliteInboundHistory(db), simulatorPhones: new SqliteSimulatorPhones(db), close: async () => void db.close(),
   };
 });
+
+// As the engine composes it: the delivery store's writes are units of the connection's group commit (decision 0072).
+describeStorageContract('SQLite with delivery writes in the group commit', async () =>
+  sqliteEngineStorage(openDatabase(':memory:', { now: new Date('2026-03-02T15:00:00Z') })));

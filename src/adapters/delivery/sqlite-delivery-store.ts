@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Claim, DeliveryStore, DueText, SentText } from '../../ports/storage/delivery-store.js';
+import type { SharedCommit } from '../../ports/storage/shared-commit.js';
 import { gateOf, type DatabaseGate } from '../storage/database-gate.js';
 
 export type { Claim, DueText, SentText } from '../../ports/storage/delivery-store.js';
@@ -17,14 +18,24 @@ interface OutboxTextRecord {
   record_id: string | null;
 }
 
-/** Each method passes the connection's gate (database-gate.ts): it runs when no unit of work is open. */
+/**
+ * Each read passes the connection's gate (database-gate.ts): it runs when no unit of work is open. Given the
+ * connection's shared commit, each write (a text's send, retry or failure recorded, a status callback) is a
+ * unit of that commit, so the texts sent in one turn share its transaction and fsync with the inbound texts
+ * (decision 0072); without it, each write is a transaction of its own.
+ */
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly sql: Record<string, Statement>;
   private readonly gate: DatabaseGate;
 
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: Database, private readonly commit?: SharedCommit) {
     this.sql = prepareAll(db);
     this.gate = gateOf(db);
+  }
+
+  /** Runs one write: in the next shared commit, or alone through the gate. */
+  private write<T>(work: () => T): Promise<T> {
+    return this.commit === undefined ? this.gate.run(work) : this.commit(async () => work());
   }
 
   /**
@@ -64,20 +75,20 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async release(_id: number): Promise<void> {}
 
   markSent(id: number, providerMessageId: string, deliveryStatus: string, at: string): Promise<void> {
-    return this.gate.run(() => void this.sql.markSent!.run(providerMessageId, deliveryStatus, at, id));
+    return this.write(() => void this.sql.markSent!.run(providerMessageId, deliveryStatus, at, id));
   }
 
   scheduleRetry(id: number, nextAttemptAt: string, error: string): Promise<void> {
-    return this.gate.run(() => void this.sql.retry!.run(nextAttemptAt, error, id));
+    return this.write(() => void this.sql.retry!.run(nextAttemptAt, error, id));
   }
 
   markFailed(id: number, error: string, errorCode: number | null): Promise<void> {
-    return this.gate.run(() => void this.sql.fail!.run(error, errorCode, id));
+    return this.write(() => void this.sql.fail!.run(error, errorCode, id));
   }
 
   /** Records a status callback; returns the text it belongs to, or undefined for an unknown SID. */
   recordStatus(providerMessageId: string, status: string, errorCode: number | null, at: string): Promise<SentText | undefined> {
-    return this.gate.run(() => {
+    return this.write(() => {
       const row = this.sql.findBySid!.get(providerMessageId) as Omit<OutboxTextRecord, 'payload'> | undefined;
       if (row === undefined) return undefined;
       this.sql.recordStatus!.run(status, errorCode, at, row.id);

@@ -4,7 +4,8 @@
  * CSV, dateFormat on import and calculated fields recomputed on import. Bad parameters get REDCap's
  * error JSON and change nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { RecordStore } from '../../src/demo/redcap-emulator/record-store.js';
 import { designerCsv } from '../dictionary/helpers.js';
 import { TOKEN, longitudinalProject, simpleProject, type Harness, withEmulator } from './support.js';
 
@@ -242,6 +243,19 @@ describe('calculated fields are recomputed on import', () => {
     for (const row of rows) await importRows(harness(), [row]);
     const [row] = await records(harness(), { records: ['1'], fields: ['bmi'] });
     expect(row).toEqual({ bmi });
+  });
+
+  it('when one record is imported into a project holding others, then only its rows are read, not the project\'s', async () => {
+    await importRows(harness(), SEED.map(({ record_id, height, weight }) => ({ record_id, ...(height === undefined ? {} : { height }), ...(weight === undefined ? {} : { weight }) })));
+    const listed = vi.spyOn(RecordStore.prototype, 'list');
+    try {
+      await importRows(harness(), [{ record_id: '2', weight: '81' }]);
+      expect(listed).not.toHaveBeenCalled();
+    } finally {
+      listed.mockRestore();
+    }
+    const [row] = await records(harness(), { records: ['2'], fields: ['bmi'] });
+    expect(row).toEqual({ bmi: '25' });
   });
 
   it('when a calc field itself is imported, then the import is refused (calc fields cannot be imported)', async () => {

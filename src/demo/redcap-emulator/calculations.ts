@@ -8,24 +8,23 @@ import { surveyLogic } from '../../logic/index.js';
 import { rowContext } from './filter-logic.js';
 import type { EmulatedProject } from './project.js';
 import { belongsToRow } from './record-export.js';
-import type { RowKey, StoredRow } from './record-store.js';
+import type { RowKey } from './record-store.js';
 
 export function recalculateRows(project: EmulatedProject, keys: readonly RowKey[], now: Date): void {
   const computed = project.survey.fields.filter((field) => isComputed(field, field.tags));
   if (computed.length === 0) return;
   const logic = surveyLogic(project.survey);
-  // Indexed once per import, not per row: an import of many records into a large project stays linear.
+  // Only the records the import touched are read: its cost grows with them, not with the project.
   // The stored rows' values are live, so a value computed here is seen by the rows computed after it.
-  const { byKey, byRecord } = indexRows(project.records.list());
   const seen = new Set<string>();
   for (const key of keys) {
     const id = JSON.stringify(key);
     if (seen.has(id)) continue;
     seen.add(id);
-    const row = byKey.get(id);
+    const row = project.records.row(key);
     if (row === undefined) continue;
     // One context for the row: each value computed is seen by the calculations after it.
-    const context = rowContext(project, row, byRecord.get(key.record) ?? [], now);
+    const context = rowContext(project, row, project.records.rowsOf(key.record), now);
     const changed: Record<string, string> = {};
     for (const field of computed) {
       if (!belongsToRow(project, field.form, row)) continue;
@@ -37,16 +36,4 @@ export function recalculateRows(project: EmulatedProject, keys: readonly RowKey[
     }
     if (Object.keys(changed).length > 0) project.records.write(key, changed, true);
   }
-}
-
-function indexRows(rows: readonly StoredRow[]): { byKey: Map<string, StoredRow>; byRecord: Map<string, StoredRow[]> } {
-  const byKey = new Map<string, StoredRow>();
-  const byRecord = new Map<string, StoredRow[]>();
-  for (const row of rows) {
-    byKey.set(JSON.stringify(row.key), row);
-    const ofRecord = byRecord.get(row.key.record);
-    if (ofRecord === undefined) byRecord.set(row.key.record, [row]);
-    else ofRecord.push(row);
-  }
-  return { byKey, byRecord };
 }

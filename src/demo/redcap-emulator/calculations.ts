@@ -8,7 +8,7 @@ import { surveyLogic } from '../../logic/index.js';
 import { rowContext } from './filter-logic.js';
 import type { EmulatedProject } from './project.js';
 import { belongsToRow } from './record-export.js';
-import type { RowKey } from './record-store.js';
+import { keyText, type RowKey } from './record-store.js';
 
 export function recalculateRows(project: EmulatedProject, keys: readonly RowKey[], now: Date): void {
   const computed = project.survey.fields.filter((field) => isComputed(field, field.tags));
@@ -18,7 +18,7 @@ export function recalculateRows(project: EmulatedProject, keys: readonly RowKey[
   // The stored rows' values are live, so a value computed here is seen by the rows computed after it.
   const seen = new Set<string>();
   for (const key of keys) {
-    const id = JSON.stringify(key);
+    const id = keyText(key);
     if (seen.has(id)) continue;
     seen.add(id);
     const row = project.records.row(key);

@@ -18,7 +18,8 @@ export interface StoredRow {
   values: ReadonlyMap<string, string>;
 }
 
-const keyText = (key: RowKey): string => JSON.stringify([key.record, key.event, key.repeatInstrument, key.instance]);
+/** A row's identity as text: the same for equal keys whatever their property order. */
+export const keyText = (key: RowKey): string => JSON.stringify([key.record, key.event, key.repeatInstrument, key.instance]);
 
 /** Record names sort as REDCap lists them: numbers numerically, then text. */
 const compareRecords = new Intl.Collator('en', { numeric: true }).compare;

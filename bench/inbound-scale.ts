@@ -45,6 +45,7 @@ interface Running {
   stats: (memory?: boolean) => Promise<ServerStats>;
   pid: number | undefined;
   sends: () => Promise<Outbound[]>;
+  fakesPids: readonly number[];
 }
 
 
@@ -63,9 +64,10 @@ export const inboundScaleBenchmark: Benchmark = {
       await blast(node.port, loads.node, WARMUP_S);
       for (const [i, service] of services.entries()) await blast(service.port, loads.services[i]!, WARMUP_S);
       const cpu = services.map((service) => cpuTally(service.pid));
+      const fakesCpu = services.map((service) => service.fakesPids.map(cpuTally));
       const rounds = await roundsTurnAbout(
         { bare: bare.port, node: node.port, services: services.map((service) => ({ ports: service.port, stats: service.stats })) },
-        loads, { rounds: ROUNDS, seconds: MEASURE_S }, (i, turn) => cpu[i]!.during(turn),
+        loads, { rounds: ROUNDS, seconds: MEASURE_S }, (i, turn) => fakesCpu[i]!.reduce((inner, tally) => () => tally.during(inner), () => cpu[i]!.during(turn))(),
       );
       const paced: PacedResult[][] = [];
       const handedOff: Handoffs[][] = services.map(() => []);
@@ -83,7 +85,7 @@ export const inboundScaleBenchmark: Benchmark = {
         if (load.wrapped()) throw new Error(`the service on the ${SERVICES[i]!.label} was sent more texts than its participants have answers`);
       }
       return {
-        rounds, paced, handoffs: handedOff.map(pooledHandoffs), cpu: cpu.map((tally) => tally.perText()),
+        rounds, paced, handoffs: handedOff.map(pooledHandoffs), cpu: cpu.map((tally) => tally.perText()), fakesCpu: fakesCpu.map((tallies) => tallies.map((tally) => tally.perText())),
         stats: await Promise.all(services.map((service) => service.stats(true))),
       };
     });
@@ -105,8 +107,8 @@ async function withServers<T>(work: (bare: Running, node: Running, services: Run
   const startFrom = async (i: number): Promise<T> => {
     const server = servers[i];
     if (server === undefined) return work(started[0]!, started[1]!, started.slice(2));
-    return (await withServer<T>(server.mode, server.participants, (port, stats, pid, sends) => {
-      started.push({ port, stats, pid, sends });
+    return (await withServer<T>(server.mode, server.participants, (port, stats, pid, sends, fakesPids = []) => {
+      started.push({ port, stats, pid, sends, fakesPids });
       return startFrom(i + 1);
     }, server.load)).result;
   };
@@ -118,11 +120,13 @@ interface Run {
   paced: PacedResult[][];
   handoffs: Handoffs[];
   cpu: (CpuSplit | undefined)[];
+  /** The fakes' processes' CPU per text in the same turns: work the bare servers' machine does not do. */
+  fakesCpu: (CpuSplit | undefined)[][];
   stats: ServerStats[];
 }
 
 function report(run: Run, elapsedMs: number): string[] {
-  const { rounds, paced, cpu, stats } = run;
+  const { rounds, paced, cpu, fakesCpu, stats } = run;
   const pct = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
   const line = (name: string, m: Measured) =>
     `${name.padEnd(58)} ${Math.round(m.rate).toString().padStart(6)} msg/s   p50 ${m.p50} ms   p99 ${m.p99} ms   failures ${m.failures}`;
@@ -141,7 +145,8 @@ function report(run: Run, elapsedMs: number): string[] {
       const pooledPaced = pooled(paced.map((round) => round[i]!));
       return [
         `service, ${service.label}: ${summary(i, 'bare')} of bare express (target ≥ 60%), ${summary(i, 'node')} of bare node http (target ≥ 25%)`,
-        `  CPU per text ${split === undefined ? 'not measured (needs Linux /proc)' : `${split.main + split.busiestOther + split.rest} µs (HTTP thread ${split.main}, engine thread ${split.busiestOther}, other threads ${split.rest})`}; ` +
+        `  CPU per text ${split === undefined ? 'not measured (needs Linux /proc)' : `${split.main + split.busiestOther + split.rest} µs (HTTP thread ${split.main}, engine thread ${split.busiestOther}, other threads ${split.rest})`}` +
+          `${fakesLine(fakesCpu[i] ?? [])}; ` +
           `paced ${FIXED_RATE} msg/s: p99 ${pooledPaced.p99} ms, p50 ${pooledPaced.p50} ms (rounds: p99 ${paced.map((round) => round[i]!.p99).join(', ')} ms; target < 25 ms); ` +
           `${stats[i]!.openConversations.toLocaleString('en-US')} conversations open at the end`,
         `  ${handoffLine(run.handoffs[i]!)}`,
@@ -150,6 +155,13 @@ function report(run: Run, elapsedMs: number): string[] {
     ...memoryLines(stats),
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
   ];
+}
+
+/** What the fakes' processes (the REDCap emulator and the fake Twilio API, on the same two cores) spent per text. */
+function fakesLine(splits: readonly (CpuSplit | undefined)[]): string {
+  const total = (split: CpuSplit) => split.main + split.busiestOther + split.rest;
+  const [redcap, twilio] = splits;
+  return redcap === undefined || twilio === undefined ? '' : `, and beside it the REDCap emulator ${total(redcap)} µs, the fake Twilio API ${total(twilio)} µs`;
 }
 
 /** The long survey's memory with its participants' conversations alone and with STORED, side by side. */

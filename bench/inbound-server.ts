@@ -2,8 +2,8 @@
  * The server side of the inbound benchmarks, run in child processes so the load generator does not
  * share their event loops: the real service as `redcap-sms serve` runs it (service-server.ts: on a temp
  * SQLite file with synchronous=FULL and the engine in its own thread, or on PostgreSQL with the engine in
- * the HTTP thread), the REDCap emulator and fake Twilio API it talks to (`fakes`, another process, as
- * REDCap and Twilio are elsewhere in production), a bare express endpoint, a bare node HTTP endpoint (the
+ * the HTTP thread), the REDCap emulator and the fake Twilio API it talks to (`fake-redcap`, `fake-twilio`: a
+ * process each, as REDCap and Twilio are elsewhere in production, and neither's work holds up the other), a bare express endpoint, a bare node HTTP endpoint (the
  * service answers its webhooks ahead of express, decision 0022), or the minimal durable pipeline
  * (signature, inbound row, group commit, answer). Each reports over IPC and exits on `stop`.
  */
@@ -27,11 +27,11 @@ import { startBenchService, type BenchServiceOptions, type BenchSurvey, type Ser
 import type { Outbound } from './handoff.js';
 
 export type { BenchSurvey, ServerStats };
-export type ServerMode = 'service' | 'bare' | 'node' | 'minimal' | 'fakes';
+export type ServerMode = 'service' | 'bare' | 'node' | 'minimal' | 'fake-redcap' | 'fake-twilio';
 export type ServerMessage =
   | { type: 'ready'; port: number }
   | { type: 'stats'; stats: ServerStats }
-  | { type: 'fakes'; redcapUrl: string; twilioBaseUrl: string }
+  | { type: 'fake'; url: string }
   /** The texts the fake Twilio API was asked to send since the last `sends`, oldest first. */
   | { type: 'sends'; sends: Outbound[] };
 
@@ -57,8 +57,10 @@ if (mode === 'bare') {
   }));
 } else if (mode === 'minimal') {
   runMinimalPipeline();
-} else if (mode === 'fakes') {
-  await runFakes();
+} else if (mode === 'fake-redcap') {
+  await runFakeRedcap();
+} else if (mode === 'fake-twilio') {
+  await runFakeTwilio();
 } else {
   await runService({
     participants: Number(participants ?? '0'), redcapUrl: redcapUrl ?? '', twilioBaseUrl: twilioBaseUrl ?? '',
@@ -96,17 +98,28 @@ function runMinimalPipeline(): void {
   listenUntilStopped(app);
 }
 
-/** REDCap and Twilio stand-ins in a process of their own, as the real ones are elsewhere. */
-async function runFakes(): Promise<void> {
+/** The REDCap emulator with the benchmark's two projects. */
+async function runFakeRedcap(): Promise<void> {
   const redcap = await createRedcapEmulator({
     projects: [
       { token: BENCH.redcapToken, projectId: 1, dictionary: readFileSync(BENCH.dictionary, 'utf8') },
       { token: BENCH.longRedcapToken, projectId: 2, dictionary: longSurveyCsv(LONG_QUESTIONS) },
     ],
   }).listen();
+  send({ type: 'fake', url: redcap.url });
+  process.on('message', (message) => {
+    if (message === 'stop') process.exit(0);
+  });
+}
+
+/**
+ * The fake Twilio API, in a process of its own: in one process with the REDCap emulator, each write-back
+ * import (up to 100 records every 100 ms) held up the sends' answers behind it (decision 0073).
+ */
+async function runFakeTwilio(): Promise<void> {
   const fakeTwilio = createFakeTwilioApi({ accountSid: BENCH.accountSid, authToken: BENCH.authToken });
   const twilioApi = await fakeTwilio.listen();
-  send({ type: 'fakes', redcapUrl: redcap.url, twilioBaseUrl: twilioApi.baseUrl });
+  send({ type: 'fake', url: twilioApi.baseUrl });
   let told = 0;
   process.on('message', (message) => {
     if (message === 'sends') {

@@ -18,6 +18,7 @@ import type { BenchSurvey, ServerMessage, ServerMode, ServerStats } from './inbo
 import { BENCH, DAILY_ANSWERS, signedRequests, type SignedRequest, type SignedRequestList } from './inbound-load.js';
 import { handoffs, pooledHandoffs, sendsPerSecond, type Handoffs, type Outbound } from './handoff.js';
 import { BENCH_SEND_RATE } from './service-server.js';
+import { senderRate } from '../src/policies/token-bucket.js';
 import { pacedLoad, percentiles, pooled, type PacedResult } from './paced-load.js';
 import { assertRoundsAgree, median, QUICK, UntrustedMeasurement, type Benchmark } from './benchmark.js';
 import { addGrowth, cpuSplit, threadCpu, threadWait, waitSplit, type CpuSplit } from './thread-cpu.js';
@@ -279,11 +280,24 @@ function waitTally(pid: number | undefined) {
 
 /**
  * Waits until the service has no REDCap write and no text left to send from the last round, so it takes no
- * CPU from the next turn (its texts go out at up to 1,000 a second, decision 0071). A backlog that shrinks is
- * waited for however long it takes (the dispatcher hands texts over one at a time); one that has not
- * shrunk for 30 s means the machine is too busy.
+ * CPU from the next turn (its texts go out at up to 1,000 a second, decision 0071), and then until its
+ * sender has rested (SENDER_REST_MS). A backlog that shrinks is waited for however long it takes; one that
+ * has not shrunk for 30 s means the machine is too busy.
  */
 export async function quiet(stats: () => Promise<ServerStats>): Promise<void> {
+  await drainedOf(stats);
+  await new Promise((resolve) => setTimeout(resolve, SENDER_REST_MS));
+}
+
+/**
+ * The sender's rate is the paced load's (BENCH_SEND_RATE): texts leave as fast as they come, with a second's
+ * burst saved up to take up a stall. A turn started right after the last one's backlog drained would find
+ * that burst spent, and then no stall could be caught up (decision 0073). So the turn starts, as after any
+ * quiet spell in production, with the burst refilled: a second at the sender's rate.
+ */
+const SENDER_REST_MS = (1_000 * senderRate(BENCH_SEND_RATE).capacity) / BENCH_SEND_RATE;
+
+async function drainedOf(stats: () => Promise<ServerStats>): Promise<void> {
   let least = Number.POSITIVE_INFINITY;
   let deadline = Date.now() + QUIET_TIMEOUT_MS;
   for (let now = await stats(); now.pendingWrites > 0 || now.pendingTexts > 0; now = await stats()) {
@@ -365,6 +379,8 @@ export async function blast(port: number | readonly number[], next: () => Signed
 /** `stats(true)` adds the service's memory; `sends` is the texts its fake Twilio API received since the last call (services only). */
 export type ServerWork<T> = (
   port: number, stats: (memory?: boolean) => Promise<ServerStats>, pid: number | undefined, sends: () => Promise<Outbound[]>,
+  /** A service's fakes' processes (REDCap emulator, fake Twilio API), which share the machine's cores with it. */
+  fakesPids?: readonly number[],
 ) => Promise<T>;
 
 /**
@@ -383,6 +399,8 @@ export interface Fakes {
   twilioBaseUrl: string;
   /** The texts the fake Twilio API was asked to send since the last call, oldest first. */
   sends: () => Promise<Outbound[]>;
+  /** The fakes' processes. */
+  pids: readonly number[];
 }
 
 export async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>, load: ServiceLoad = { survey: 'short', stored: 0 }): Promise<{ result: T }> {
@@ -391,20 +409,24 @@ export async function withServer<T>(mode: ServerMode, participants: number, work
 }
 
 export function withFakes<T>(use: (fakes: Fakes) => Promise<T>): Promise<T> {
-  return withChild(['fakes'], async (child) => {
-    const { redcapUrl, twilioBaseUrl } = await nextMessage(child, 'fakes');
-    const sends = async () => {
-      child.send('sends');
-      return (await nextMessage(child, 'sends')).sends;
-    };
-    return use({ redcapUrl, twilioBaseUrl, sends });
+  return withChild(['fake-redcap'], async (redcap) => {
+    const redcapUrl = (await nextMessage(redcap, 'fake')).url;
+    return withChild(['fake-twilio'], async (twilio) => {
+      const twilioBaseUrl = (await nextMessage(twilio, 'fake')).url;
+      const sends = async () => {
+        twilio.send('sends');
+        return (await nextMessage(twilio, 'sends')).sends;
+      };
+      const pids = [redcap.pid, twilio.pid].filter((pid): pid is number => pid !== undefined);
+      return use({ redcapUrl, twilioBaseUrl, sends, pids });
+    });
   });
 }
 
 /** The service in a child process, talking to `fakes`; `participants` are invited before it starts. */
 export function withService<T>(fakes: Fakes, participants: number, load: ServiceLoad, work: ServerWork<T>): Promise<{ result: T }> {
   const args = ['service', String(participants), fakes.redcapUrl, fakes.twilioBaseUrl, load.survey, String(load.stored)];
-  return withChild(load.databaseUrl === undefined ? args : [...args, load.databaseUrl], (child) => serve(child, work, fakes.sends));
+  return withChild(load.databaseUrl === undefined ? args : [...args, load.databaseUrl], (child) => serve(child, work, fakes.sends, fakes.pids));
 }
 
 /**
@@ -425,13 +447,13 @@ export function assertTrustworthy(bareRates: readonly number[], lines: readonly 
   assertRoundsAgree('bare express', bareRates, lines);
 }
 
-async function serve<T>(child: ChildProcess, work: ServerWork<T>, sends: () => Promise<Outbound[]>): Promise<{ result: T }> {
+async function serve<T>(child: ChildProcess, work: ServerWork<T>, sends: () => Promise<Outbound[]>, fakesPids?: readonly number[]): Promise<{ result: T }> {
   const port = (await nextMessage(child, 'ready')).port;
   const stats = async (memory = false) => {
     child.send(memory ? 'memory' : 'stats');
     return (await nextMessage(child, 'stats')).stats;
   };
-  return { result: await work(port, stats, child.pid, sends) };
+  return { result: await work(port, stats, child.pid, sends, fakesPids) };
 }
 
 async function withChild<T>(args: string[], use: (child: ChildProcess) => Promise<T>): Promise<T> {

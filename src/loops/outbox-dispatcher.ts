@@ -9,18 +9,12 @@ import { createPollingLoop, skippingRounds, type PollingLoop } from './polling-l
 import { eachAtMost } from './each-at-most.js';
 import { ProjectNotConfigured } from '../use-cases/project-not-configured.js';
 import { senderRate } from '../policies/token-bucket.js';
-import type { SenderPace } from '../ports/storage/sender-pace.js';
+import type { SenderPace, SenderRate } from '../ports/storage/sender-pace.js';
 import { backoffMs, type RetryPolicy } from '../policies/backoff.js';
+import { sendsAtOnce } from '../policies/sends-at-once.js';
 
 /** A sender with a high rate still sends in rounds of at most this many texts. */
 const MAX_TEXTS_PER_ROUND = 100;
-
-/**
- * Texts of one round handed to the provider side by side. One at a time, a send's claim, HTTP request and
- * record followed each other and the dispatcher handed over about 115 texts a second (bench, decision
- * 0071), well under a high-rate sender's allowance; now the provider's round trips overlap.
- */
-export const SENDS_AT_ONCE = 8;
 
 /**
  * How long a round's reserved slots stay good (decision 0059): a text not yet handed to the provider this long
@@ -98,7 +92,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
   async function sendDue(project: ProjectConfig, report: DispatchReport): Promise<void> {
     const sender = project.sender.messagingServiceSid ?? project.sender.from ?? project.id;
     const rate = senderRate(project.sender.ratePerSecond);
-    const texts = await deps.delivery.dueTexts(project.id, deps.clock.now().toISOString(), perRound(rate.capacity) + 1);
+    const texts = await deps.delivery.dueTexts(project.id, deps.clock.now().toISOString(), perRound(rate) + 1);
     if (texts.length === 0 || stopping) return;
     const reservedAt = deps.clock.now();
     const grant = await deps.pace.reserve(sender, rate, texts.length, reservedAt);
@@ -106,7 +100,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     const slots: Slots = { useBy: reservedAt.getTime() + useByMs, used: 0 };
     try {
       // Each due text is its phone's oldest, so texts handed over side by side never overtake one another.
-      await eachAtMost(SENDS_AT_ONCE, texts.slice(0, grant.granted), async (text) => {
+      await eachAtMost(sendsAtOnce(rate.perSecond, sendMs), texts.slice(0, grant.granted), async (text) => {
         if (stopping || deps.clock.now().getTime() > slots.useBy) return;
         await deliver(text, project, report, slots);
       });
@@ -116,9 +110,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps): OutboxDispatcher {
     }
   }
 
-  /** At most the sender's burst, and no more than the recent send time lets go, SENDS_AT_ONCE at a time, before the slots run out. */
-  function perRound(capacity: number): number {
-    return Math.max(1, Math.min(MAX_TEXTS_PER_ROUND, capacity, SENDS_AT_ONCE * Math.floor(useByMs / Math.max(1, sendMs))));
+  /** At most the sender's burst, and no more than the recent send time lets go, sendsAtOnce at a time, before the slots run out. */
+  function perRound(rate: SenderRate): number {
+    const handedOver = sendsAtOnce(rate.perSecond, sendMs) * Math.floor(useByMs / Math.max(1, sendMs));
+    return Math.max(1, Math.min(MAX_TEXTS_PER_ROUND, rate.capacity, handedOver));
   }
 
   /** Texts queued for a project the configuration no longer has: no sender is known, so none can go. */

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FAILURES } from '../fakes/fake-twilio-api.js';
 import { InProcessSenderPace } from '../../src/adapters/delivery/in-process-sender-pace.js';
-import { createOutboxDispatcher, SENDS_AT_ONCE, SLOT_USE_BY_MS } from '../../src/loops/outbox-dispatcher.js';
+import { createOutboxDispatcher, SLOT_USE_BY_MS } from '../../src/loops/outbox-dispatcher.js';
+import { FEWEST_SENDS_AT_ONCE } from '../../src/policies/sends-at-once.js';
 import { projectRegistry } from '../../src/config/projects.js';
 import type { SmsSender } from '../../src/ports/sms-provider.js';
 import type { RetryPolicy } from '../../src/policies/backoff.js';
@@ -114,11 +115,11 @@ describe('slots that run out (decision 0059)', () => {
       clock: world.clock, events: engineDeliveryEvents(world.deps), logger: world.logs.logger, participantKey: world.participantKey,
       statusCallbackUrl: STATUS_CALLBACK,
     });
-    const phones = Array.from({ length: SENDS_AT_ONCE + 4 }, (_, i) => `+1555333${String(i).padStart(4, '0')}`);
+    const phones = Array.from({ length: FEWEST_SENDS_AT_ONCE + 4 }, (_, i) => `+1555333${String(i).padStart(4, '0')}`);
     for (const to of phones) await world.queueText(to, 'invitation');
 
-    // The first SENDS_AT_ONCE were handed over side by side while the slots were good; the others were not started.
-    expect(await dispatcher.runOnce()).toMatchObject({ sent: SENDS_AT_ONCE });
+    // The first FEWEST_SENDS_AT_ONCE were handed over side by side while the slots were good; the others were not started.
+    expect(await dispatcher.runOnce()).toMatchObject({ sent: FEWEST_SENDS_AT_ONCE });
     for (let round = 0; round < 10; round += 1) await dispatcher.runOnce();
 
     expect(world.twilioApi.messages().map((m) => m.form.To).sort()).toEqual([...phones].sort());

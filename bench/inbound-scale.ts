@@ -179,7 +179,7 @@ function memoryLines(stats: readonly ServerStats[]): string[] {
   ];
   return [
     'memory at the end of the turns, long survey (target: flat in stored conversations): RSS of the process; V8 heap used, ' +
-      'the HTTP thread\'s after a full collection, the engine thread\'s the least of 5 readings over 1 s',
+      'each thread\'s after a full collection',
     ...measures.map(({ name, of }) =>
       `  ${name.padEnd(20)} ${LONG_PARTICIPANTS.toLocaleString('en-US')} stored ${mib(of(few)).padStart(10)}   ` +
       `${STORED.toLocaleString('en-US')} stored ${mib(of(many)).padStart(10)}   difference ${signed(of(many) - of(few))}`),

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { createLogger } from '../src/adapters/logging/logger.js';
 import { openEngineStorage } from '../src/composition/engine-storage.js';
 import { composeServiceOn, type AnyService } from '../src/composition/service.js';
-import { defaultThreading, startService } from '../src/composition/start-service.js';
+import { defaultThreading, startService, type RunningService } from '../src/composition/start-service.js';
 import { loadConfig } from '../src/config/env.js';
 import { loadProjects } from '../src/config/projects.js';
 import { invite } from '../src/use-cases/start-conversation.js';
@@ -41,7 +41,7 @@ export interface ServerStats {
   /** Texts not yet handed to the SMS provider (the dispatcher's backlog; on PostgreSQL every instance's). */
   pendingTexts: number;
   openConversations: number;
-  /** Only when asked for (it costs a full collection and a process report): the service's memory, in bytes. */
+  /** Only when asked for (it costs a full collection in each thread): the service's memory, in bytes. */
   memory?: MemoryUse;
 }
 
@@ -54,7 +54,7 @@ export interface ServerStats {
 export interface MemoryUse {
   rss: number;
   httpHeapUsed: number;
-  /** Absent when the engine runs in the HTTP thread (PostgreSQL). */
+  /** After a full collection in the engine thread; absent when the engine runs in the HTTP thread (PostgreSQL). */
   engineHeapUsed: number | undefined;
 }
 
@@ -114,7 +114,7 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
   return {
     port: (running.server.address() as AddressInfo).port,
     stats: async (memory = false) => ({
-      ...(memory ? { memory: await memoryUse() } : {}),
+      ...(memory ? { memory: await memoryUse(running) } : {}),
       handlingP50: Math.round(handling.percentile(50) / 1e6),
       handlingP99: Math.round(handling.percentile(99) / 1e6),
       loopDelayP99: Math.round(loopDelay.percentile(99) / 1e6),
@@ -133,22 +133,13 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
 /** Texts per second the bench services' sender may send: the most a sender may be configured for, the paced load's rate. */
 export const BENCH_SEND_RATE = 1_000;
 
-async function memoryUse(): Promise<MemoryUse> {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  collect?.();
-  const engineHeaps: number[] = [];
-  for (let reading = 0; reading < ENGINE_HEAP_READINGS; reading += 1) {
-    if (reading > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-    const report = process.report.getReport() as unknown as { workers: { javascriptHeap: { usedMemory: number } }[] };
-    const engine = report.workers[0]?.javascriptHeap.usedMemory;
-    if (engine !== undefined) engineHeaps.push(engine);
-  }
-  collect?.();
+/** The process's RSS, and each thread's V8 heap in use after a full collection (the service runs with `--expose-gc`). */
+async function memoryUse(running: RunningService): Promise<MemoryUse> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const engineHeapUsed = await running.engineHeapAfterCollection();
   const { rss, heapUsed } = process.memoryUsage();
-  return { rss, httpHeapUsed: heapUsed, engineHeapUsed: engineHeaps.length === 0 ? undefined : Math.min(...engineHeaps) };
+  return { rss, httpHeapUsed: heapUsed, engineHeapUsed };
 }
-
-const ENGINE_HEAP_READINGS = 5;
 
 /** Set-up, before the service starts: the survey pulled and every participant invited in one transaction. */
 async function inviteAll(setup: AnyService, participants: number, instrument: string): Promise<void> {

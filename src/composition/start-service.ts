@@ -17,6 +17,8 @@ export interface RunningService {
   readonly server: Server;
   /** Stop accepting, let in-flight requests and the current send finish, close the database. */
   stop(): Promise<void>;
+  /** The engine thread's heap after a full collection; undefined when the engine runs in this thread, or without `--expose-gc`. */
+  engineHeapAfterCollection(): Promise<number | undefined>;
 }
 
 /**
@@ -50,7 +52,8 @@ export async function startService(
     })());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop());
   service.logger.info({ port, projects: projects.projects.map((p) => p.id) }, 'listening');
-  return { url: `http://127.0.0.1:${port}`, server, stop };
+  const engineHeapAfterCollection = async () => ('engineHeapAfterCollection' in service ? service.engineHeapAfterCollection() : undefined);
+  return { url: `http://127.0.0.1:${port}`, server, stop, engineHeapAfterCollection };
 }
 
 /**

@@ -70,14 +70,17 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
   const expectedAuthorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   let delayMs = 0;
 
-  /** Twilio's answer to one request whose form was read at `receivedAt`. */
-  function answer(method: string, url: string, authorization: string | undefined, form: Record<string, string>, receivedAt: number): Answer {
+  /**
+   * Twilio's answer to one request whose form was read at `receivedAt`. `url` is routed on; `originalUrl` is
+   * recorded (they differ when a test's app mounts this one and rewrites the URL first).
+   */
+  function answer(method: string, url: string, originalUrl: string, authorization: string | undefined, form: Record<string, string>, receivedAt: number): Answer {
     const path = url.split('?')[0] ?? '';
     const account = ACCOUNT_PATH.exec(path);
     if (account === null) return notFound();
     if (authorization !== expectedAuthorization) return twilioError({ status: 401, code: 20003, message: 'Authenticate' });
     const [, accountSid = '', resource = ''] = account;
-    requests.push({ method, path: url, accountSid, form: { ...form }, receivedAt });
+    requests.push({ method, path: originalUrl, accountSid, form: { ...form }, receivedAt });
     if (method === 'POST' && resource === '/Messages.json') {
       const failure = scripted.shift() ?? (unsubscribed.has(form.To ?? '') ? FAILURES.unsubscribed : undefined);
       return failure === undefined ? { status: 201, body: messageResource(accountSid, form) } : twilioError(failure);
@@ -100,7 +103,7 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
   app.use(express.urlencoded({ extended: false }));
   app.use((req, res) => {
     const receivedAt = now();
-    answerLater(() => answer(req.method, req.originalUrl, req.headers.authorization, (req.body ?? {}) as Record<string, string>, receivedAt), (answered) => {
+    answerLater(() => answer(req.method, req.url, req.originalUrl, req.headers.authorization, (req.body ?? {}) as Record<string, string>, receivedAt), (answered) => {
       if (answered.body === undefined) res.status(answered.status).end();
       else res.status(answered.status).json(answered.body);
     });
@@ -113,7 +116,7 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
     req.on('end', () => {
       const receivedAt = now();
       const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-      answerLater(() => answer(req.method ?? '', req.url ?? '', req.headers.authorization, form, receivedAt), (answered) => {
+      answerLater(() => answer(req.method ?? '', req.url ?? '', req.url ?? '', req.headers.authorization, form, receivedAt), (answered) => {
         const body = answered.body === undefined ? undefined : JSON.stringify(answered.body);
         res.writeHead(answered.status, body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
         res.end(body);

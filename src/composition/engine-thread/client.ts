@@ -13,6 +13,8 @@ export interface EngineThread {
   readiness(): Promise<Readiness>;
   /** The engine thread's counters and histograms, for GET /metrics. */
   metrics(): Promise<MetricsSnapshot>;
+  /** The engine thread's heap after a full collection (gc-tuning.ts): undefined without `--expose-gc`. */
+  heapAfterCollection(): Promise<number | undefined>;
   /** Stops the loops after their current round, closes the database and ends the thread. */
   stop(): Promise<void>;
 }
@@ -78,6 +80,7 @@ export async function startEngineThread(config: Config, projects: ProjectRegistr
     readiness: () => withTimeout(call('readiness'), READINESS_TIMEOUT_MS, 'the engine thread did not answer the readiness check in time'),
     // Likewise a scrape: past the limit it carries the database's figures alone.
     metrics: () => withTimeout(call('metrics'), READINESS_TIMEOUT_MS, 'the engine thread did not answer the metrics call in time'),
+    heapAfterCollection: () => call('heapAfterCollection'),
     async stop() {
       if (ended !== undefined) return;
       stopping = true;

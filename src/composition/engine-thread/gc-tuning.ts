@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * Stops V8 from allocating objects straight into the old generation at allocation sites whose objects
@@ -13,4 +13,16 @@ import { setFlagsFromString } from 'node:v8';
  */
 export function keepStepObjectsYoung(): void {
   setFlagsFromString('--no-allocation-site-pretenuring');
+}
+
+/**
+ * This thread's V8 heap in use after a full collection, in bytes: what the thread holds, without the garbage
+ * a reading at any moment carries. Only when node runs with `--expose-gc` (the benchmarks' services do, to
+ * tell whether memory grows with stored conversations); undefined otherwise.
+ */
+export function heapAfterCollection(): number | undefined {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) return undefined;
+  collect();
+  return getHeapStatistics().used_heap_size;
 }

@@ -12,7 +12,7 @@ export interface EngineThreadData {
 }
 
 export type EngineCallName =
-  | 'receiveText' | 'recordStatus' | 'createInvitation' | 'handleDet' | 'describeProject' | 'refreshDictionary' | 'readiness' | 'metrics' | 'close';
+  | 'receiveText' | 'recordStatus' | 'createInvitation' | 'handleDet' | 'describeProject' | 'refreshDictionary' | 'readiness' | 'metrics' | 'heapAfterCollection' | 'close';
 
 export interface EngineCall {
   readonly id: number;

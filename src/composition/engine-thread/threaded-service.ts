@@ -18,6 +18,8 @@ import { startEngineThread } from './client.js';
 export interface ThreadedService {
   readonly app: Express;
   readonly logger: Logger;
+  /** The engine thread's heap after a full collection: undefined without `--expose-gc`. */
+  engineHeapAfterCollection(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function composeThreadedService(config: Config, projects: ProjectRe
   });
   return {
     app, logger,
+    engineHeapAfterCollection: () => engine.heapAfterCollection(),
     async close() {
       closing = true;
       await engine.stop();

@@ -12,6 +12,7 @@ import type { DeliveryStatus } from '../../ports/sms-provider.js';
 import type { DataEntryTrigger } from '../../ports/engine.js';
 import type { ProviderText } from '../../ports/sms-provider.js';
 import { composeEngine, startBackground, type Engine } from '../engine.js';
+import { heapAfterCollection } from './gc-tuning.js';
 import { crossed, type EngineCall, type EngineCallName, type EngineReply, type EngineThreadData } from './protocol.js';
 
 const port = parentPort;
@@ -62,6 +63,8 @@ async function perform(name: EngineCallName, argument: unknown): Promise<unknown
       return engine.readiness(false);
     case 'metrics':
       return engine.metrics.snapshot();
+    case 'heapAfterCollection':
+      return heapAfterCollection();
     case 'close':
       return engine.close();
   }

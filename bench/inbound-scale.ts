@@ -45,7 +45,8 @@ interface Running {
   stats: (memory?: boolean) => Promise<ServerStats>;
   pid: number | undefined;
   sends: () => Promise<Outbound[]>;
-  fakesPids: readonly number[];
+  /** The REDCap emulator's process, then the fake Twilio API's. */
+  fakesPids: readonly (number | undefined)[];
 }
 
 
@@ -67,7 +68,7 @@ export const inboundScaleBenchmark: Benchmark = {
       const fakesCpu = services.map((service) => service.fakesPids.map(cpuTally));
       const rounds = await roundsTurnAbout(
         { bare: bare.port, node: node.port, services: services.map((service) => ({ ports: service.port, stats: service.stats })) },
-        loads, { rounds: ROUNDS, seconds: MEASURE_S }, (i, turn) => fakesCpu[i]!.reduce((inner, tally) => () => tally.during(inner), () => cpu[i]!.during(turn))(),
+        loads, { rounds: ROUNDS, seconds: MEASURE_S }, (i, turn) => duringAll([cpu[i]!, ...fakesCpu[i]!], turn),
       );
       const paced: PacedResult[][] = [];
       const handedOff: Handoffs[][] = services.map(() => []);
@@ -155,6 +156,12 @@ function report(run: Run, elapsedMs: number): string[] {
     ...memoryLines(stats),
     `total time ${(elapsedMs / 1000).toFixed(1)} s`,
   ];
+}
+
+/** Runs a turn with every tally counting it: each tally's `during` wraps the next. */
+function duringAll(tallies: readonly ReturnType<typeof cpuTally>[], turn: () => Promise<Measured>): Promise<Measured> {
+  const [first, ...rest] = tallies;
+  return first === undefined ? turn() : first.during(() => duringAll(rest, turn));
 }
 
 /** What the fakes' processes (the REDCap emulator and the fake Twilio API, on the same two cores) spent per text. */

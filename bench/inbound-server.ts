@@ -2,9 +2,10 @@
  * The server side of the inbound benchmarks, run in child processes so the load generator does not
  * share their event loops: the real service as `redcap-sms serve` runs it (service-server.ts: on a temp
  * SQLite file with synchronous=FULL and the engine in its own thread, or on PostgreSQL with the engine in
- * the HTTP thread), the REDCap emulator and the fake Twilio API it talks to (`fake-redcap`, `fake-twilio`: a
- * process each, as REDCap and Twilio are elsewhere in production, and neither's work holds up the other), a bare express endpoint, a bare node HTTP endpoint (the
- * service answers its webhooks ahead of express, decision 0022), or the minimal durable pipeline
+ * the HTTP thread), the REDCap emulator and the fake Twilio API it talks to (`fake-redcap`, `fake-twilio`:
+ * a process each, as REDCap and Twilio are elsewhere in production, so neither's work holds up the other),
+ * a bare express endpoint, a bare node HTTP endpoint (the service answers its webhooks ahead of express,
+ * decision 0022), or the minimal durable pipeline
  * (signature, inbound row, group commit, answer). Each reports over IPC and exits on `stop`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -379,8 +379,8 @@ export async function blast(port: number | readonly number[], next: () => Signed
 /** `stats(true)` adds the service's memory; `sends` is the texts its fake Twilio API received since the last call (services only). */
 export type ServerWork<T> = (
   port: number, stats: (memory?: boolean) => Promise<ServerStats>, pid: number | undefined, sends: () => Promise<Outbound[]>,
-  /** A service's fakes' processes (REDCap emulator, fake Twilio API), which share the machine's cores with it. */
-  fakesPids?: readonly number[],
+  /** A service's fakes' processes, the REDCap emulator's then the fake Twilio API's: they share the machine's cores with it. */
+  fakesPids?: readonly (number | undefined)[],
 ) => Promise<T>;
 
 /**
@@ -399,8 +399,8 @@ export interface Fakes {
   twilioBaseUrl: string;
   /** The texts the fake Twilio API was asked to send since the last call, oldest first. */
   sends: () => Promise<Outbound[]>;
-  /** The fakes' processes. */
-  pids: readonly number[];
+  /** The fakes' processes: the REDCap emulator's, then the fake Twilio API's. */
+  pids: readonly (number | undefined)[];
 }
 
 export async function withServer<T>(mode: ServerMode, participants: number, work: ServerWork<T>, load: ServiceLoad = { survey: 'short', stored: 0 }): Promise<{ result: T }> {
@@ -417,8 +417,7 @@ export function withFakes<T>(use: (fakes: Fakes) => Promise<T>): Promise<T> {
         twilio.send('sends');
         return (await nextMessage(twilio, 'sends')).sends;
       };
-      const pids = [redcap.pid, twilio.pid].filter((pid): pid is number => pid !== undefined);
-      return use({ redcapUrl, twilioBaseUrl, sends, pids });
+      return use({ redcapUrl, twilioBaseUrl, sends, pids: [redcap.pid, twilio.pid] });
     });
   });
 }
@@ -447,7 +446,7 @@ export function assertTrustworthy(bareRates: readonly number[], lines: readonly 
   assertRoundsAgree('bare express', bareRates, lines);
 }
 
-async function serve<T>(child: ChildProcess, work: ServerWork<T>, sends: () => Promise<Outbound[]>, fakesPids?: readonly number[]): Promise<{ result: T }> {
+async function serve<T>(child: ChildProcess, work: ServerWork<T>, sends: () => Promise<Outbound[]>, fakesPids?: readonly (number | undefined)[]): Promise<{ result: T }> {
   const port = (await nextMessage(child, 'ready')).port;
   const stats = async (memory = false) => {
     child.send(memory ? 'memory' : 'stats');

@@ -17,6 +17,7 @@ import { createLogger } from '../src/adapters/logging/logger.js';
 import { openEngineStorage } from '../src/composition/engine-storage.js';
 import { composeServiceOn, type AnyService } from '../src/composition/service.js';
 import { defaultThreading, startService, type RunningService } from '../src/composition/start-service.js';
+import { heapAfterCollection } from '../src/composition/engine-thread/gc-tuning.js';
 import { loadConfig } from '../src/config/env.js';
 import { loadProjects } from '../src/config/projects.js';
 import { invite } from '../src/use-cases/start-conversation.js';
@@ -135,10 +136,9 @@ export const BENCH_SEND_RATE = 1_000;
 
 /** The process's RSS, and each thread's V8 heap in use after a full collection (the service runs with `--expose-gc`). */
 async function memoryUse(running: RunningService): Promise<MemoryUse> {
-  (globalThis as { gc?: () => void }).gc?.();
   const engineHeapUsed = await running.engineHeapAfterCollection();
-  const { rss, heapUsed } = process.memoryUsage();
-  return { rss, httpHeapUsed: heapUsed, engineHeapUsed };
+  const httpHeapUsed = heapAfterCollection() ?? process.memoryUsage().heapUsed;
+  return { rss: process.memoryUsage().rss, httpHeapUsed, engineHeapUsed };
 }
 
 /** Set-up, before the service starts: the survey pulled and every participant invited in one transaction. */

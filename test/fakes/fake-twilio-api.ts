@@ -70,17 +70,14 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
   const expectedAuthorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   let delayMs = 0;
 
-  /**
-   * Twilio's answer to one request whose form was read at `receivedAt`. `url` is routed on; `originalUrl` is
-   * recorded (they differ when a test's app mounts this one and rewrites the URL first).
-   */
-  function answer(method: string, url: string, originalUrl: string, authorization: string | undefined, form: Record<string, string>, receivedAt: number): Answer {
-    const path = url.split('?')[0] ?? '';
-    const account = ACCOUNT_PATH.exec(path);
+  /** Twilio's answer to one request. */
+  function answer(request: FakeRequest): Answer {
+    const account = ACCOUNT_PATH.exec(request.url.split('?')[0] ?? '');
     if (account === null) return notFound();
-    if (authorization !== expectedAuthorization) return twilioError({ status: 401, code: 20003, message: 'Authenticate' });
+    if (request.authorization !== expectedAuthorization) return twilioError({ status: 401, code: 20003, message: 'Authenticate' });
     const [, accountSid = '', resource = ''] = account;
-    requests.push({ method, path: originalUrl, accountSid, form: { ...form }, receivedAt });
+    const { method, form } = request;
+    requests.push({ method, path: request.originalUrl, accountSid, form: { ...form }, receivedAt: request.receivedAt });
     if (method === 'POST' && resource === '/Messages.json') {
       const failure = scripted.shift() ?? (unsubscribed.has(form.To ?? '') ? FAILURES.unsubscribed : undefined);
       return failure === undefined ? { status: 201, body: messageResource(accountSid, form) } : twilioError(failure);
@@ -92,21 +89,21 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
     return notFound();
   }
 
-  /** Answers after `delayResponses`, if set: a timer even of 0 ms holds an answer a millisecond or more. */
-  function answerLater(answerNow: () => Answer, reply: (answer: Answer) => void): void {
-    if (delayMs > 0) setTimeout(() => reply(answerNow()), delayMs);
-    else reply(answerNow());
+  /** Answers after `delayResponses`, if set; at once otherwise (a timer even of 0 ms holds an answer a millisecond or more). */
+  function serve(request: FakeRequest, reply: (answer: Answer) => void): void {
+    if (delayMs > 0) setTimeout(() => reply(answer(request)), delayMs);
+    else reply(answer(request));
   }
 
   // For a test that mounts the fake in an express app of its own (the reliability harness records the sends).
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   app.use((req, res) => {
-    const receivedAt = now();
-    answerLater(() => answer(req.method, req.url, req.originalUrl, req.headers.authorization, (req.body ?? {}) as Record<string, string>, receivedAt), (answered) => {
-      if (answered.body === undefined) res.status(answered.status).end();
-      else res.status(answered.status).json(answered.body);
-    });
+    const request = {
+      method: req.method, url: req.url, originalUrl: req.originalUrl, authorization: req.headers.authorization,
+      form: (req.body ?? {}) as Record<string, string>, receivedAt: epochMs(),
+    };
+    serve(request, ({ status, body }) => void (body === undefined ? res.status(status).end() : res.status(status).json(body)));
   });
 
   // Listening, it answers on node's HTTP server: in the benchmark it shares the service's cores (decision 0073).
@@ -114,12 +111,15 @@ export function createFakeTwilioApi(options: FakeTwilioOptions): FakeTwilioApi {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const receivedAt = now();
-      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-      answerLater(() => answer(req.method ?? '', req.url ?? '', req.url ?? '', req.headers.authorization, form, receivedAt), (answered) => {
-        const body = answered.body === undefined ? undefined : JSON.stringify(answered.body);
-        res.writeHead(answered.status, body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-        res.end(body);
+      const url = req.url ?? '';
+      const request = {
+        method: req.method ?? '', url, originalUrl: url, authorization: req.headers.authorization,
+        form: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))), receivedAt: epochMs(),
+      };
+      serve(request, ({ status, body }) => {
+        const json = body === undefined ? undefined : JSON.stringify(body);
+        res.writeHead(status, json === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+        res.end(json);
       });
     });
   };
@@ -150,8 +150,21 @@ interface Answer {
   readonly body?: unknown;
 }
 
+/**
+ * One request as the fake reads it: `url` is routed on, `originalUrl` recorded (they differ when a test's app
+ * mounts this one and rewrites the URL first); `receivedAt` is when its form had been read.
+ */
+interface FakeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly originalUrl: string;
+  readonly authorization: string | undefined;
+  readonly form: Record<string, string>;
+  readonly receivedAt: number;
+}
+
 /** Epoch milliseconds with sub-millisecond precision, comparable with another process's. */
-const now = () => performance.timeOrigin + performance.now();
+const epochMs = () => performance.timeOrigin + performance.now();
 
 function twilioError(failure: FakeFailure): Answer {
   return {
